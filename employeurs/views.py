@@ -1,0 +1,38 @@
+from django.views.generic import DetailView
+
+from commun.vues import ListeFiltreeView, RoleRequisMixin
+from comptes.models import Role
+from employeurs.filtres import EmployeurFiltre
+from employeurs.models import Employeur
+from postes.models import Poste
+
+
+class EmployeurListe(RoleRequisMixin, ListeFiltreeView):
+    roles = (Role.AGENT,)
+    model = Employeur
+    filterset_class = EmployeurFiltre
+    template_name = "employeurs/employeur_liste.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("departement").order_by("raison_sociale")
+
+
+class EmployeurDetail(RoleRequisMixin, DetailView):
+    roles = (Role.AGENT, Role.EMPLOYEUR)
+    template_name = "employeurs/employeur_detail.html"
+    slug_field = "siret"
+    slug_url_kwarg = "siret"
+    context_object_name = "employeur"
+
+    def get_queryset(self):
+        return Employeur.objects.for_user(self.request.user).select_related("departement")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["postes"] = (
+            Poste.objects.for_user(self.request.user)
+            .filter(employeur=self.object)
+            .select_related("departement")
+            .order_by("identifiant")
+        )
+        return context

@@ -1,0 +1,68 @@
+from django.db import models
+from django.db.models import Q
+
+from comptes.scopes import ScopedQuerySet
+
+
+class Smic(models.Model):
+    """Gross hourly SMIC (metropolitan France) from a date. Monthly = hourly × 151.67."""
+
+    date_effet = models.DateField("en vigueur à partir du", unique=True)
+    horaire_brut = models.DecimalField("montant horaire brut (€)", max_digits=6, decimal_places=2)
+
+    class Meta:
+        verbose_name = "SMIC"
+        verbose_name_plural = "SMIC"
+        ordering = ["-date_effet"]
+        constraints = [models.CheckConstraint(condition=Q(horaire_brut__gt=0), name="smic_positif")]
+
+    def __str__(self):
+        return f"SMIC au {self.date_effet:%d/%m/%Y} : {self.horaire_brut} €/h"
+
+
+class Bareme(models.Model):
+    """Flat annual aid for a full-time post from a date (revalued every 1 July, D5134-158 to -160)."""
+
+    date_effet = models.DateField("en vigueur à partir du", unique=True)
+    montant_annuel = models.DecimalField("montant annuel à temps plein (€)", max_digits=10, decimal_places=2)
+    reference = models.CharField("texte de référence", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "barème de l’aide"
+        verbose_name_plural = "barèmes de l’aide"
+        ordering = ["-date_effet"]
+        constraints = [models.CheckConstraint(condition=Q(montant_annuel__gte=0), name="bareme_montant_positif")]
+
+    def __str__(self):
+        return f"Barème au {self.date_effet:%d/%m/%Y} : {self.montant_annuel} €"
+
+
+class EnveloppeQuerySet(ScopedQuerySet):
+    scope_employeur = None  # employers do not see budget envelopes
+
+
+class Enveloppe(models.Model):
+    """Posts and amount allotted to a département for a year."""
+
+    departement = models.ForeignKey(
+        "quartiers.Departement", verbose_name="département", on_delete=models.PROTECT, related_name="enveloppes"
+    )
+    annee = models.PositiveSmallIntegerField("année")
+    nombre_postes = models.PositiveIntegerField("nombre de postes")
+    montant = models.DecimalField("montant (€)", max_digits=14, decimal_places=2)
+
+    objects = EnveloppeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "enveloppe"
+        verbose_name_plural = "enveloppes"
+        ordering = ["-annee", "departement__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["departement", "annee"], name="enveloppe_unique_par_departement_annee"),
+            models.CheckConstraint(condition=Q(montant__gte=0), name="enveloppe_montant_positif"),
+            models.CheckConstraint(condition=Q(nombre_postes__gte=0), name="enveloppe_postes_positif"),
+            models.CheckConstraint(condition=Q(annee__gte=1999, annee__lte=2100), name="enveloppe_annee_plausible"),
+        ]
+
+    def __str__(self):
+        return f"Enveloppe {self.annee} – {self.departement}"

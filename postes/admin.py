@@ -1,0 +1,55 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from postes.models import Affectation, Convention, Demande, DomaineMediation, Poste, Titulaire
+
+
+@admin.register(DomaineMediation)
+class DomaineMediationAdmin(admin.ModelAdmin):
+    list_display = ["libelle", "code", "ordre"]
+    search_fields = ["libelle", "code"]
+
+
+@admin.register(Poste)
+class PosteAdmin(SimpleHistoryAdmin):
+    list_display = ["identifiant", "employeur", "departement", "heures_hebdomadaires", "statut"]
+    list_filter = ["statut", "departement", "domaines"]
+    search_fields = ["identifiant", "employeur__raison_sociale", "employeur__siret"]
+    list_select_related = ["employeur", "departement"]
+    autocomplete_fields = ["employeur", "quartiers"]
+    filter_horizontal = ["domaines"]
+
+
+@admin.register(Convention)
+class ConventionAdmin(SimpleHistoryAdmin):
+    list_display = ["numero", "poste", "rang", "date_debut", "date_fin", "statut"]
+    list_filter = ["statut", "rang", "poste__departement"]
+    search_fields = ["numero", "poste__identifiant", "poste__employeur__raison_sociale"]
+    list_select_related = ["poste"]
+    raw_id_fields = ["poste", "precedente"]
+
+
+@admin.register(Titulaire)
+class TitulaireAdmin(admin.ModelAdmin):
+    list_display = ["nom", "prenom", "situation_avant_embauche", "qpv_residence"]
+    list_filter = ["situation_avant_embauche"]
+    search_fields = ["nom", "prenom"]
+    raw_id_fields = ["qpv_residence"]
+
+
+@admin.register(Affectation)
+class AffectationAdmin(SimpleHistoryAdmin):
+    list_display = ["poste", "titulaire", "date_debut", "date_fin", "type_contrat"]
+    list_filter = ["type_contrat", "poste__departement"]
+    search_fields = ["poste__identifiant", "titulaire__nom"]
+    raw_id_fields = ["poste", "titulaire"]
+
+
+@admin.register(Demande)
+class DemandeAdmin(SimpleHistoryAdmin):
+    list_display = ["pk", "employeur", "departement", "statut", "date_depot", "instructeur"]
+    list_filter = ["statut", "departement"]
+    search_fields = ["employeur__raison_sociale", "employeur__siret", "projet"]
+    list_select_related = ["employeur", "departement", "instructeur"]
+    raw_id_fields = ["employeur", "poste", "instructeur", "cree_par"]
+    filter_horizontal = ["domaines", "quartiers"]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PostesConfig(AppConfig):
+    name = "postes"
+    verbose_name = "Postes, conventions et demandes"

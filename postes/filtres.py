@@ -1,0 +1,87 @@
+import django_filters
+from django import forms
+from dsfr.forms import DsfrBaseForm
+
+from commun.recherche import rechercher
+from employeurs.models import Employeur
+from postes.models import Convention, DomaineMediation, Poste, StatutConvention, StatutPoste
+from quartiers.models import Departement
+
+class FormulaireFiltre(DsfrBaseForm):
+    """Filter forms drawn with the design system's inputs (every filter is optional: no mark)."""
+
+    def get_context(self):
+        context = super().get_context()
+        context["DSFR_MARK_OPTIONAL_FIELDS"] = False
+        return context
+
+
+class FiltreScopeMixin:
+    """Offer in the filter menus only the départements and employers the user may see."""
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        user = request.user if request else None
+        if "departement" in self.filters:
+            self.filters["departement"].queryset = Departement.objects.for_user(user)
+        if "employeur" in self.filters:
+            self.filters["employeur"].queryset = Employeur.objects.for_user(user)
+
+class PosteFiltre(FiltreScopeMixin, django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Rechercher", method="filtrer_recherche")
+    departement = django_filters.ModelChoiceFilter(
+        label="Département", queryset=Departement.objects.none(), empty_label="Tous"
+    )
+    quartier = django_filters.CharFilter(label="Quartier (code QPV)", method="filtrer_quartier")
+    employeur = django_filters.ModelChoiceFilter(label="Employeur", queryset=Employeur.objects.none(), empty_label="Tous")
+    statut = django_filters.ChoiceFilter(label="Statut", choices=StatutPoste.choices, empty_label="Tous")
+    domaine = django_filters.ModelChoiceFilter(
+        label="Domaine de médiation", field_name="domaines", queryset=DomaineMediation.objects.all(), empty_label="Tous"
+    )
+    tri = django_filters.OrderingFilter(
+        label="Trier par",
+        fields=[("identifiant", "identifiant"), ("employeur__raison_sociale", "employeur"), ("cree_le", "creation")],
+        field_labels={"identifiant": "Identifiant", "employeur__raison_sociale": "Employeur", "cree_le": "Création"},
+        empty_label="Par défaut",
+    )
+
+    class Meta:
+        model = Poste
+        form = FormulaireFiltre
+        fields = ["q", "departement", "quartier", "employeur", "statut", "domaine"]
+
+    def filtrer_recherche(self, queryset, name, value):
+        return rechercher(queryset, value, ["identifiant", "employeur__raison_sociale", "intitule", "missions"])
+
+    def filtrer_quartier(self, queryset, name, value):
+        value = value.strip().upper()
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=Poste.quartiers.through.objects.filter(quartierprioritaire__code=value).values("poste"))
+
+class ConventionFiltre(FiltreScopeMixin, django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Rechercher", method="filtrer_recherche")
+    departement = django_filters.ModelChoiceFilter(
+        label="Département", field_name="poste__departement", queryset=Departement.objects.none(), empty_label="Tous"
+    )
+    employeur = django_filters.ModelChoiceFilter(
+        label="Employeur", field_name="poste__employeur", queryset=Employeur.objects.none(), empty_label="Tous"
+    )
+    statut = django_filters.ChoiceFilter(label="Statut", choices=StatutConvention.choices, empty_label="Tous")
+    fin_avant = django_filters.DateFilter(
+        label="Se termine avant le", field_name="date_fin", lookup_expr="lte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    tri = django_filters.OrderingFilter(
+        label="Trier par",
+        fields=[("numero", "numero"), ("date_debut", "debut"), ("date_fin", "fin")],
+        field_labels={"numero": "Numéro", "date_debut": "Date de début", "date_fin": "Date de fin"},
+        empty_label="Par défaut",
+    )
+
+    class Meta:
+        model = Convention
+        form = FormulaireFiltre
+        fields = ["q", "departement", "employeur", "statut", "fin_avant"]
+
+    def filtrer_recherche(self, queryset, name, value):
+        return rechercher(queryset, value, ["numero", "poste__identifiant", "poste__employeur__raison_sociale"])

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from postes import views
+
+app_name = "postes"
+
+urlpatterns = [
+    path("postes/", views.PosteListe.as_view(), name="liste"),
+    path("postes/<str:identifiant>/", views.PosteDetail.as_view(), name="detail"),
+    path("conventions/", views.ConventionListe.as_view(), name="conventions"),
+    path("conventions/<int:pk>/", views.ConventionDetail.as_view(), name="convention"),
+    path("espace-employeur/", views.espace_employeur, name="espace_employeur"),
+]

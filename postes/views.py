@@ -1,0 +1,89 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.generic import DetailView
+
+from commun.vues import ListeFiltreeView, RoleRequisMixin
+from comptes.models import Role
+from postes.filtres import ConventionFiltre, PosteFiltre
+from postes.models import Affectation, Convention, Poste
+
+
+@login_required
+def accueil(request):
+    if request.user.est_employeur:
+        return redirect("postes:espace_employeur")
+    return redirect("postes:liste")
+
+
+class PosteListe(RoleRequisMixin, ListeFiltreeView):
+    roles = (Role.AGENT,)
+    model = Poste
+    filterset_class = PosteFiltre
+    template_name = "postes/poste_liste.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("employeur", "departement")
+            .prefetch_related("quartiers", "domaines")
+            .order_by("identifiant")
+        )
+
+
+class PosteDetail(RoleRequisMixin, DetailView):
+    template_name = "postes/poste_detail.html"
+    slug_field = "identifiant"
+    slug_url_kwarg = "identifiant"
+    context_object_name = "poste"
+
+    def get_queryset(self):
+        return (
+            Poste.objects.for_user(self.request.user)
+            .select_related("employeur", "departement")
+            .prefetch_related(
+                "quartiers",
+                "domaines",
+                Prefetch("conventions", queryset=Convention.objects.order_by("date_debut")),
+                Prefetch("affectations", queryset=Affectation.objects.select_related("titulaire").order_by("date_debut")),
+            )
+        )
+
+
+class ConventionListe(RoleRequisMixin, ListeFiltreeView):
+    roles = (Role.AGENT,)
+    model = Convention
+    filterset_class = ConventionFiltre
+    template_name = "postes/convention_liste.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("poste__employeur", "poste__departement").order_by("-date_debut", "numero")
+
+
+class ConventionDetail(RoleRequisMixin, DetailView):
+    template_name = "postes/convention_detail.html"
+    context_object_name = "convention"
+
+    def get_queryset(self):
+        return Convention.objects.for_user(self.request.user).select_related(
+            "poste__employeur", "poste__departement", "precedente"
+        )
+
+
+@login_required
+def espace_employeur(request):
+    """Employer home: the posts and conventions of their structures."""
+    if not request.user.est_employeur:
+        return redirect("postes:liste")
+    postes = (
+        Poste.objects.for_user(request.user)
+        .select_related("employeur", "departement")
+        .prefetch_related("quartiers", Prefetch("conventions", queryset=Convention.objects.order_by("-date_debut")))
+        .order_by("identifiant")
+    )
+    return render(
+        request,
+        "postes/espace_employeur.html",
+        {"postes": postes, "structures": request.user.employeurs.select_related("departement")},
+    )

@@ -1,0 +1,134 @@
+import itertools
+from datetime import date
+from decimal import Decimal
+
+import factory
+
+from comptes.models import Role, Utilisateur
+from employeurs.models import Employeur
+from employeurs.regles import FormeJuridique
+from employeurs.siret import luhn_valide
+from postes.models import Affectation, Convention, Demande, Poste, Titulaire
+from quartiers.models import Departement, Geographie, QuartierPrioritaire
+
+MOT_DE_PASSE = "mot-de-passe-de-test-42"
+_sirens = itertools.count(100000001)
+
+
+def departement(code: str) -> Departement:
+    return Departement.objects.get(code=code)
+
+
+def siret_valide_suivant() -> str:
+    base = f"{next(_sirens):09d}0001"
+    return next(base + str(k) for k in range(10) if luhn_valide(base + str(k)))
+
+
+class UtilisateurFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Utilisateur
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"personne{n}@exemple.gouv.fr")
+    prenom = "Camille"
+    nom = factory.Sequence(lambda n: f"Test{n}")
+    password = factory.PostGenerationMethodCall("set_password", MOT_DE_PASSE)
+
+    @factory.post_generation
+    def departements(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.departements.set(extracted)
+
+    @factory.post_generation
+    def employeurs(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.employeurs.set(extracted)
+        if create:
+            self.save()
+
+
+class AgentFactory(UtilisateurFactory):
+    role = Role.AGENT
+
+
+class EmployeurUserFactory(UtilisateurFactory):
+    role = Role.EMPLOYEUR
+    email = factory.Sequence(lambda n: f"contact{n}@association.fr")
+
+
+class AdminNationalFactory(UtilisateurFactory):
+    role = Role.ADMIN_NATIONAL
+
+
+class EmployeurFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Employeur
+
+    siret = factory.LazyFunction(siret_valide_suivant)
+    raison_sociale = factory.Sequence(lambda n: f"Association de médiation n° {n}")
+    forme_juridique = FormeJuridique.ASSOCIATION
+    departement = factory.LazyFunction(lambda: departement("93"))
+
+
+class QuartierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuartierPrioritaire
+
+    code = factory.Sequence(lambda n: f"QN093{n % 100:02d}M")
+    nom = factory.Sequence(lambda n: f"Quartier {n}")
+    geographie = Geographie.QPV_2024
+    departement = factory.LazyFunction(lambda: departement("93"))
+
+
+_postes = itertools.count(1)
+
+
+class PosteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Poste
+
+    employeur = factory.SubFactory(EmployeurFactory)
+    departement = factory.LazyAttribute(lambda o: o.employeur.departement)
+    identifiant = factory.LazyAttribute(lambda o: f"{o.departement.code.zfill(3)}24R{next(_postes):04d}01")
+    heures_hebdomadaires = Decimal("35")
+    missions = "Médiation sociale et culturelle."
+
+
+class ConventionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Convention
+
+    poste = factory.SubFactory(PosteFactory)
+    numero = factory.Sequence(lambda n: f"CONV-{n:05d}")
+    date_debut = date(2024, 1, 1)
+    date_fin = date(2026, 12, 31)
+    heures_hebdomadaires = Decimal("35")
+
+
+class TitulaireFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Titulaire
+
+    nom = factory.Sequence(lambda n: f"Nom{n}")
+    prenom = "Samia"
+    date_naissance = date(1990, 5, 17)
+    situation_avant_embauche = "sans_emploi"
+
+
+class AffectationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Affectation
+
+    poste = factory.SubFactory(PosteFactory)
+    titulaire = factory.SubFactory(TitulaireFactory)
+    date_debut = date(2024, 2, 1)
+    date_fin = None
+
+
+class DemandeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Demande
+
+    employeur = factory.SubFactory(EmployeurFactory)
+    departement = factory.LazyAttribute(lambda o: o.employeur.departement)
+    projet = "Médiation école-familles."
