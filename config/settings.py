@@ -179,6 +179,8 @@ GEOCODEUR_SCORE_MINIMUM = env.float("GEOCODEUR_SCORE_MINIMUM", default=0.6)
 CONVENTION_RENOUVELLEMENTS_MAX = env.int("CONVENTION_RENOUVELLEMENTS_MAX", default=1)
 # Employer contribution rate on a SMIC wage, to compare the aid to the cost of the post.
 TAUX_CHARGES_PATRONALES_SMIC = env.str("TAUX_CHARGES_PATRONALES_SMIC", default="0.0")
+# Personal data of titulaires are anonymised this many years after their last affectation ended.
+RETENTION_TITULAIRES_ANNEES = env.int("RETENTION_TITULAIRES_ANNEES", default=5)
 # Upload limit for request attachments, in bytes.
 PIECES_JOINTES_TAILLE_MAX = env.int("PIECES_JOINTES_TAILLE_MAX", default=10 * 1024 * 1024)
 

@@ -255,6 +255,7 @@ class Titulaire(models.Model):
         "situation avant l’embauche", max_length=20, choices=SituationAvantEmbauche.choices
     )
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
+    anonymise_le = models.DateTimeField("anonymisé le", null=True, blank=True)
 
     objects = TitulaireQuerySet.as_manager()
 
