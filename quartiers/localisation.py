@@ -18,7 +18,7 @@ _cache: dict = {"empreinte": None, "index": None}
 
 
 def _quartiers_indexes():
-    return QuartierPrioritaire.objects.en_vigueur().exclude(geometrie=None)
+    return QuartierPrioritaire.objects.en_vigueur().filter(geometrie__isnull=False)
 
 
 def empreinte() -> tuple:
