@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import shapely
-from shapely.geometry import MultiPolygon, Point, Polygon, mapping, shape
+from shapely.geometry import Point, Polygon, mapping, shape
 
 RAYON_TERRE_M = 6_371_008.8  # mean Earth radius (IUGG)
 METRES_PAR_DEGRE = math.pi * RAYON_TERRE_M / 180

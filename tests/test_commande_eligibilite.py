@@ -19,21 +19,11 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from tests.factories import QuartierFactory
+from tests.qpv_communs import CARRE, geocodeur_repond, index_neuf  # noqa: F401 (autouse fixture)
 
 pytestmark = pytest.mark.django_db
 RACINE = Path(__file__).resolve().parent.parent
-DONNEES = Path(__file__).parent / "donnees"
-CARRE = {"type": "Polygon", "coordinates": [[[2.30, 48.90], [2.31, 48.90], [2.31, 48.91], [2.30, 48.91], [2.30, 48.90]]]}
 BASE = ["--naissance", "1990-05-17", "--contrat", "2024-03-01", "--situation", "sans_emploi"]
-
-
-@pytest.fixture(autouse=True)
-def index_neuf():
-    from quartiers.localisation import invalider
-
-    invalider()
-    yield
-    invalider()
 
 
 @pytest.fixture
@@ -106,11 +96,7 @@ def test_en_emploi_non_eligible(carre):
 
 @responses.activate
 def test_adresse_geocodee(carre):
-    responses.get(
-        settings.GEOCODEUR_URL,
-        json={"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [2.305, 48.905]},
-              "properties": {"label": "10 Rue du Carré 93200 Saint-Denis", "score": 0.95, "type": "housenumber"}}]},
-    )
+    geocodeur_repond("10 Rue du Carré 93200 Saint-Denis", 0.95)
     assert eligibilite(*BASE, "--adresse", "10 rue du Carré Saint-Denis")["qpv"]["code"] == "QN09301M"
 
 

@@ -22,21 +22,14 @@ from quartiers.residence import (
 )
 from tests.conftest import donnees_partagees
 from tests.factories import QuartierFactory
+from tests.qpv_communs import CARRE, index_neuf  # noqa: F401 (autouse fixture)
 
 DONNEES = Path(__file__).parent / "donnees"
-CARRE = {"type": "Polygon", "coordinates": [[[2.30, 48.90], [2.31, 48.90], [2.31, 48.91], [2.30, 48.91], [2.30, 48.90]]]}
 AILLEURS = {"type": "Polygon", "coordinates": [[[2.40, 48.90], [2.41, 48.90], [2.41, 48.91], [2.40, 48.91], [2.40, 48.90]]]}
 
 
 def reponse(nom):
     return json.loads((DONNEES / nom).read_text(encoding="utf-8"))
-
-
-@pytest.fixture(autouse=True)
-def index_neuf():
-    localisation.invalider()
-    yield
-    localisation.invalider()
 
 
 @pytest.fixture
