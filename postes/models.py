@@ -421,3 +421,89 @@ class Demande(models.Model):
 
     def __str__(self):
         return f"Demande n° {self.pk} – {self.employeur}"
+
+
+class RegleAgeMinimum(models.Model):
+    """Minimum age of the person hired, for contracts signed from a date (art. L5134-102 of the code
+    du travail). Dated data, amended by national administrators: a change of the law adds a row;
+    earlier rows keep applying to contracts signed earlier."""
+
+    date_effet = models.DateField("contrats signés à partir du", unique=True)
+    age_minimum = models.PositiveSmallIntegerField("âge minimum (ans)")
+    reference = models.CharField("texte de référence", max_length=255)
+
+    class Meta:
+        verbose_name = "règle d’âge minimum"
+        verbose_name_plural = "règles d’âge minimum"
+        ordering = ["date_effet"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(age_minimum__gte=16, age_minimum__lte=70), name="regle_age_minimum_plausible"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.age_minimum} ans pour les contrats signés à partir du {self.date_effet:%d/%m/%Y}"
+
+
+class DiagnosticQuerySet(ScopedQuerySet):
+    scope_departement = "affectation__poste__departement"
+    scope_employeur = "affectation__poste__employeur"
+
+    def update(self, **kwargs):
+        raise TypeError("Un diagnostic d’éligibilité ne se modifie pas : faites une nouvelle vérification.")
+
+
+class DiagnosticEligibilite(models.Model):
+    """One eligibility check of the person holding an affectation: the inputs, the rules applied and
+    the result per criterion, its author and its time. Never edited: a new check is a new row."""
+
+    affectation = models.ForeignKey(
+        Affectation, verbose_name="affectation", on_delete=models.PROTECT, related_name="diagnostics"
+    )
+    date_contrat = models.DateField("date de signature du contrat retenue")
+    eligible = models.BooleanField("éligible")
+    entrees = models.JSONField("données examinées")
+    criteres = models.JSONField("résultat par critère", help_text="[{critere, ok, motif, article}, …]")
+    version_regles = models.CharField("règles appliquées", max_length=255)
+    qpv = models.ForeignKey(
+        "quartiers.QuartierPrioritaire",
+        verbose_name="quartier de résidence retenu",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="diagnostics",
+    )
+    auteur = models.ForeignKey(
+        "comptes.Utilisateur", verbose_name="auteur", on_delete=models.PROTECT, related_name="diagnostics"
+    )
+    cree_le = models.DateTimeField("réalisé le", auto_now_add=True)
+
+    objects = DiagnosticQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "diagnostic d’éligibilité"
+        verbose_name_plural = "diagnostics d’éligibilité"
+        ordering = ["-cree_le", "-pk"]
+
+    def __str__(self):
+        return f"Diagnostic du {self.cree_le:%d/%m/%Y} – {self.affectation}"
+
+    @property
+    def date_naissance(self) -> date:
+        return date.fromisoformat(self.entrees["date_naissance"])
+
+    @property
+    def libelle_situation(self) -> str:
+        return SituationAvantEmbauche(self.entrees["situation"]).label
+
+    @property
+    def liste_criteres(self):
+        from postes.eligibilite import Critere
+
+        return [Critere(**c) for c in self.criteres]
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Un diagnostic d’éligibilité ne se modifie pas : faites une nouvelle vérification.")
+        super().save(*args, **kwargs)

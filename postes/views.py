@@ -6,7 +6,7 @@ from django.views.generic import DetailView
 from commun.vues import ListeFiltreeView, RoleRequisMixin
 from comptes.models import Role
 from postes.filtres import ConventionFiltre, PosteFiltre
-from postes.models import Affectation, Convention, Poste
+from postes.models import Affectation, Convention, DiagnosticEligibilite, Poste
 
 
 @login_required
@@ -48,6 +48,14 @@ class PosteDetail(RoleRequisMixin, DetailView):
                 Prefetch("conventions", queryset=Convention.objects.order_by("date_debut")),
                 Prefetch("affectations", queryset=Affectation.objects.select_related("titulaire").order_by("date_debut")),
             )
+        )
+
+    def get_context_data(self, **kwargs):
+        diagnostics = DiagnosticEligibilite.objects.for_user(self.request.user).filter(affectation__poste=self.object)
+        return super().get_context_data(
+            diagnostics=diagnostics.select_related("affectation__titulaire", "auteur"),
+            poste_occupe=any(a.date_fin is None for a in self.object.affectations.all()),
+            **kwargs,
         )
 
 

@@ -132,3 +132,32 @@ class DemandeFactory(factory.django.DjangoModelFactory):
     employeur = factory.SubFactory(EmployeurFactory)
     departement = factory.LazyAttribute(lambda o: o.employeur.departement)
     projet = "Médiation école-familles."
+
+
+class DiagnosticEligibiliteFactory(factory.django.DjangoModelFactory):
+    """A stored eligibility diagnosis (as postes.services.diagnostic writes them)."""
+
+    class Meta:
+        model = "postes.DiagnosticEligibilite"
+
+    affectation = factory.SubFactory(AffectationFactory)
+    date_contrat = factory.LazyAttribute(lambda o: o.affectation.date_debut)
+    eligible = True
+    entrees = factory.LazyAttribute(
+        lambda o: {
+            "date_naissance": o.affectation.titulaire.date_naissance.isoformat(),
+            "date_contrat": o.date_contrat.isoformat(),
+            "situation": "sans_emploi",
+            "residence": {"mode": "aucune", "qpv": None},
+            "derogation": "Motif de dérogation d’essai.",
+        }
+    )
+    criteres = factory.LazyFunction(
+        lambda: [
+            {"critere": "age", "ok": True, "motif": "33 ans.", "article": "art. L5134-102"},
+            {"critere": "situation", "ok": True, "motif": "Sans emploi.", "article": "art. L5134-102"},
+            {"critere": "residence", "ok": True, "motif": "Dérogation.", "article": "art. L5134-102"},
+        ]
+    )
+    version_regles = "L5134-102 : âge minimum 26 ans (règle du 16/09/2021) ; quartiers prioritaires, géographie 2024"
+    auteur = factory.SubFactory(AgentFactory)
