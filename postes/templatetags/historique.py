@@ -3,8 +3,12 @@ django-simple-history, for agents and national administrators only (employers se
 
 The object comes from a page that already scoped it with `for_user()`; this tag adds no access."""
 
+from decimal import Decimal
+
 from django import template
 from django.db import models
+from django.utils import formats
+from simple_history.models import DeletedObject
 
 register = template.Library()
 
@@ -16,6 +20,8 @@ TYPES = {"+": "Création", "~": "Modification", "-": "Suppression"}
 def valeur_lisible(champ, valeur) -> str:
     if valeur is None or valeur == "":
         return "—"
+    if isinstance(valeur, DeletedObject):  # a foreign key: empty, or pointing to a deleted row
+        return "—" if valeur.pk is None else f"(supprimé, n° {valeur.pk})"
     if getattr(champ, "choices", None):
         return str(dict(champ.flatchoices).get(valeur, valeur))
     if isinstance(champ, models.BooleanField):
@@ -26,6 +32,8 @@ def valeur_lisible(champ, valeur) -> str:
         return timezone.localtime(valeur).strftime("%d/%m/%Y %H:%M")
     if isinstance(champ, models.DateField):
         return valeur.strftime("%d/%m/%Y")
+    if isinstance(valeur, Decimal):
+        return formats.number_format(valeur.normalize() if valeur == valeur.to_integral() else valeur, use_l10n=True)
     return str(valeur)
 
 
