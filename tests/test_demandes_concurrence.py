@@ -13,7 +13,7 @@ from postes.models import Demande, Poste, StatutDemande
 from postes.services import demandes as services
 from tests.factories import ConventionFactory, EnveloppeFactory, PosteFactory, debut_souhaite, demande_complete
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from postes.models import Demande, StatutDemande
 from tests.factories import PDF_MINIMAL
 from tests.navigateur.conftest import se_connecter
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
