@@ -29,9 +29,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
-    "django.forms",
     "widget_tweaks",
-    "dsfr",
+    "dsfr",  # before django.forms: its widget templates (DSFR checkboxes and radios) must win
+    "django.forms",
     "django_filters",
     "import_export",
     "simple_history",

@@ -175,13 +175,16 @@ def charger_demo(aujourd_hui: date | None = None) -> dict:
             cree_par=comptes["employeur@demo.fr"] if employeur in comptes["employeur@demo.fr"].employeurs.all() else None,
         )
         demande.quartiers.set([quartiers[c] for c in d["quartiers"]])
+        Demande.objects.filter(pk=demande.pk).update(cree_le=timezone.now() - timedelta(days=30))
         ajouter_evenements_demo(demande, agent, d.get("message", ""))
 
     bareme = Bareme.objects.filter(date_effet__lte=aujourd_hui).order_by("-date_effet").first()
+    # This year's envelope, and next year's: requests filed late in the year start the next one.
     for e in data["enveloppes"]:
-        Enveloppe.objects.update_or_create(
-            departement=deps[e["departement"]],
-            annee=aujourd_hui.year,
-            defaults={"nombre_postes": e["nombre_postes"], "montant": bareme.montant_annuel * e["postes_montant"]},
-        )
+        for annee in (aujourd_hui.year, aujourd_hui.year + 1):
+            Enveloppe.objects.update_or_create(
+                departement=deps[e["departement"]],
+                annee=annee,
+                defaults={"nombre_postes": e["nombre_postes"], "montant": bareme.montant_annuel * e["postes_montant"]},
+            )
     return {"postes": len(data["postes"]), "comptes": list(comptes)}

@@ -53,11 +53,6 @@ class RechercheQuartierForm(DsfrBaseForm):
         required=False,
     )
 
-    def get_context(self):
-        context = super().get_context()
-        context["DSFR_MARK_OPTIONAL_FIELDS"] = False
-        return context
-
 
 class EtapeOrganisationForm(DsfrBaseForm, forms.ModelForm):
     class Meta:
@@ -87,7 +82,7 @@ class EtapeFinancementForm(DsfrBaseForm, forms.ModelForm):
         labels = {"budget_previsionnel": "Budget prévisionnel annuel du poste (€)"}
         help_texts = {
             "budget_previsionnel": "Salaire chargé et frais du poste sur un an, en euros.",
-            "cofinancements": "Autres financeurs du poste et montants (ville, bailleur, CAF…), ou « aucun ».",
+            "cofinancements": "Autres financeurs du poste et montants (ville, bailleur, CAF…).",
         }
         widgets = {
             "budget_previsionnel": forms.NumberInput(attrs={"min": 0, "step": "0.01"}),
