@@ -358,3 +358,12 @@ def test_historique_des_modifications_sur_poste_et_convention_pour_les_agents_se
     for url in pages:
         reponse = client.get(url)
         assert reponse.status_code == 200 and "Historique des modifications" not in texte(reponse), url
+
+
+def test_boite_de_reception_sans_requete_par_ligne(client, agent93, employeur93, dep93, django_assert_max_num_queries):
+    for i in range(25):
+        demande = DemandeFactory(employeur=employeur93, statut="deposee", date_depot=timezone.now(), instructeur=agent93)
+        demande.quartiers.set([QuartierFactory(departement=dep93, code=f"QN093{i:02d}X")])
+    client.force_login(agent93)
+    with django_assert_max_num_queries(15):  # 14 whatever the number of rows
+        assert client.get(reverse("demandes:liste")).status_code == 200
