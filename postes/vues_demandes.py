@@ -210,7 +210,7 @@ def _etape_quartiers(request, demande, context):
             quartier = get_object_or_404(demande.quartiers.all(), pk=request.POST["retirer"])
             services.retirer_quartier(demande, quartier)
             messages.success(request, f"{quartier} retiré.")
-        elif "suite" in request.POST:
+        else:
             return _apres_enregistrement(request, demande, "quartiers")
         return redirect(reverse("demandes:etape", args=[demande.pk, "quartiers"]) + _requete(request.POST.get("q", "")))
     form = RechercheQuartierForm(request.GET or None)
@@ -252,7 +252,7 @@ def _etape_pieces(request, demande, context):
             services.supprimer_piece(piece)
             messages.success(request, f"Pièce « {piece.nom_original} » supprimée.")
             return redirect("demandes:etape", pk=demande.pk, etape="pieces")
-        if "suite" in request.POST and not request.FILES:
+        if "ajouter" not in request.POST and not request.FILES:  # « Enregistrer » without a new file
             return _apres_enregistrement(request, demande, "pieces")
         form = PieceJointeForm(request.POST, request.FILES, taille_max=taille_max)
         if form.is_valid():

@@ -367,3 +367,15 @@ def test_boite_de_reception_sans_requete_par_ligne(client, agent93, employeur93,
     client.force_login(agent93)
     with django_assert_max_num_queries(15):  # 14 whatever the number of rows
         assert client.get(reverse("demandes:liste")).status_code == 200
+
+
+def test_enregistrer_sans_nouvelle_piece_ni_quartier_garde_le_brouillon_sans_erreur(client, membre93, employeur93):
+    client.force_login(membre93)
+    demande = services.creer_demande(employeur93, membre93)
+    for nom in ("pieces", "quartiers"):
+        reponse = client.post(etape(demande, nom), {"enregistrer": ""}, follow=True)
+        html = texte(reponse)
+        assert "Brouillon enregistré." in html and "Ce champ est obligatoire" not in html, nom
+        assert client.post(etape(demande, nom), {"suite": ""}).url != etape(demande, nom)
+    reponse = client.post(etape(demande, "pieces"), {"ajouter": "", "type_piece": "statuts"})
+    assert "Ce champ est obligatoire" in texte(reponse)
