@@ -36,9 +36,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
-    "django.forms",
     "widget_tweaks",
-    "dsfr",
+    "dsfr",  # before django.forms: its widget templates (DSFR checkboxes and radios) must win
+    "django.forms",
     "django_filters",
     "import_export",
     "simple_history",
@@ -127,6 +127,8 @@ if env.str("EMAIL_URL", default=""):
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+# Address of the service, for the links in e-mails sent outside a request (notifications).
+URL_SITE = env.str("URL_SITE", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="adultes-relais <ne-pas-repondre@adultes-relais.gouv.fr>")
 
 # --- Locale: French ----------------------------------------------------------------------------

@@ -79,3 +79,22 @@ def poste69(employeur69, dep69):
 def hachage_rapide(settings):
     # Tests create many accounts: a fast hasher keeps them quick (production keeps PBKDF2).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def referentiel_des_tests_transactionnels(request):
+    """A transactional test (django_db(transaction=True)) ends by emptying every table, the reference
+    data loaded by the migrations included: reload it (idempotent) before each such test, so that
+    their order does not matter."""
+    marqueur = request.node.get_closest_marker("django_db")
+    if marqueur is None or not marqueur.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from commun.referentiel import charger_bareme_smic, charger_domaines, charger_territoires
+    from financements.models import Bareme, Smic
+    from postes.models import DomaineMediation
+    from quartiers.models import Departement, Region
+
+    charger_territoires(Region, Departement)
+    charger_bareme_smic(Bareme, Smic)
+    charger_domaines(DomaineMediation)

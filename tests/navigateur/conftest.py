@@ -35,13 +35,23 @@ def navigateur():
         browser.close()
 
 
-@pytest.fixture
-def page(navigateur):
+def _nouvelle_page(navigateur):
     contexte = navigateur.new_context(locale="fr-FR")
     page = contexte.new_page()
     page.set_default_timeout(15000)
     yield page
     contexte.close()
+
+
+@pytest.fixture
+def page(navigateur):
+    yield from _nouvelle_page(navigateur)
+
+
+@pytest.fixture
+def seconde_page(navigateur):
+    """A second, independent browser session (another user next to the first one)."""
+    yield from _nouvelle_page(navigateur)
 
 
 def se_connecter(page, live_server, email, mot_de_passe):
