@@ -441,6 +441,18 @@ class Demande(models.Model):
     def __str__(self):
         return f"Demande n° {self.pk} – {self.employeur}"
 
+    @property
+    def numero(self):
+        return f"{self.pk:05d}" if self.pk else "—"
+
+    @property
+    def modifiable_par_l_employeur(self):
+        return self.statut in (StatutDemande.BROUILLON, StatutDemande.A_COMPLETER)
+
+    @property
+    def decidee(self):
+        return self.statut in (StatutDemande.ACCEPTEE, StatutDemande.REFUSEE, StatutDemande.CLASSEE_SANS_SUITE)
+
 
 class RegleAgeMinimum(models.Model):
     """Minimum age of the person hired, for contracts signed from a date (art. L5134-102 of the code
@@ -526,18 +538,6 @@ class DiagnosticEligibilite(models.Model):
         if not self._state.adding:
             raise TypeError("Un diagnostic d’éligibilité ne se modifie pas : faites une nouvelle vérification.")
         super().save(*args, **kwargs)
-
-    @property
-    def numero(self):
-        return f"{self.pk:05d}" if self.pk else "—"
-
-    @property
-    def modifiable_par_l_employeur(self):
-        return self.statut in (StatutDemande.BROUILLON, StatutDemande.A_COMPLETER)
-
-    @property
-    def decidee(self):
-        return self.statut in (StatutDemande.ACCEPTEE, StatutDemande.REFUSEE, StatutDemande.CLASSEE_SANS_SUITE)
 
 
 class TypeEvenement(models.TextChoices):
