@@ -137,7 +137,9 @@ LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# No automatic grouping: it would also group primary keys written in templates ("4 277").
+# Amounts are grouped explicitly with floatformat:"2g" or intcomma.
+USE_THOUSAND_SEPARATOR = False
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 # --- Static and uploaded files -----------------------------------------------------------------

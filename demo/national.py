@@ -224,25 +224,34 @@ def generer(echelle: float = 1, graine: int = 2026, aujourd_hui: date | None = N
         a.titulaire = t
     Affectation.objects.bulk_create([a for _, a in affectations], batch_size=LOT)
 
-    # Requests in every state; accepted ones point to no post (their post was created long ago).
+    # Requests in every state; an accepted one points to the post it created (the most recent posts).
     etats = list(StatutDemande.values)
+    decides = {StatutDemande.ACCEPTEE, StatutDemande.REFUSEE, StatutDemande.CLASSEE_SANS_SUITE}
+    recents = iter(sorted((p for p in postes if p.statut == StatutPoste.ACTIF), key=lambda p: p.identifiant[3:5], reverse=True))
     maintenant = timezone.now()
-    Demande.objects.bulk_create(
-        [
+    demandes = []
+    for i in range(v.demandes):
+        statut = etats[i % len(etats)]
+        poste = next(recents, None) if statut == StatutDemande.ACCEPTEE else None
+        if statut == StatutDemande.ACCEPTEE and poste is None:
+            statut = StatutDemande.EN_INSTRUCTION
+        employeur = poste.employeur if poste else eligibles[i % len(eligibles)]
+        depot = None if statut == StatutDemande.BROUILLON else maintenant - timedelta(days=30 + i % 300)
+        demandes.append(
             Demande(
-                employeur=(e := eligibles[i % len(eligibles)]),
-                departement=e.departement,
-                statut=etats[i % len(etats)],
+                employeur=employeur,
+                departement=poste.departement if poste else employeur.departement,
+                statut=statut,
                 projet=f"Projet de médiation n° {i + 1}",
-                heures_hebdomadaires=Decimal("35"),
+                heures_hebdomadaires=poste.heures_hebdomadaires if poste else Decimal("35"),
                 date_debut_souhaitee=aujourd_hui + timedelta(days=90),
-                date_depot=None if etats[i % len(etats)] == StatutDemande.BROUILLON else maintenant - timedelta(days=i % 300),
-                motif_decision="Demande non conforme au cahier des charges." if etats[i % len(etats)] == StatutDemande.REFUSEE else "",
+                date_depot=depot,
+                date_decision=depot + timedelta(days=20) if statut in decides else None,
+                motif_decision="Demande non conforme au cahier des charges." if statut == StatutDemande.REFUSEE else "",
+                poste=poste,
             )
-            for i in range(v.demandes)
-        ],
-        batch_size=LOT,
-    )
+        )
+    Demande.objects.bulk_create(demandes, batch_size=LOT)
     return {
         "departements": len(deps),
         "quartiers": QuartierPrioritaire.objects.count(),
