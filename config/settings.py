@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "commun.securite.PermissionsPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",  # above WhiteNoise: static files too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -63,7 +64,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "comptes.double_facteur.DoubleFacteurObligatoireMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
@@ -227,6 +227,7 @@ CONNEXION_ECHECS_MAX_PAR_ADRESSE = env.int("CONNEXION_ECHECS_MAX_PAR_ADRESSE", d
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("CONNEXION_BLOCAGE_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_HANDLER = "comptes.verrouillage.GestionnaireTentatives"
+AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's field (it holds the e-mail)
 AXES_USERNAME_CALLABLE = "comptes.verrouillage.identifiant_tente"
 AXES_CLIENT_IP_CALLABLE = "comptes.verrouillage.adresse_client"
 AXES_LOCKOUT_CALLABLE = "comptes.verrouillage.reponse_blocage"
