@@ -134,3 +134,23 @@ def proconnect(settings, faux_proconnect):
     settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, "comptes.proconnect.ProConnectBackend"]
     settings.SECURE_CSP = politique_csp(origines_formulaires=[origine(faux_proconnect.url)], https=False)
     return faux_proconnect
+
+
+
+@pytest.fixture(autouse=True)
+def referentiel_des_tests_transactionnels(request):
+    """Transactional tests (browser, backups) empty the database when they end: the next one gets
+    the reference data of the migrations (régions, départements, barème, SMIC, domaines) again."""
+    marque = request.node.get_closest_marker("django_db")
+    if not ((marque and marque.kwargs.get("transaction")) or "live_server" in request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db")
+    from commun.referentiel import charger_bareme_smic, charger_domaines, charger_territoires
+    from financements.models import Bareme, Smic
+    from postes.models import DomaineMediation
+    from quartiers.models import Departement, Region
+
+    if not Departement.objects.exists():
+        charger_territoires(Region, Departement)
+        charger_bareme_smic(Bareme, Smic)
+        charger_domaines(DomaineMediation)
