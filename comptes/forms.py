@@ -36,8 +36,7 @@ class ReinitialisationForm(DsfrBaseForm, PasswordResetForm):
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None):
         message = self.preparer_message(subject_template_name, email_template_name, context, from_email, to_email)
-        if context["user"].pk is not None:
-            envoyer_en_arriere_plan(message)
+        envoyer_en_arriere_plan(message, reel=context["user"].pk is not None)
 
     @staticmethod
     def preparer_message(subject_template_name, email_template_name, context, from_email, to_email):
