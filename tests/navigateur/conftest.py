@@ -60,19 +60,3 @@ def se_connecter(page, live_server, email, mot_de_passe):
     page.get_by_label("Mot de passe", exact=True).fill(mot_de_passe)
     page.get_by_role("button", name="Se connecter").click()
 
-
-@pytest.fixture(autouse=True)
-def referentiel(request):
-    """Browser tests run in transactional tests, which empty the tables between tests, including the
-    reference data loaded by migrations: load it again (idempotent)."""
-    if "live_server" not in request.fixturenames:
-        return
-    request.getfixturevalue("transactional_db")
-    from commun.referentiel import charger_bareme_smic, charger_domaines, charger_territoires
-    from financements.models import Bareme, Smic
-    from postes.models import DomaineMediation
-    from quartiers.models import Departement, Region
-
-    charger_territoires(Region, Departement)
-    charger_bareme_smic(Bareme, Smic)
-    charger_domaines(DomaineMediation)
