@@ -5,6 +5,7 @@ import re
 import pytest
 from django.contrib.auth import authenticate
 from django.core import mail
+from django.test import RequestFactory
 from django.urls import reverse
 
 from comptes.invitations import duree_lisible
@@ -53,7 +54,8 @@ def test_invitation_cree_le_compte_et_envoie_un_lien_a_usage_unique(
     formulaire = reponse.redirect_chain[-1][0]
     reponse = client.post(formulaire, {"new_password1": "un-mot-de-passe-solide-2026", "new_password2": "un-mot-de-passe-solide-2026"})
     assert reponse.status_code == 302
-    assert authenticate(username="directrice@association.fr", password="un-mot-de-passe-solide-2026") == contact
+    requete = RequestFactory().post("/comptes/connexion/")  # django-axes counts attempts per request
+    assert authenticate(requete, username="directrice@association.fr", password="un-mot-de-passe-solide-2026") == contact
     reponse = client.get(lien, follow=True)
     assert "Lien expiré ou déjà utilisé" in reponse.content.decode()
 
