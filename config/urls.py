@@ -8,5 +8,6 @@ urlpatterns = [
     path("comptes/", include("comptes.urls")),
     path("employeurs/", include("employeurs.urls")),
     path("", include("postes.urls")),
+    path("financements/", include("financements.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -147,6 +147,12 @@ def _fusionner(periodes: Iterable[tuple[date, date]]) -> list[tuple[date, date]]
     return [(d, f) for d, f in fusion]
 
 
+def heures_fr(heures: Decimal) -> str:
+    """Decimal("24.50") → « 24,5 »."""
+    texte = format(Decimal(heures).normalize(), "f")
+    return texte.replace(".", ",")
+
+
 def verifier_periode(debut: date, fin: date) -> None:
     if fin < debut:
         raise AideImpossible(
@@ -157,7 +163,7 @@ def verifier_periode(debut: date, fin: date) -> None:
 def verifier_heures(heures: Decimal) -> None:
     if not HEURES_MINIMUM <= heures <= HEURES_TEMPS_PLEIN:
         raise AideImpossible(
-            f"Durée hebdomadaire impossible : {heures} heures. Elle doit être comprise entre 17,5 heures "
+            f"Durée hebdomadaire impossible : {heures_fr(heures)} heures. Elle doit être comprise entre 17,5 heures "
             "(mi-temps) et 35 heures (temps plein)."
         )
 

@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from financements.aide import HEURES_MINIMUM, HEURES_TEMPS_PLEIN
+from financements.aide import HEURES_MINIMUM, HEURES_TEMPS_PLEIN, heures_fr
 from financements.budget import verifier_budget, verifier_budget_convention
 from financements.echeancier import PLEINE, couverture, echeancier_convention
 from postes.models import (
@@ -306,8 +306,17 @@ def _verifier_avenant(convention: Convention, date_effet: date, date_signature: 
         raise TransitionRefusee({"date_signature": "La date de signature ne peut pas être dans le futur."})
 
 
-def _numero_avenant(convention: Convention) -> int:
-    return (convention.avenants.aggregate(n=Max("numero"))["n"] or 0) + 1
+def _creer_avenant(convention: Convention, type: str, date_effet: date, date_signature: date, description: str, auteur, **champs) -> Avenant:
+    return Avenant.objects.create(
+        convention=convention,
+        numero=(convention.avenants.aggregate(n=Max("numero"))["n"] or 0) + 1,
+        type=type,
+        date_effet=date_effet,
+        date_signature=date_signature,
+        description=description,
+        cree_par=auteur if getattr(auteur, "is_authenticated", False) else None,
+        **champs,
+    )
 
 
 @transaction.atomic
@@ -330,7 +339,7 @@ def avenant_heures(
     if not HEURES_MINIMUM <= heures <= HEURES_TEMPS_PLEIN:
         raise TransitionRefusee({"heures": "La durée hebdomadaire doit être comprise entre 17,5 et 35 heures."})
     if heures == convention.heures_hebdomadaires:
-        raise TransitionRefusee({"heures": f"La convention prévoit déjà {heures:g} heures par semaine."})
+        raise TransitionRefusee({"heures": f"La convention prévoit déjà {heures_fr(heures)} heures par semaine."})
     dernier = convention.avenants.filter(type=TypeAvenant.HEURES).order_by("-date_effet").first()
     if dernier and date_effet <= dernier.date_effet:
         raise TransitionRefusee(
@@ -349,20 +358,13 @@ def avenant_heures(
             convention.poste.departement, date_effet.year, apres.total - avant.total,
             aujourd_hui=aujourd_hui, exiger_enveloppe=False,
         )
-    avenant = Avenant.objects.create(
-        convention=convention,
-        numero=_numero_avenant(convention),
-        type=TypeAvenant.HEURES,
-        date_effet=date_effet,
-        date_signature=date_signature,
-        description=description,
-        heures_avant=convention.heures_hebdomadaires,
-        heures_apres=heures,
-        cree_par=auteur if getattr(auteur, "is_authenticated", False) else None,
+    avenant = _creer_avenant(
+        convention, TypeAvenant.HEURES, date_effet, date_signature, description, auteur,
+        heures_avant=convention.heures_hebdomadaires, heures_apres=heures,
     )
     convention.heures_hebdomadaires = heures
     _enregistrer(
-        convention, f"Avenant n° {avenant.numero} : {heures:g} heures par semaine à compter du {_jj(date_effet)}", auteur
+        convention, f"Avenant n° {avenant.numero} : {heures_fr(heures)} heures par semaine à compter du {_jj(date_effet)}", auteur
     )
     Poste.objects.filter(pk=convention.poste_id).update(heures_hebdomadaires=heures)
     return avenant
@@ -419,15 +421,8 @@ def avenant_titulaire(
         date_signature_contrat=date_signature_contrat,
         type_contrat=type_contrat,
     )
-    avenant = Avenant.objects.create(
-        convention=convention,
-        numero=_numero_avenant(convention),
-        type=TypeAvenant.TITULAIRE,
-        date_effet=date_effet,
-        date_signature=date_signature,
-        description=description,
-        affectation=nouvelle,
-        cree_par=auteur if getattr(auteur, "is_authenticated", False) else None,
+    avenant = _creer_avenant(
+        convention, TypeAvenant.TITULAIRE, date_effet, date_signature, description, auteur, affectation=nouvelle
     )
     _enregistrer(
         convention, f"Avenant n° {avenant.numero} : {titulaire} titulaire du poste à compter du {_jj(date_effet)}", auteur
