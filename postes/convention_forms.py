@@ -35,7 +35,7 @@ class SignatureForm(DsfrBaseForm):
 
 
 class ResiliationForm(DsfrBaseForm):
-    motif = forms.ChoiceField(label="Motif", choices=MotifResiliation.choices, widget=forms.RadioSelect)
+    motif = forms.ChoiceField(label="Motif", choices=[("", "Choisir un motif")] + MotifResiliation.choices)
     date_notification = ChampDate(label="Date de notification", initial=timezone.localdate)
     date_effet = ChampDate(
         label="Date d’effet",

@@ -5,6 +5,7 @@ signature. Rendering only: storing the signed PDF lives in postes/services/conve
 
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from financements.aide import HEURES_TEMPS_PLEIN, REGLE_AIDE, taux_en_vigueur
+from financements.aide import HEURES_TEMPS_PLEIN, REGLE_AIDE, arrondir_au_centime, taux_en_vigueur
 from financements.budget import euros
 from financements.echeancier import PLEINE, echeancier_convention, lignes_bareme
 
@@ -89,7 +90,7 @@ def contexte_pdf(convention, aujourd_hui: date | None = None) -> dict:
         "domaines": list(poste.domaines.all()),
         "avenants": list(convention.avenants.all()),
         "montant_annuel_bareme": euros(annuel) if annuel is not None else None,
-        "montant_annuel_poste": euros((annuel * quotite).quantize(Decimal("0.01"))) if annuel is not None else None,
+        "montant_annuel_poste": euros(arrondir_au_centime(Fraction(annuel) * Fraction(quotite))) if annuel is not None else None,
         "pourcentage_temps": (quotite * 100).quantize(Decimal("0.1")),
         "estimation_totale": euros(estimation.total) if estimation else None,
         "estimation_par_annee": [(str(annee), euros(montant)) for annee, montant in sorted(par_annee.items())],
