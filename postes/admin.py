@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from postes.models import Affectation, Convention, Demande, DomaineMediation, Poste, Titulaire
+from postes.models import Affectation, Avenant, Convention, Demande, DomaineMediation, Poste, Titulaire
 
 
 @admin.register(DomaineMediation)
@@ -27,6 +27,7 @@ class ConventionAdmin(SimpleHistoryAdmin):
     search_fields = ["numero", "poste__identifiant", "poste__employeur__raison_sociale"]
     list_select_related = ["poste"]
     raw_id_fields = ["poste", "precedente"]
+    readonly_fields = ["pdf", "pdf_sha256", "pdf_genere_le"]  # the signed archive is never edited by hand
 
 
 @admin.register(Titulaire)
@@ -53,3 +54,12 @@ class DemandeAdmin(SimpleHistoryAdmin):
     list_select_related = ["employeur", "departement", "instructeur"]
     raw_id_fields = ["employeur", "poste", "instructeur", "cree_par"]
     filter_horizontal = ["domaines", "quartiers"]
+
+
+@admin.register(Avenant)
+class AvenantAdmin(admin.ModelAdmin):
+    list_display = ["convention", "numero", "type", "date_effet", "date_signature"]
+    list_filter = ["type", "convention__poste__departement"]
+    search_fields = ["convention__numero", "convention__poste__identifiant"]
+    raw_id_fields = ["convention", "affectation", "cree_par"]
+    list_select_related = ["convention"]

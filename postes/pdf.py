@@ -3,6 +3,8 @@ the design system's own logo stylesheet, Marianne font from the design system's 
 required by art. D5134-151 of the code du travail, signature blocks, and a PROJET watermark before
 signature. Rendering only: storing the signed PDF lives in postes/services/conventions.py."""
 
+import atexit
+import threading
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -98,9 +100,6 @@ def contexte_pdf(convention, aujourd_hui: date | None = None) -> dict:
         "regle_aide": REGLE_AIDE,
         "renouvellements_max": settings.CONVENTION_RENOUVELLEMENTS_MAX,
         "projet_filigrane": convention.statut == "projet",
-        "polices": polices(),
-        "logo_css": _fichier_statique("dsfr/dist/component/logo/logo.main.min.css"),
-        "pdf_css": _fichier_statique("css/convention_pdf.css"),
         "edite_le": aujourd_hui or timezone.localdate(),
     }
 
@@ -109,7 +108,48 @@ def rendre_html(convention, aujourd_hui: date | None = None) -> str:
     return render_to_string("postes/pdf/convention.html", contexte_pdf(convention, aujourd_hui))
 
 
+_ressources = threading.local()
+# Release WeasyPrint's font configuration before the interpreter tears its modules down.
+atexit.register(lambda: _ressources.__dict__.clear())
+
+
+def ressources_weasyprint():
+    """Stylesheets parsed once and fonts loaded once per thread (a FontConfiguration is not meant to
+    be shared between threads), plus WeasyPrint's image cache (the bloc-marque SVGs)."""
+    if not hasattr(_ressources, "feuilles"):
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        configuration = FontConfiguration()
+        polices_css = "".join(
+            f'@font-face {{ font-family: "Marianne"; src: url("{adresse}") format("woff"); '
+            f"font-weight: {graisse}; font-style: {style}; }}\n"
+            for adresse, graisse, style in (
+                (polices()["Regular"], 400, "normal"),
+                (polices()["Regular_Italic"], 400, "italic"),
+                (polices()["Medium"], 500, "normal"),
+                (polices()["Bold"], 700, "normal"),
+                (polices()["Light"], 300, "normal"),
+            )
+        )
+        _ressources.configuration = configuration
+        _ressources.feuilles = [
+            CSS(string=polices_css, font_config=configuration),
+            CSS(url=_fichier_statique("dsfr/dist/component/logo/logo.main.min.css"), font_config=configuration),
+            CSS(url=_fichier_statique("css/convention_pdf.css"), font_config=configuration),
+        ]
+        _ressources.cache = {}
+        # Local files and data: URIs only (nothing is fetched from the network), built once: creating
+        # a fetcher per document costs a TLS context each time.
+        from weasyprint.urls import URLFetcher
+
+        _ressources.lecteur = URLFetcher(allowed_protocols={"file", "data"}, fail_on_errors=True)
+    return _ressources
+
+
 def rendre_pdf(convention, aujourd_hui: date | None = None) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=rendre_html(convention, aujourd_hui), base_url=str(settings.BASE_DIR)).write_pdf()
+    r = ressources_weasyprint()
+    document = HTML(string=rendre_html(convention, aujourd_hui), base_url=str(settings.BASE_DIR), url_fetcher=r.lecteur)
+    return document.write_pdf(stylesheets=r.feuilles, font_config=r.configuration, cache=r.cache)

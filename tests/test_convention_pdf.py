@@ -116,3 +116,15 @@ def test_un_renouvellement_le_dit(convention, poste93):
 )
 def test_bloc_marque_prefet_de(code, attendu):
     assert prefet_de(Departement.objects.get(code=code)) == attendu
+
+
+def test_archiver_les_pdf_des_conventions_signees_sans_pdf(settings, tmp_path, poste93):
+    settings.MEDIA_ROOT = tmp_path
+    signee = ConventionFactory(poste=poste93, statut="en_cours", date_signature=date(2024, 1, 1))
+    projet = ConventionFactory(poste=poste93, date_debut=date(2027, 1, 1), date_fin=date(2029, 12, 31))
+    sortie = io.StringIO()
+    call_command("archiver_pdf_conventions", stdout=sortie)
+    assert sortie.getvalue().strip() == "1 PDF de convention signée archivé."
+    assert Convention.objects.get(pk=signee.pk).pdf_sha256 and not Convention.objects.get(pk=projet.pk).pdf
+    call_command("archiver_pdf_conventions", stdout=sortie)
+    assert "0 PDF de convention signée archivé." in sortie.getvalue()
