@@ -1,9 +1,11 @@
 import hashlib
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from financements.models import Enveloppe
 from postes.services.conventions import signer
 from tests.factories import MOT_DE_PASSE, AffectationFactory, ConventionFactory, EmployeurUserFactory
 from tests.navigateur.conftest import se_connecter
@@ -43,15 +45,18 @@ def test_l_employeur_telecharge_sa_convention_signee_en_pdf(page, live_server, p
     assert hashlib.sha256(contenu).hexdigest() == convention.pdf_sha256
 
 
-def test_l_agent_voit_le_tableau_de_bord_avec_ses_graphiques(page, live_server, agent93, poste93):
+def test_l_agent_voit_le_tableau_de_bord_avec_ses_graphiques(page, live_server, agent93, poste93, dep93):
+    from django.utils import timezone
+
+    Enveloppe.objects.create(departement=dep93, annee=timezone.localdate().year, nombre_postes=3, montant=Decimal("60000"))
     ConventionFactory(poste=poste93, statut="en_cours", date_signature=date(2024, 1, 1), date_debut=date(2024, 1, 1), date_fin=date(2026, 12, 31))
     erreurs = []
     page.on("pageerror", lambda e: erreurs.append(str(e)))
     se_connecter(page, live_server, agent93.email, MOT_DE_PASSE)
     page.wait_for_url(f"{live_server.url}/postes/")
     page.get_by_role("link", name="Tableau de bord").first.click()
-    page.wait_for_selector("#graphique-mois")
-    # Chart.js a dessiné le graphique (le canevas a reçu une taille) et aucune erreur JavaScript n’est survenue.
+    # Chart.js (servi par nos fichiers statiques) a dessiné les deux graphiques, sans erreur JavaScript.
+    page.wait_for_function("() => window.Chart && Chart.getChart('graphique-mois') && Chart.getChart('graphique-enveloppes')")
     assert page.eval_on_selector("#graphique-mois", "c => c.width") > 0
-    assert page.evaluate("() => typeof window.Chart") == "function"
+    assert page.get_by_role("table", name="Aide par mois en").is_visible()
     assert erreurs == []
