@@ -8,8 +8,8 @@ The rule (also shown word for word in the interface, see `REGLE_AIDE`):
 2. The share of a month = A / 12 × weekly hours / 35 × days occupied in the month / days in the
    month. Only days covered by an affectation (somebody holds the post) count: a vacant post costs
    nothing. When the weekly hours change within a month (avenant), each day counts with its hours.
-3. Every share is kept as an exact fraction (`fractions.Fraction`, built from the `Decimal`
-   inputs): no float, no intermediate rounding.
+3. Every share is kept exact (integers over a common denominator, built from the `Decimal`
+   inputs, see `ventiler`): no float, no intermediate rounding.
 4. The total of a period is rounded to the cent ONCE, half up (0.005 → 0.01).
 5. Monthly amounts are shown with cumulative rounding: the amount of month k is
    round(sum of the exact shares of months 1..k) − round(sum of months 1..k−1), so the months add
@@ -49,15 +49,20 @@ class AideImpossible(ValueError):
     message is French and meant for the user."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class MoisAide:
     annee: int
     mois: int
     jours_du_mois: int
     jours_occupes: int
     taux_annuel: Decimal | None  # A (or the yearly equivalent of the rate) in force on the 1st
-    montant_exact: Fraction
+    numerateur: int  # exact amount of the month = numerateur / denominateur euros
+    denominateur: int
     montant: Decimal  # cumulative rounding: the months add up to the total
+
+    @property
+    def montant_exact(self) -> Fraction:
+        return Fraction(self.numerateur, self.denominateur)
 
     @property
     def cle(self) -> str:
@@ -68,13 +73,16 @@ class MoisAide:
         return date(self.annee, self.mois, 1)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Echeancier:
     debut: date
     fin: date
-    total_exact: Fraction
     total: Decimal
     mois: tuple[MoisAide, ...]
+
+    @property
+    def total_exact(self) -> Fraction:
+        return sum((m.montant_exact for m in self.mois), Fraction(0))
 
     @property
     def jours_occupes(self) -> int:
@@ -105,10 +113,20 @@ def repartir_au_centime(montants: Iterable[Fraction]) -> list[Decimal]:
     return resultats
 
 
-def _fraction(valeur) -> Fraction:
+def _entier(valeur, echelle: int, quoi: str) -> int:
+    """`valeur × echelle` as an exact integer (hours in hundredths, amounts in ten-thousandths of a
+    euro); floats are refused, so that nothing inexact ever enters the computation."""
     if isinstance(valeur, float):
         raise TypeError("Les montants et les heures doivent être des Decimal, jamais des float.")
-    return Fraction(valeur)
+    produit = Decimal(valeur) * echelle
+    if produit != produit.to_integral_value():
+        raise AideImpossible(f"{quoi} : trop de décimales ({valeur}).")
+    return int(produit)
+
+
+ECHELLE_HEURES = 100  # hours are counted in hundredths of an hour
+ECHELLE_TAUX = 10_000  # annual amounts in ten-thousandths of a euro (SMIC × 151.67 has four decimals)
+PPCM_JOURS = 377_580  # least common multiple of 28, 29, 30 and 31: one denominator for every month
 
 
 def _mois_suivant(jour: date) -> date:
@@ -129,12 +147,10 @@ def ajouter_mois(jour: date, mois: int) -> date:
 def taux_en_vigueur(bareme: Sequence[tuple[date, Decimal]], jour: date) -> Decimal | None:
     """The amount of the latest row whose date is on or before `jour` (None before the first row)."""
     en_vigueur = None
-    for date_effet, montant in sorted(bareme, key=lambda ligne: ligne[0]):
-        if date_effet <= jour:
-            en_vigueur = montant
-        else:
-            break
-    return en_vigueur
+    for date_effet, montant in bareme:
+        if date_effet <= jour and (en_vigueur is None or date_effet >= en_vigueur[0]):
+            en_vigueur = (date_effet, montant)
+    return None if en_vigueur is None else en_vigueur[1]
 
 
 def _fusionner(periodes: Iterable[tuple[date, date]]) -> list[tuple[date, date]]:
@@ -173,8 +189,8 @@ def _segments(
     fin: date,
     heures: Decimal | Sequence[tuple[date, date | None, Decimal]],
     occupation: Sequence[tuple[date, date | None]] | None,
-) -> list[tuple[date, date, Fraction]]:
-    """Days that count, as (first day, last day, weekly hours) pieces inside [debut, fin]."""
+) -> list[tuple[date, date, int]]:
+    """Days that count, as (first day, last day, weekly hours in hundredths) pieces inside [debut, fin]."""
     verifier_periode(debut, fin)
     if isinstance(heures, (Decimal, int)):
         periodes_heures = [(debut, fin, Decimal(heures))]
@@ -202,21 +218,28 @@ def _segments(
         for hd, hf, h in periodes_heures:
             d, f = max(od, hd, debut), min(of, hf, fin)
             if d <= f:
-                morceaux.append((d, f, _fraction(h)))
+                morceaux.append((d, f, _entier(h, ECHELLE_HEURES, "Heures hebdomadaires")))
     return morceaux
 
 
 def ventiler(
     debut: date,
     fin: date,
-    taux_mensuel_plein: Callable[[date], Fraction | None],
+    taux_annuel_plein: Callable[[date], Decimal | None],
     heures,
     occupation=None,
     nom_du_taux: str = "barème de l’aide",
 ) -> Echeancier:
-    """Spread `taux_mensuel_plein(first day of the month)` (the full-time monthly amount) over the
-    days that count, month by month, with the hours of each day. Shared by the aid and the SMIC cost."""
-    cumul_heures_jours: dict[date, Fraction] = {}
+    """Spread the annual full-time amount in force on the first day of each month
+    (`taux_annuel_plein`) over the days that count, with the hours of each day. Shared by the aid and
+    the SMIC cost.
+
+    Exact integer arithmetic: with T the annual amount in ten-thousandths of a euro and S the sum over
+    the month's counted days of the weekly hours in hundredths, the month is worth
+    T × S / (10 000 × 12 × 35 × D) euros = T × S / (4 200 000 × D) cents (D: days in the month). Every
+    month is written over the common denominator L = 4 200 000 × 377 580 (377 580 = lcm of 28…31),
+    so running totals are integers and each rounding to the cent is exact, half up."""
+    heures_jours: dict[date, int] = {}
     jours_occupes: dict[date, int] = {}
     for d, f, h in _segments(debut, fin, heures, occupation):
         jour = d
@@ -224,45 +247,46 @@ def ventiler(
             mois = jour.replace(day=1)
             dernier = min(f, fin_de_mois(jour))
             nombre = (dernier - jour).days + 1
-            cumul_heures_jours[mois] = cumul_heures_jours.get(mois, Fraction(0)) + h * nombre
+            heures_jours[mois] = heures_jours.get(mois, 0) + h * nombre
             jours_occupes[mois] = jours_occupes.get(mois, 0) + nombre
             jour = dernier + timedelta(days=1)
 
-    lignes = []
+    denominateur = ECHELLE_TAUX * 12 * 35 * PPCM_JOURS  # in cents: the month is numerateur / L cents
+    mois_calcules, cumul, centimes_deja = [], 0, 0
+    taux_entiers: dict[Decimal, int] = {}
     mois = debut.replace(day=1)
     while mois <= fin:
-        jours_du_mois = calendar.monthrange(mois.year, mois.month)[1]
-        heures_jours = cumul_heures_jours.get(mois, Fraction(0))
-        taux = taux_mensuel_plein(mois)
-        if heures_jours and taux is None:
+        suivant = _mois_suivant(mois)
+        jours_du_mois = (suivant - mois).days
+        somme = heures_jours.get(mois, 0)
+        taux = taux_annuel_plein(mois)
+        if somme and taux is None:
             raise AideImpossible(
                 f"Aucun {nom_du_taux} ne couvre le mois de {NOMS_MOIS[mois.month - 1]} {mois.year} : "
                 "la période commence avant le premier montant connu."
             )
-        exact = Fraction(0) if not heures_jours else taux * heures_jours / _fraction(HEURES_TEMPS_PLEIN) / jours_du_mois
-        lignes.append((mois, jours_du_mois, jours_occupes.get(mois, 0), taux, exact))
-        mois = _mois_suivant(mois)
-
-    arrondis = repartir_au_centime(exact for *_, exact in lignes)
-    total_exact = sum((exact for *_, exact in lignes), Fraction(0))
-    return Echeancier(
-        debut=debut,
-        fin=fin,
-        total_exact=total_exact,
-        total=arrondir_au_centime(total_exact),
-        mois=tuple(
+        numerateur = 0
+        if somme:
+            if taux not in taux_entiers:
+                taux_entiers[taux] = _entier(taux, ECHELLE_TAUX, nom_du_taux)
+            numerateur = taux_entiers[taux] * somme * (PPCM_JOURS // jours_du_mois)
+        cumul += numerateur
+        centimes = (2 * cumul + denominateur) // (2 * denominateur)  # round half up (amounts are ≥ 0)
+        mois_calcules.append(
             MoisAide(
-                annee=m.year,
-                mois=m.month,
-                jours_du_mois=jdm,
-                jours_occupes=jo,
-                taux_annuel=None if taux is None else Decimal(taux.numerator * 12) / Decimal(taux.denominator),
-                montant_exact=exact,
-                montant=arrondi,
+                annee=mois.year,
+                mois=mois.month,
+                jours_du_mois=jours_du_mois,
+                jours_occupes=jours_occupes.get(mois, 0),
+                taux_annuel=taux,
+                numerateur=numerateur,
+                denominateur=denominateur * 100,
+                montant=Decimal(centimes - centimes_deja).scaleb(-2),
             )
-            for (m, jdm, jo, taux, exact), arrondi in zip(lignes, arrondis)
-        ),
-    )
+        )
+        centimes_deja = centimes
+        mois = suivant
+    return Echeancier(debut=debut, fin=fin, total=Decimal(centimes_deja).scaleb(-2), mois=tuple(mois_calcules))
 
 
 NOMS_MOIS = (
@@ -291,11 +315,8 @@ def calculer_aide(
     Raises `AideImpossible` (French message) for an impossible period, hours outside 17.5–35, or a
     month with counted days that no barème covers."""
 
-    def taux(premier_du_mois: date) -> Fraction | None:
-        annuel = taux_en_vigueur(bareme, premier_du_mois)
-        return None if annuel is None else _fraction(annuel) / 12
-
-    return ventiler(debut, fin, taux, heures, occupation)
+    lignes = sorted(bareme, key=lambda ligne: ligne[0])
+    return ventiler(debut, fin, lambda premier_du_mois: taux_en_vigueur(lignes, premier_du_mois), heures, occupation)
 
 
 def calculer_cout_smic(
@@ -309,9 +330,11 @@ def calculer_cout_smic(
     monthly full-time wage = hourly SMIC in force on the 1st of the month × 151.67, × hours / 35 ×
     days occupied / days in the month."""
 
-    def taux(premier_du_mois: date) -> Fraction | None:
-        horaire = taux_en_vigueur(smic, premier_du_mois)
-        return None if horaire is None else _fraction(horaire) * _fraction(HEURES_MENSUELLES_SMIC)
+    lignes = sorted(smic, key=lambda ligne: ligne[0])
+
+    def taux(premier_du_mois: date) -> Decimal | None:
+        horaire = taux_en_vigueur(lignes, premier_du_mois)
+        return None if horaire is None else horaire * HEURES_MENSUELLES_SMIC * 12
 
     return ventiler(debut, fin, taux, heures, occupation, nom_du_taux="montant du SMIC")
 
