@@ -339,3 +339,18 @@ def test_commande_mettre_a_jour_conventions_dit_ce_qu_elle_change(poste93, capsy
     assert f"Convention {convention.numero} : En cours → Échue" in sortie
     call_command("mettre_a_jour_conventions", "--date", "2025-01-01")
     assert "Aucune convention à mettre à jour au 01/01/2025." in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_avenant_qui_augmente_les_heures_refuse_au_dela_de_l_enveloppe(poste93, dep93):
+    convention = signee(poste93, date(2024, 7, 1), date(2027, 6, 30), heures_hebdomadaires=Decimal("17.5"))
+    AffectationFactory(poste=poste93, date_debut=date(2024, 7, 1))
+    Enveloppe.objects.create(departement=dep93, annee=2025, nombre_postes=1, montant=Decimal("15000"))
+    # prévu en 2025 à mi-temps : 11 405,31 € ; passer à 35 h au 1er juillet ajoute 5 702,65 € (> 15 000 €)
+    with pytest.raises(BudgetInsuffisant, match="L’enveloppe 2025"):
+        avenant_heures(convention, heures=Decimal("35"), date_effet=date(2025, 7, 1), date_signature=date(2025, 6, 1),
+                       aujourd_hui=date(2025, 6, 1))
+    assert not convention.avenants.exists()
+    # une hausse plus modeste (20 h : + 814,66 €) tient dans l’enveloppe : acceptée
+    avenant_heures(convention, heures=Decimal("20"), date_effet=date(2025, 7, 1), date_signature=date(2025, 6, 1),
+                   aujourd_hui=date(2025, 6, 1))
