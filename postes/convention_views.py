@@ -28,6 +28,9 @@ from postes.regles_convention import STATUTS_EN_VIGUEUR
 from postes.services import conventions as services
 
 ZIP_MAXIMUM = 500  # conventions in one ZIP download; beyond, the agent narrows the filters
+# PDFs rendered on the fly in one ZIP (drafts, signed conventions not archived yet): about 0.25 s each
+# (bench/pdf.py), so that a download stays well under a WSGI worker's timeout.
+ZIP_RENDUS_MAXIMUM = 60
 
 
 def conventions_visibles(user):
@@ -232,6 +235,16 @@ class ConventionsZip(RoleRequisMixin, View):
         if nombre > ZIP_MAXIMUM:
             messages.warning(
                 request, f"{nombre} conventions correspondent : affinez les filtres pour en télécharger au plus {ZIP_MAXIMUM}."
+            )
+            return redirect(retour)
+        a_produire = conventions.filter(pdf="").count()
+        if a_produire > ZIP_RENDUS_MAXIMUM:
+            messages.warning(
+                request,
+                f"{a_produire} de ces conventions n’ont pas de PDF archivé (projets, ou conventions signées avant la "
+                f"mise en service) : une archive en produit au plus {ZIP_RENDUS_MAXIMUM} à la volée. Affinez les filtres "
+                "(par exemple par statut), ou faites archiver les PDF des conventions signées "
+                "(commande « archiver_pdf_conventions »).",
             )
             return redirect(retour)
         contenu = archive_zip(conventions)

@@ -230,3 +230,13 @@ def test_tableau_de_bord_ignore_un_departement_hors_perimetre_dans_le_filtre(cli
     client.force_login(monde["agent93"])
     html = client.get(reverse("financements:tableau_de_bord"), {"annee": 2026, "departement": monde["dep69"].pk}).content.decode()
     assert "69 – Rhône" not in html
+
+
+def test_zip_limite_le_nombre_de_pdf_a_produire_a_la_volee(client, monde, monkeypatch):
+    from postes import convention_views
+
+    monkeypatch.setattr(convention_views, "ZIP_RENDUS_MAXIMUM", 1)
+    client.force_login(monde["agent93"])
+    reponse = client.get(reverse("postes:conventions_zip"), follow=True)
+    assert "2 de ces conventions n’ont pas de PDF archivé" in reponse.content.decode()
+    assert client.get(reverse("postes:conventions_zip"), {"statut": "projet"})["Content-Type"] == "application/zip"
