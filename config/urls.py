@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("config.pages_legales")),
     # One sign-in page for everyone (throttling, ProConnect, second factor): the admin's goes there.
     path("admin/login/", RedirectView.as_view(pattern_name="comptes:connexion", query_string=True)),
+    path("financements/", include("financements.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from financements import views
+
+app_name = "financements"
+
+urlpatterns = [
+    path("simulateur/", views.SimulateurView.as_view(), name="simulateur"),
+    path("tableau-de-bord/", views.TableauDeBordView.as_view(), name="tableau_de_bord"),
+]
