@@ -7,7 +7,8 @@ from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
 from financements.forms import ChampDate
-from postes.models import MotifResiliation, SituationAvantEmbauche, Titulaire, TypeContrat
+from postes.forms_eligibilite import VerificationForm, verifier_prise_de_poste
+from postes.models import MotifResiliation, Titulaire, TypeContrat
 
 
 def champ_heures(label="Heures hebdomadaires", **kwargs):
@@ -56,7 +57,10 @@ class AvenantHeuresForm(DsfrBaseForm):
     description = forms.CharField(label="Objet de l’avenant", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class AvenantTitulaireForm(DsfrBaseForm):
+class AvenantTitulaireForm(VerificationForm):
+    """A new titulaire by avenant: who, the employment contract and the eligibility inputs of the hire
+    form (art. L5134-102, assessed on the day the contract is signed)."""
+
     date_effet = ChampDate(label="Date d’effet", help_text="Premier jour du nouveau titulaire ; l’affectation en cours se termine la veille.")
     date_signature = ChampDate(label="Date de signature de l’avenant", initial=timezone.localdate)
     titulaire = forms.ModelChoiceField(
@@ -64,24 +68,38 @@ class AvenantTitulaireForm(DsfrBaseForm):
     )
     nom = forms.CharField(label="Nom", required=False, max_length=150)
     prenom = forms.CharField(label="Prénom", required=False, max_length=150)
-    date_naissance = ChampDate(label="Date de naissance", required=False)
-    situation_avant_embauche = forms.ChoiceField(
-        label="Situation avant l’embauche", choices=[("", "—")] + SituationAvantEmbauche.choices, required=False
-    )
-    adresse = forms.CharField(label="Adresse", required=False, max_length=255)
-    type_contrat = forms.ChoiceField(label="Type de contrat", choices=TypeContrat.choices)
-    date_signature_contrat = ChampDate(label="Date de signature du contrat de travail", required=False)
+    type_contrat = forms.ChoiceField(label="Type de contrat de travail", choices=TypeContrat.choices)
     description = forms.CharField(label="Objet de l’avenant", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    field_order = [
+        "date_effet", "date_signature", "titulaire", "nom", "prenom", "date_naissance", "date_contrat", "type_contrat",
+        "situation", "adresse", "code_qpv", "justification", "point", "derogation", "description",
+    ]
 
     def __init__(self, *args, titulaires=None, **kwargs):
         super().__init__(*args, **kwargs)
         if titulaires is not None:
             self.fields["titulaire"].queryset = titulaires
+        self.fields["date_naissance"].required = False
+        self.fields["date_naissance"].help_text = "Pour un titulaire déjà connu, laissez vide : sa date de naissance enregistrée est reprise."
 
     def clean(self):
-        donnees = super().clean()
-        if not donnees.get("titulaire"):
-            for champ in ("nom", "prenom", "date_naissance", "situation_avant_embauche"):
+        donnees = self.cleaned_data
+        connu = donnees.get("titulaire")
+        if connu:
+            naissance = donnees.get("date_naissance")
+            if naissance is None and "date_naissance" not in self.errors:
+                donnees["date_naissance"] = connu.date_naissance
+            elif naissance and naissance != connu.date_naissance:
+                self.add_error(
+                    "date_naissance",
+                    f"La date de naissance enregistrée pour {connu} est le {connu.date_naissance:%d/%m/%Y} : "
+                    "laissez ce champ vide pour la reprendre.",
+                )
+        else:
+            for champ in ("nom", "prenom", "date_naissance"):
                 if not donnees.get(champ) and champ not in self.errors:
                     self.add_error(champ, "Renseignez ce champ pour une nouvelle personne, ou choisissez un titulaire déjà connu.")
+        donnees = super().clean()
+        verifier_prise_de_poste(self, "date_effet")
         return donnees

@@ -26,6 +26,8 @@ from postes.models import Convention, Titulaire, fin_maximale_convention
 from postes.pdf import prefet_de
 from postes.regles_convention import STATUTS_EN_VIGUEUR
 from postes.services import conventions as services
+from postes.services.embauche import Embauche, EmbaucheRefusee
+from postes.views_eligibilite import VerificationMixin
 
 ZIP_MAXIMUM = 500  # conventions in one ZIP download; beyond, the agent narrows the filters
 # PDFs rendered on the fly in one ZIP (drafts, signed conventions not archived yet): about 0.25 s each
@@ -172,37 +174,61 @@ class AvenantHeures(ActionConvention):
         return f"Avenant n° {avenant.numero} enregistré."
 
 
-class AvenantTitulaire(ActionConvention):
+class AvenantTitulaire(VerificationMixin, ActionConvention):
+    """The new titulaire goes through the eligibility check of a hire; a refusal shows the diagnosis."""
+
     form_class = formulaires.AvenantTitulaireForm
+    template_name = "postes/convention_action.html"
     titre = "Avenant : changement de titulaire"
     bouton = "Enregistrer l’avenant"
     explication = (
         "L’affectation en cours se termine la veille de la date d’effet et une nouvelle affectation commence ; le poste "
-        "et la convention restent les mêmes."
+        "et la convention restent les mêmes. Comme pour une embauche, l’éligibilité de la personne (art. L5134-102 du "
+        "code du travail) est vérifiée à la date de signature de son contrat et le diagnostic est enregistré."
     )
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "titulaires": Titulaire.objects.for_user(self.request.user)}
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            diagnostic=getattr(self, "diagnostic", None),
+            question=getattr(self, "question", None),
+            suggestion=getattr(self, "suggestion", None),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        self.question = self.lire_question(form)
+        if self.question is None:
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
     def executer(self, donnees):
-        titulaire = donnees["titulaire"] or services.NouveauTitulaire(
-            nom=donnees["nom"],
-            prenom=donnees["prenom"],
-            date_naissance=donnees["date_naissance"],
-            situation_avant_embauche=donnees["situation_avant_embauche"],
-            adresse=donnees["adresse"],
-        )
-        avenant = services.avenant_titulaire(
-            self.convention,
-            auteur=self.request.user,
-            titulaire=titulaire,
-            date_effet=donnees["date_effet"],
-            date_signature=donnees["date_signature"],
+        connu = donnees["titulaire"]
+        embauche = Embauche(
+            nom=connu.nom if connu else donnees["nom"],
+            prenom=connu.prenom if connu else donnees["prenom"],
+            date_debut=donnees["date_effet"],
             type_contrat=donnees["type_contrat"],
-            date_signature_contrat=donnees["date_signature_contrat"],
-            description=donnees["description"],
+            question=self.question,
+            titulaire=connu,
         )
-        return f"Avenant n° {avenant.numero} enregistré : {avenant.affectation.titulaire} occupe le poste à compter du {avenant.date_effet:%d/%m/%Y}."
+        try:
+            avenant = services.avenant_titulaire(
+                self.convention,
+                auteur=self.request.user,
+                embauche=embauche,
+                date_signature=donnees["date_signature"],
+                description=donnees["description"],
+            )
+        except EmbaucheRefusee as refus:
+            self.diagnostic = refus.diagnostic
+            raise services.TransitionRefusee(refus.message) from None
+        return (
+            f"Avenant n° {avenant.numero} enregistré : {avenant.affectation.titulaire} occupe le poste à compter du "
+            f"{avenant.date_effet:%d/%m/%Y}, avec son diagnostic d’éligibilité."
+        )
 
 
 def nom_fichier_pdf(convention: Convention, signe: bool) -> str:

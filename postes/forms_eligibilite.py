@@ -7,6 +7,7 @@ from dsfr.forms import DsfrBaseForm
 
 from postes.models import SituationAvantEmbauche, TypeContrat
 from postes.services.diagnostic import Question
+from postes.services.embauche import PRISE_DE_POSTE_AVANT_CONTRAT
 from quartiers.residence import (
     Mode,
     QuartierInconnu,
@@ -17,6 +18,13 @@ from quartiers.residence import (
     residence_par_code,
     residence_par_point,
 )
+
+
+def verifier_prise_de_poste(form: forms.Form, champ: str) -> None:
+    """The job cannot start before the employment contract is signed."""
+    debut, contrat = form.cleaned_data.get(champ), form.cleaned_data.get("date_contrat")
+    if debut and contrat and debut < contrat:
+        form.add_error(champ, PRISE_DE_POSTE_AVANT_CONTRAT)
 
 
 def champ_date(label: str, **kwargs) -> forms.DateField:
@@ -150,9 +158,7 @@ class EmbaucheForm(VerificationForm):
 
     def clean(self):
         donnees = super().clean()
-        debut, contrat = donnees.get("date_debut"), donnees.get("date_contrat")
-        if debut and contrat and debut < contrat:
-            self.add_error("date_debut", "La prise de poste ne peut pas précéder la signature du contrat de travail.")
+        verifier_prise_de_poste(self, "date_debut")
         return donnees
 
 

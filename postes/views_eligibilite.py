@@ -34,17 +34,21 @@ class VerificationMixin(RoleRequisMixin):
         )
         return context
 
-    def verifier(self, form):
-        """(question, diagnostic), or (None, None) after adding the geocoding error to the form."""
+    def lire_question(self, form):
+        """The form's question, or None after adding the geocoding error to the form."""
         try:
-            question = form.question()
+            return form.question()
         except GeocodageImpossible as erreur:
             form.add_error("adresse", erreur.message)
             if erreur.candidat is not None:
                 piste = residence_par_point(erreur.candidat.lon, erreur.candidat.lat)
                 self.suggestion = (erreur.candidat, piste.qpv)
-            return None, None
-        return question, evaluer(question)
+            return None
+
+    def verifier(self, form):
+        """(question, diagnostic), or (None, None) after adding the geocoding error to the form."""
+        question = self.lire_question(form)
+        return (question, evaluer(question)) if question else (None, None)
 
     def afficher(self, form, question=None, diagnostic=None):
         return self.render_to_response(

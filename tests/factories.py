@@ -222,3 +222,20 @@ def demande_complete(employeur, quartier=None, **champs) -> Demande:
     for type_piece in ("budget_previsionnel", "statuts", "derniers_comptes"):
         PieceJointeFactory(demande=demande, type_piece=type_piece)
     return demande
+
+
+def question_eligible(quartier=None, **modifs):
+    """The eligibility inputs of an eligible person: born on 02/04/1988, sans emploi, contract signed on
+    20/02/2025, living in a QPV chosen by hand (created in Seine-Saint-Denis when not given)."""
+    from postes.services.diagnostic import Question
+    from quartiers.residence import Mode, Residence
+
+    valeurs = {
+        "naissance": date(1988, 4, 2),
+        "date_contrat": date(2025, 2, 20),
+        "situation": "sans_emploi",
+        "residence": Residence(mode=Mode.QPV, qpv=quartier or QuartierFactory(), justification="Attestation du bailleur."),
+        "derogation": "",
+        **modifs,
+    }
+    return Question(**valeurs)

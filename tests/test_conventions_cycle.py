@@ -18,7 +18,6 @@ from postes.regles_convention import (
     statut_poste,
 )
 from postes.services.conventions import (
-    NouveauTitulaire,
     TransitionRefusee,
     avenant_heures,
     avenant_titulaire,
@@ -28,7 +27,8 @@ from postes.services.conventions import (
     signer,
 )
 from financements.budget import BudgetInsuffisant
-from tests.factories import AffectationFactory, ConventionFactory, TitulaireFactory
+from postes.services.embauche import Embauche
+from tests.factories import AffectationFactory, ConventionFactory, TitulaireFactory, question_eligible
 
 # --- Pure rules ---------------------------------------------------------------------------------
 
@@ -275,14 +275,14 @@ def test_avenant_d_heures_refuse_pour_les_memes_heures_ou_un_projet(poste93, pro
 
 
 @pytest.mark.django_db
-def test_avenant_de_titulaire_ferme_l_affectation_la_veille_et_en_ouvre_une(poste93):
+def test_avenant_de_titulaire_ferme_l_affectation_la_veille_et_en_ouvre_une(poste93, agent93):
     convention = signee(poste93, date(2024, 7, 1), date(2027, 6, 30))
     ancienne = AffectationFactory(poste=poste93, date_debut=date(2024, 7, 1))
     avenant = avenant_titulaire(
         convention,
-        date_effet=date(2025, 3, 1),
         date_signature=date(2025, 2, 20),
-        titulaire=NouveauTitulaire(nom="Diallo", prenom="Awa", date_naissance=date(1988, 4, 2), situation_avant_embauche="sans_emploi"),
+        embauche=Embauche(nom="Diallo", prenom="Awa", date_debut=date(2025, 3, 1), type_contrat="cdi", question=question_eligible()),
+        auteur=agent93,
         aujourd_hui=date(2025, 2, 20),
     )
     ancienne.refresh_from_db()
@@ -295,12 +295,14 @@ def test_avenant_de_titulaire_ferme_l_affectation_la_veille_et_en_ouvre_une(post
 
 
 @pytest.mark.django_db
-def test_avenant_de_titulaire_refuse_pour_le_titulaire_deja_en_place(poste93):
+def test_avenant_de_titulaire_refuse_pour_le_titulaire_deja_en_place(poste93, agent93):
     convention = signee(poste93, date(2024, 7, 1), date(2027, 6, 30))
     ancienne = AffectationFactory(poste=poste93, date_debut=date(2024, 7, 1))
     with pytest.raises(TransitionRefusee, match="occupe déjà ce poste"):
-        avenant_titulaire(convention, date_effet=date(2025, 3, 1), date_signature=date(2025, 2, 1),
-                          titulaire=ancienne.titulaire, aujourd_hui=date(2025, 2, 20))
+        embauche = Embauche(nom="", prenom="", date_debut=date(2025, 3, 1), type_contrat="cdi",
+                            question=question_eligible(), titulaire=ancienne.titulaire)
+        avenant_titulaire(convention, embauche=embauche, date_signature=date(2025, 2, 1), auteur=agent93,
+                          aujourd_hui=date(2025, 2, 20))
     assert Titulaire.objects.count() == 1
 
 

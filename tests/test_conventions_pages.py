@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from financements.models import Enveloppe
 from postes.models import Convention
-from tests.factories import AffectationFactory, ConventionFactory, EmployeurUserFactory
+from tests.factories import AffectationFactory, ConventionFactory, EmployeurUserFactory, QuartierFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -148,12 +148,15 @@ def test_avenant_titulaire_par_l_interface(client, monde):
     url = reverse("postes:convention_avenant_titulaire", args=[monde["signee93"].pk])
     incomplet = client.post(url, {"date_effet": "2025-03-01", "date_signature": "2025-02-01", "type_contrat": "cdi"})
     assert "Renseignez ce champ pour une nouvelle personne" in incomplet.content.decode()
+    QuartierFactory(code="QN09301M")
     reponse = client.post(url, {
         "date_effet": "2025-03-01", "date_signature": "2025-02-01", "type_contrat": "cdd", "nom": "Diallo",
-        "prenom": "Awa", "date_naissance": "1988-04-02", "situation_avant_embauche": "sans_emploi",
+        "prenom": "Awa", "date_naissance": "1988-04-02", "date_contrat": "2025-02-01", "situation": "sans_emploi",
+        "code_qpv": "QN09301M", "justification": "Attestation du bailleur.",
     })
     assert reponse.status_code == 302
-    assert monde["signee93"].avenants.get().affectation.titulaire.nom == "Diallo"
+    affectation = monde["signee93"].avenants.get().affectation
+    assert affectation.titulaire.nom == "Diallo" and affectation.diagnostics.get().eligible
 
 
 def test_page_de_convention_montre_l_aide_et_l_historique(client, monde):

@@ -33,7 +33,6 @@ from postes.models import (
     Poste,
     RangConvention,
     StatutConvention,
-    Titulaire,
     TypeAvenant,
     fin_maximale_convention,
 )
@@ -45,6 +44,13 @@ from postes.regles_convention import (
     renouvellement_possible,
     statut_du_jour,
     statut_poste,
+)
+from postes.services.embauche import (
+    PRISE_DE_POSTE_AVANT_CONTRAT,
+    Embauche,
+    PeriodeConvention,
+    affecter_si_eligible,
+    motif_hors_convention,
 )
 
 
@@ -370,34 +376,33 @@ def avenant_heures(
     return avenant
 
 
-@dataclass
-class NouveauTitulaire:
-    nom: str
-    prenom: str
-    date_naissance: date
-    situation_avant_embauche: str
-    adresse: str = ""
-
-
 @transaction.atomic
 def avenant_titulaire(
     convention: Convention,
     *,
-    date_effet: date,
+    embauche: Embauche,
     date_signature: date,
-    titulaire: Titulaire | NouveauTitulaire,
-    type_contrat: str = "cdi",
-    date_signature_contrat: date | None = None,
+    auteur,
     description: str = "",
-    auteur=None,
     aujourd_hui=None,
 ) -> Avenant:
-    """A new titulaire on the post from `date_effet`: the current affectation ends the day before,
-    a new one opens; the post and the convention stay."""
+    """A new titulaire on the post from `embauche.date_debut` (the avenant's date d’effet): the current
+    affectation ends the day before, a new one opens; the post and the convention stay. The person goes
+    through the same eligibility check as a hire (art. L5134-102, assessed on the day the employment
+    contract is signed), whose diagnosis is stored with the new affectation, by `auteur`. Refused with
+    TransitionRefusee (the avenant's own rules) or EmbaucheRefusee (person not eligible, with the
+    diagnosis): nothing is written then."""
     aujourd_hui = aujourd_hui or timezone.localdate()
+    date_effet, date_contrat = embauche.date_debut, embauche.question.date_contrat
     convention = _verrouiller(convention)
-    Poste.objects.select_for_update().get(pk=convention.poste_id)
+    poste = Poste.objects.select_for_update().get(pk=convention.poste_id)
     _verifier_avenant(convention, date_effet, date_signature, aujourd_hui)
+    if date_contrat > date_effet:
+        raise TransitionRefusee({"date_effet": PRISE_DE_POSTE_AVANT_CONTRAT})
+    periode = PeriodeConvention(convention.statut, convention.date_signature, convention.date_debut, convention.date_fin)
+    motif = motif_hors_convention([periode], date_effet, date_contrat)
+    if motif:
+        raise TransitionRefusee({"date_contrat": motif})
     affectations = Affectation.objects.filter(poste_id=convention.poste_id)
     posterieure = affectations.filter(date_debut__gte=date_effet).first()
     if posterieure:
@@ -406,26 +411,18 @@ def avenant_titulaire(
              "la date d’effet doit être postérieure."}
         )
     courante = affectations.filter(Q(date_fin__isnull=True) | Q(date_fin__gte=date_effet)).select_related("titulaire").first()
-    if isinstance(titulaire, NouveauTitulaire):
-        titulaire = Titulaire.objects.create(**vars(titulaire))
-    if courante and courante.titulaire_id == titulaire.pk:
-        raise TransitionRefusee({"titulaire": f"{titulaire} occupe déjà ce poste."})
+    if courante and embauche.titulaire and courante.titulaire_id == embauche.titulaire.pk:
+        raise TransitionRefusee({"titulaire": f"{embauche.titulaire} occupe déjà ce poste."})
     if courante:
         courante._change_reason = f"Fin d’affectation par avenant (changement de titulaire au {_jj(date_effet)})"
         courante.date_fin = date_effet - timedelta(days=1)
         courante.save()
-    nouvelle = Affectation.objects.create(
-        poste_id=convention.poste_id,
-        titulaire=titulaire,
-        date_debut=date_effet,
-        date_signature_contrat=date_signature_contrat,
-        type_contrat=type_contrat,
-    )
+    nouvelle = affecter_si_eligible(poste, embauche, auteur, acte="L’avenant n’est pas enregistré")
     avenant = _creer_avenant(
         convention, TypeAvenant.TITULAIRE, date_effet, date_signature, description, auteur, affectation=nouvelle
     )
     _enregistrer(
-        convention, f"Avenant n° {avenant.numero} : {titulaire} titulaire du poste à compter du {_jj(date_effet)}", auteur
+        convention, f"Avenant n° {avenant.numero} : {nouvelle.titulaire} titulaire du poste à compter du {_jj(date_effet)}", auteur
     )
     return avenant
 

@@ -11,6 +11,7 @@ from postes.models import Affectation, Poste, StatutConvention, Titulaire
 from postes.services.diagnostic import Question, enregistrer_diagnostic, evaluer
 
 STATUTS_PERMETTANT_L_EMBAUCHE = (StatutConvention.SIGNEE, StatutConvention.EN_COURS)
+PRISE_DE_POSTE_AVANT_CONTRAT = "La prise de poste ne peut pas précéder la signature du contrat de travail."
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class Embauche:
     date_debut: date
     type_contrat: str
     question: Question  # birth date, contract signature date, situation, residence, derogation
+    titulaire: Titulaire | None = None  # a person already known (then nom and prénom are theirs)
 
 
 class EmbaucheRefusee(Exception):
@@ -59,45 +61,38 @@ def motif_hors_convention(conventions: list[PeriodeConvention], prise_de_poste: 
     return None
 
 
-def _criteres_non_remplis(diagnostic: Diagnostic) -> str:
-    return ", ".join(c.libelle.lower() for c in diagnostic.criteres if not c.ok)
+def motif_de_refus(diagnostic: Diagnostic, acte: str = "L’embauche n’est pas enregistrée") -> str:
+    """Why a non-eligible person cannot be hired (art. L5134-102), criterion by criterion."""
+    non_remplis = [c for c in diagnostic.criteres if not c.ok]
+    noms = ", ".join(c.libelle.lower() for c in non_remplis)
+    motifs = " ".join(f"{c.libelle} : {c.motif}" for c in non_remplis)
+    return (
+        f"{acte} : la personne ne remplit pas les conditions de l’art. L5134-102 "
+        f"du code du travail (non remplies : {noms}). {motifs}"
+    )
 
 
-@transaction.atomic
-def enregistrer_embauche(poste: Poste, embauche: Embauche, auteur) -> Affectation:
-    """Create the titulaire, their affectation on `poste` and the eligibility diagnosis. Refused
-    (EmbaucheRefusee, French message) when the post is occupied, not under a signed convention at that
-    date, or when the person is not eligible."""
-    poste = Poste.objects.select_for_update().get(pk=poste.pk)
+def affecter_si_eligible(poste: Poste, embauche: Embauche, auteur, acte: str = "L’embauche n’est pas enregistrée") -> Affectation:
+    """The step shared by a hire and a change of titulaire by avenant: evaluate the three conditions of
+    art. L5134-102 on the day the employment contract is signed (art. D5134-155), refuse a non-eligible
+    person (EmbaucheRefusee with the reason of each criterion not met and the diagnosis), otherwise create
+    the titulaire (unless already known), the affectation from `embauche.date_debut` and the diagnosis.
+    Call inside a transaction holding the post's row lock: a refusal raised later rolls everything back."""
     question = embauche.question
-    occupee = poste.affectations.filter(date_fin__isnull=True).select_related("titulaire").first()
-    if occupee is not None:
-        raise EmbaucheRefusee(
-            f"Le poste {poste} est déjà occupé par {occupee.titulaire} depuis le {jj_mm_aaaa(occupee.date_debut)} : "
-            "l’affectation en cours doit d’abord prendre fin."
-        )
-    periodes = [
-        PeriodeConvention(c.statut, c.date_signature, c.date_debut, c.date_fin) for c in poste.conventions.order_by("date_debut")
-    ]
-    motif = motif_hors_convention(periodes, embauche.date_debut, question.date_contrat)
-    if motif:
-        raise EmbaucheRefusee(motif)
     diagnostic = evaluer(question)
     if not diagnostic.eligible:
-        raise EmbaucheRefusee(
-            "L’embauche n’est pas enregistrée : la personne ne remplit pas les conditions de l’art. L5134-102 "
-            f"du code du travail (non remplies : {_criteres_non_remplis(diagnostic)}).",
-            diagnostic,
+        raise EmbaucheRefusee(motif_de_refus(diagnostic, acte), diagnostic)
+    titulaire = embauche.titulaire
+    if titulaire is None:
+        residence = question.residence
+        titulaire = Titulaire.objects.create(
+            nom=embauche.nom.strip(),
+            prenom=embauche.prenom.strip(),
+            date_naissance=question.naissance,
+            adresse=(residence.geocodage.libelle if residence.geocodage else residence.adresse)[:255],
+            qpv_residence=residence.qpv,
+            situation_avant_embauche=question.situation,
         )
-    residence = question.residence
-    titulaire = Titulaire.objects.create(
-        nom=embauche.nom.strip(),
-        prenom=embauche.prenom.strip(),
-        date_naissance=question.naissance,
-        adresse=(residence.geocodage.libelle if residence.geocodage else residence.adresse)[:255],
-        qpv_residence=residence.qpv,
-        situation_avant_embauche=question.situation,
-    )
     try:
         with transaction.atomic():
             affectation = Affectation.objects.create(
@@ -116,3 +111,24 @@ def enregistrer_embauche(poste: Poste, embauche: Embauche, auteur) -> Affectatio
         ) from None
     enregistrer_diagnostic(affectation, question, diagnostic, auteur)
     return affectation
+
+
+@transaction.atomic
+def enregistrer_embauche(poste: Poste, embauche: Embauche, auteur) -> Affectation:
+    """Create the titulaire, their affectation on `poste` and the eligibility diagnosis. Refused
+    (EmbaucheRefusee, French message) when the post is occupied, not under a signed convention at that
+    date, or when the person is not eligible."""
+    poste = Poste.objects.select_for_update().get(pk=poste.pk)
+    occupee = poste.affectations.filter(date_fin__isnull=True).select_related("titulaire").first()
+    if occupee is not None:
+        raise EmbaucheRefusee(
+            f"Le poste {poste} est déjà occupé par {occupee.titulaire} depuis le {jj_mm_aaaa(occupee.date_debut)} : "
+            "l’affectation en cours doit d’abord prendre fin."
+        )
+    periodes = [
+        PeriodeConvention(c.statut, c.date_signature, c.date_debut, c.date_fin) for c in poste.conventions.order_by("date_debut")
+    ]
+    motif = motif_hors_convention(periodes, embauche.date_debut, embauche.question.date_contrat)
+    if motif:
+        raise EmbaucheRefusee(motif)
+    return affecter_si_eligible(poste, embauche, auteur)
