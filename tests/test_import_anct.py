@@ -67,9 +67,9 @@ def test_registre_2023_importe_puis_reimporte_sans_changement(db):
     encore = importer_postes(table, Perimetre(), partiel=True)
     assert (encore.crees, encore.mis_a_jour, encore.inchanges, encore.rejetes) == (0, 0, 5408, 8)
     # An older year adds its funding to the posts already known.
+    importes_2023 = set(Poste.objects.values_list("identifiant", flat=True))
     table_2022, lignes_2022 = lire(2022)
     rapport_2022 = importer_postes(table_2022, Perimetre(), partiel=True)
-    importes_2023 = set(Poste.objects.values_list("identifiant", flat=True))
     compte_2022 = Counter(l["id_poste"] for l in lignes_2022)
     valides_2022 = [l["id_poste"] for l in lignes_2022 if compte_2022[l["id_poste"]] == 1]
     assert rapport_2022.mis_a_jour == sum(1 for i in valides_2022 if i in importes_2023)
