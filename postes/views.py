@@ -5,6 +5,7 @@ from django.views.generic import DetailView
 
 from commun.vues import ExportListeMixin, ListeFiltreeView, RoleRequisMixin
 from comptes.models import Role
+from financements.models import FinancementAnnuel
 from postes.exports import COLONNES_CONVENTIONS, COLONNES_POSTES
 from postes.filtres import ConventionFiltre, PosteFiltre
 from postes.models import Affectation, Convention, Poste
@@ -50,6 +51,7 @@ class PosteDetail(RoleRequisMixin, DetailView):
                 "domaines",
                 Prefetch("conventions", queryset=Convention.objects.order_by("date_debut")),
                 Prefetch("affectations", queryset=Affectation.objects.select_related("titulaire").order_by("date_debut")),
+                Prefetch("financements", queryset=FinancementAnnuel.objects.order_by("-annee")),
             )
         )
 

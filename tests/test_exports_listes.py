@@ -146,3 +146,10 @@ def test_financements_visibles_selon_le_perimetre(monde, agent93, agent69, membr
     assert FinancementAnnuel.objects.for_user(agent69).count() == 1
     assert FinancementAnnuel.objects.for_user(membre93).count() == 2
     assert FinancementAnnuel.objects.for_user(admin_national).count() == 4
+
+
+def test_fiche_du_poste_montre_ses_financements(client, monde, agent93, membre93):
+    for qui in (agent93, membre93):
+        client.force_login(qui)
+        html = client.get(reverse("postes:detail", args=[monde["poste93"].identifiant])).content.decode()
+        assert "Financements annuels" in html and "2022" in html and "CV1" in html

@@ -332,3 +332,15 @@ def test_poste_existant_du_perimetre_mis_a_jour_par_l_agent(agent93, poste93):
                                                 raison_sociale=poste93.employeur.raison_sociale)]), utilisateur=agent93)
     assert comptes(rapport) == (1, 0, 1, 0, 0)
     assert FinancementAnnuel.objects.for_user(agent93).count() == 1
+
+
+def test_historique_ecrit_pour_chaque_poste_et_convention_importes(quartiers, agent93):
+    importer(csv_octets([ligne_poste()]), utilisateur=agent93)
+    importer(csv_octets([ligne_poste(Statut="Fermé")]), utilisateur=agent93)
+    poste = Poste.objects.get()
+    historique = list(poste.history.order_by("history_date", "history_id"))
+    assert [(h.history_type, h.statut, h.history_user, h.history_change_reason) for h in historique] == [
+        ("+", "actif", agent93, "Import de postes"), ("~", "ferme", agent93, "Import de postes")]
+    assert historique[0].identifiant == poste.identifiant and historique[0].employeur_id == poste.employeur_id
+    convention = Convention.objects.get()
+    assert convention.history.get().history_type == "+"

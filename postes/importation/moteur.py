@@ -28,6 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -56,6 +57,25 @@ def par_paquets(elements, taille=PAQUET):
     elements = list(elements)
     for i in range(0, len(elements), taille):
         yield elements[i : i + taille]
+
+
+def historiser(modele, pks, type_historique: str, utilisateur, raison: str):
+    """Write the django-simple-history rows of rows just bulk-written, copied by the database itself
+    (INSERT … SELECT): one statement instead of one Python object per row."""
+    if not pks:
+        return
+    historique = modele.history.model
+    suivies = {f.column for f in modele._meta.concrete_fields}
+    q = connection.ops.quote_name
+    colonnes = ", ".join(q(f.column) for f in historique._meta.concrete_fields if f.column in suivies)
+    sql = (
+        f"INSERT INTO {q(historique._meta.db_table)} ({colonnes}, history_date, history_change_reason, history_type, history_user_id) "
+        f"SELECT {colonnes}, %s, %s, %s, %s FROM {q(modele._meta.db_table)} WHERE id = ANY(%s)"
+    )
+    maintenant = timezone.now()
+    with connection.cursor() as curseur:
+        for paquet in par_paquets(pks, 20000):
+            curseur.execute(sql, [maintenant, raison, type_historique, getattr(utilisateur, "pk", None), list(paquet)])
 
 
 @dataclass(frozen=True)
@@ -633,8 +653,6 @@ class Analyse:
     # -- phase 3: writing -------------------------------------------------------------------------
     def appliquer(self, utilisateur=None):
         """Write the plan with bulk statements. The caller holds the transaction."""
-        from simple_history.utils import bulk_create_with_history, bulk_update_with_history
-
         raison = "Import de postes"
         maintenant = timezone.now()
         if self.employeurs_crees:
@@ -646,14 +664,11 @@ class Analyse:
                 list(self.employeurs_modifies.values()), [*self.champs_employeurs, "modifie_le"], batch_size=PAQUET
             )
         if self.postes_crees:
-            bulk_create_with_history(
-                list(self.postes_crees.values()), Poste, batch_size=PAQUET, default_user=utilisateur, default_change_reason=raison
-            )
+            Poste.objects.bulk_create(list(self.postes_crees.values()), batch_size=PAQUET)
+            historiser(Poste, [p.pk for p in self.postes_crees.values()], "+", utilisateur, raison)
         if self.postes_modifies:
-            bulk_update_with_history(
-                list(self.postes_modifies.values()), Poste, sorted(self.champs_postes), batch_size=PAQUET,
-                default_user=utilisateur, default_change_reason=raison,
-            )
+            Poste.objects.bulk_update(list(self.postes_modifies.values()), sorted(self.champs_postes), batch_size=PAQUET)
+            historiser(Poste, [p.pk for p in self.postes_modifies.values()], "~", utilisateur, raison)
         for relation, champ in (("quartiers", "quartierprioritaire_id"), ("domaines", "domainemediation_id")):
             voulus = self.m2m[relation]
             if not voulus:
@@ -677,11 +692,8 @@ class Analyse:
                 self.financements_modifies, ["montant", "code_contrat_ville"], batch_size=PAQUET
             )
         if self.conventions_creees:
-            bulk_create_with_history(
-                self.conventions_creees, Convention, batch_size=PAQUET, default_user=utilisateur, default_change_reason=raison
-            )
+            Convention.objects.bulk_create(self.conventions_creees, batch_size=PAQUET)
+            historiser(Convention, [c.pk for c in self.conventions_creees], "+", utilisateur, raison)
         if self.conventions_modifiees:
-            bulk_update_with_history(
-                self.conventions_modifiees, Convention, sorted(self.champs_conventions), batch_size=PAQUET,
-                default_user=utilisateur, default_change_reason=raison,
-            )
+            Convention.objects.bulk_update(self.conventions_modifiees, sorted(self.champs_conventions), batch_size=PAQUET)
+            historiser(Convention, [c.pk for c in self.conventions_modifiees], "~", utilisateur, raison)
