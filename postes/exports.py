@@ -62,3 +62,28 @@ COLONNES_CONVENTIONS = [
     ("Motif de résiliation", lambda c: c.get_motif_resiliation_display()),
     ("Date de résiliation", "date_resiliation"),
 ]
+
+# For the requests inbox (issue 4): `class DemandeListe(RoleRequisMixin, ExportListeMixin, ListeFiltreeView)`
+# with `nom_export = "demandes"`, `colonnes_export = COLONNES_DEMANDES`, a queryset with
+# select_related("employeur", "departement", "poste", "instructeur") and prefetch_related("domaines", "quartiers"),
+# and {% include "commun/boutons_export.html" %} in its template.
+COLONNES_DEMANDES = [
+    ("Numéro", "pk"),
+    ("Statut", lambda d: d.get_statut_display()),
+    ("SIRET", "employeur.siret"),
+    ("Employeur", "employeur.raison_sociale"),
+    ("Département", "departement.code"),
+    ("Nature du projet", "projet"),
+    ("Missions", "missions"),
+    ("Domaines", lambda d: ", ".join(x.code for x in d.domaines.all())),
+    ("Quartiers (codes QPV)", lambda d: ", ".join(q.code for q in d.quartiers.all())),
+    ("Heures hebdomadaires", "heures_hebdomadaires"),
+    ("Début souhaité", "date_debut_souhaitee"),
+    ("Budget prévisionnel annuel (€)", "budget_previsionnel"),
+    ("Cofinancements", "cofinancements"),
+    ("Déposée le", "date_depot"),
+    ("Décision le", "date_decision"),
+    ("Motif de la décision", "motif_decision"),
+    ("Instructeur", lambda d: str(d.instructeur) if d.instructeur else ""),
+    ("Poste créé", lambda d: d.poste.identifiant if d.poste_id else ""),
+]

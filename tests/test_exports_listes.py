@@ -153,3 +153,19 @@ def test_fiche_du_poste_montre_ses_financements(client, monde, agent93, membre93
         client.force_login(qui)
         html = client.get(reverse("postes:detail", args=[monde["poste93"].identifiant])).content.decode()
         assert "Financements annuels" in html and "2022" in html and "CV1" in html
+
+
+def test_colonnes_des_demandes_pretes_pour_la_liste_des_demandes(poste93, agent93):
+    from commun.exports import contenu_csv
+    from commun.vues import valeur_colonne
+    from postes.exports import COLONNES_DEMANDES
+    from postes.models import Demande
+    from tests.factories import DemandeFactory
+
+    DemandeFactory(employeur=poste93.employeur, projet="=1+1", poste=poste93, instructeur=agent93)
+    DemandeFactory(employeur=poste93.employeur)
+    demandes = Demande.objects.for_user(agent93).prefetch_related("domaines", "quartiers").order_by("pk")
+    lignes = [[valeur_colonne(d, acces) for _, acces in COLONNES_DEMANDES] for d in demandes]
+    texte = contenu_csv([e for e, _ in COLONNES_DEMANDES], lignes).decode()
+    assert "'=1+1" in texte and poste93.identifiant in texte and poste93.employeur.siret in texte
+    assert len(lignes) == 2 and lignes[1][-1] == "" and lignes[1][-2] == ""
