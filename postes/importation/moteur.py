@@ -51,6 +51,20 @@ from quartiers.models import Departement, QuartierPrioritaire
 
 PAQUET = 2000
 STATUTS_SIGNES = {"signee", "en_cours", "echue", "caduque"}
+LECTEURS = {
+    "identifiant": v.lire_identifiant,
+    "heures": v.lire_heures,
+    "annee": v.lire_annee,
+    "montant": v.lire_montant,
+    "convention_debut": v.lire_date,
+    "convention_fin": v.lire_date,
+    "convention_signature": v.lire_date,
+}
+CHOIX = {
+    "forme_juridique": (FormeJuridique.choices, "Forme juridique inconnue"),
+    "statut": (StatutPoste.choices, "Statut de poste inconnu"),
+    "convention_statut": (StatutConvention.choices, "Statut de convention inconnu"),
+}
 
 
 def par_paquets(elements, taille=PAQUET):
@@ -218,16 +232,7 @@ class Analyse:
     def lire(self, ligne: Ligne):
         """Parse each cell of the line (no database)."""
         val = ligne.valeurs
-        lecteurs = {
-            "identifiant": v.lire_identifiant,
-            "heures": v.lire_heures,
-            "annee": v.lire_annee,
-            "montant": v.lire_montant,
-            "convention_debut": v.lire_date,
-            "convention_fin": v.lire_date,
-            "convention_signature": v.lire_date,
-        }
-        for champ, lecteur in lecteurs.items():
+        for champ, lecteur in LECTEURS.items():
             if self.a(champ) and (brut := self.cellule(ligne, champ)) is not None and v.texte(brut) != "":
                 try:
                     val[champ] = lecteur(brut)
@@ -247,12 +252,7 @@ class Analyse:
             val["departement"] = dep
         if self.a("region") and (reg := v.texte(self.cellule(ligne, "region"))):
             val["region"] = reg.zfill(2)
-        choix = {
-            "forme_juridique": (FormeJuridique.choices, "Forme juridique inconnue"),
-            "statut": (StatutPoste.choices, "Statut de poste inconnu"),
-            "convention_statut": (StatutConvention.choices, "Statut de convention inconnu"),
-        }
-        for champ, (choices, inconnu) in choix.items():
+        for champ, (choices, inconnu) in CHOIX.items():
             if self.a(champ) and v.texte(brut := self.cellule(ligne, champ)):
                 try:
                     val[champ] = v.choix(brut, choices, inconnu)
