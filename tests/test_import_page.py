@@ -11,6 +11,8 @@ from postes.models import Poste
 from tests.factories import AgentFactory
 from tests.outils_import import SIRET_CLE_FAUSSE, csv_octets, ligne_anct
 
+pytestmark = pytest.mark.django_db
+
 URL = reverse("postes:importer")
 
 
