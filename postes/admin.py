@@ -1,7 +1,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from postes.models import Affectation, Convention, Demande, DomaineMediation, Poste, Titulaire
+from postes.models import (
+    Affectation,
+    Convention,
+    Demande,
+    DiagnosticEligibilite,
+    DomaineMediation,
+    Poste,
+    RegleAgeMinimum,
+    Titulaire,
+)
 
 
 @admin.register(DomaineMediation)
@@ -53,3 +62,27 @@ class DemandeAdmin(SimpleHistoryAdmin):
     list_select_related = ["employeur", "departement", "instructeur"]
     raw_id_fields = ["employeur", "poste", "instructeur", "cree_par"]
     filter_horizontal = ["domaines", "quartiers"]
+
+
+@admin.register(RegleAgeMinimum)
+class RegleAgeMinimumAdmin(admin.ModelAdmin):
+    list_display = ["date_effet", "age_minimum", "reference"]
+
+
+@admin.register(DiagnosticEligibilite)
+class DiagnosticEligibiliteAdmin(admin.ModelAdmin):
+    """Read only: a diagnosis is never edited (a new check makes a new diagnosis)."""
+
+    list_display = ["cree_le", "affectation", "eligible", "version_regles", "auteur"]
+    list_filter = ["eligible", "affectation__poste__departement"]
+    search_fields = ["affectation__titulaire__nom", "affectation__poste__identifiant"]
+    list_select_related = ["affectation__titulaire", "affectation__poste", "auteur"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -63,16 +63,14 @@ COLONNES_CONVENTIONS = [
     ("Date de résiliation", "date_resiliation"),
 ]
 
-# For the requests inbox (issue 4): `class DemandeListe(RoleRequisMixin, ExportListeMixin, ListeFiltreeView)`
-# with `nom_export = "demandes"`, `colonnes_export = COLONNES_DEMANDES`, a queryset with
-# select_related("employeur", "departement", "poste", "instructeur") and prefetch_related("domaines", "quartiers"),
-# and {% include "commun/boutons_export.html" %} in its template.
+# The requests inbox (postes/vues_demandes.py::DemandeListe).
 COLONNES_DEMANDES = [
-    ("Numéro", "pk"),
+    ("Numéro", "numero"),
     ("Statut", lambda d: d.get_statut_display()),
     ("SIRET", "employeur.siret"),
     ("Employeur", "employeur.raison_sociale"),
     ("Département", "departement.code"),
+    ("Intitulé", "intitule"),
     ("Nature du projet", "projet"),
     ("Missions", "missions"),
     ("Domaines", lambda d: ", ".join(x.code for x in d.domaines.all())),

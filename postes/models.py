@@ -7,9 +7,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from comptes.scopes import ScopedQuerySet
+from postes.regles_demandes import TypePiece
 
 # Département on 3 characters (093, 02A, 971, and 59L / 59V for the two Nord offices in ANCT's
 # register), year on 2 digits, then « R » + sequence (4) + version (2), or the older « RT » + 5 digits.
@@ -261,6 +263,7 @@ class Titulaire(models.Model):
         "situation avant l’embauche", max_length=20, choices=SituationAvantEmbauche.choices
     )
     cree_le = models.DateTimeField("créé le", auto_now_add=True)
+    anonymise_le = models.DateTimeField("anonymisé le", null=True, blank=True)
 
     objects = TitulaireQuerySet.as_manager()
 
@@ -366,6 +369,7 @@ class Demande(models.Model):
     statut = models.CharField(
         "statut", max_length=20, choices=StatutDemande.choices, default=StatutDemande.BROUILLON
     )
+    intitule = models.CharField("intitulé du poste", max_length=255, blank=True)
     projet = models.TextField("nature du projet", blank=True)
     missions = models.TextField("missions", blank=True)
     domaines = models.ManyToManyField(DomaineMediation, verbose_name="domaines de médiation", blank=True)
@@ -393,6 +397,12 @@ class Demande(models.Model):
     motif_decision = models.TextField("motif de la décision", blank=True)
     poste = models.OneToOneField(
         Poste, verbose_name="poste créé", on_delete=models.PROTECT, null=True, blank=True, related_name="demande"
+    )
+    annee_enveloppe = models.PositiveSmallIntegerField(
+        "année d’enveloppe",
+        null=True,
+        blank=True,
+        help_text="Année de l’enveloppe départementale sur laquelle l’acceptation a réservé un poste.",
     )
     cree_par = models.ForeignKey(
         "comptes.Utilisateur",
@@ -422,7 +432,238 @@ class Demande(models.Model):
             models.CheckConstraint(
                 condition=~Q(statut="refusee") | ~Q(motif_decision=""), name="demande_refus_motive"
             ),
+            models.CheckConstraint(
+                condition=Q(statut="brouillon") | Q(date_depot__isnull=False), name="demande_deposee_datee"
+            ),
+            models.CheckConstraint(
+                condition=~Q(statut__in=["acceptee", "refusee", "classee_sans_suite"]) | Q(date_decision__isnull=False),
+                name="demande_decision_datee",
+            ),
+            models.CheckConstraint(
+                condition=~Q(statut="acceptee") | Q(poste__isnull=False), name="demande_acceptee_cree_un_poste"
+            ),
         ]
 
     def __str__(self):
         return f"Demande n° {self.pk} – {self.employeur}"
+
+    @property
+    def numero(self):
+        return f"{self.pk:05d}" if self.pk else "—"
+
+    @property
+    def modifiable_par_l_employeur(self):
+        return self.statut in (StatutDemande.BROUILLON, StatutDemande.A_COMPLETER)
+
+    @property
+    def decidee(self):
+        return self.statut in (StatutDemande.ACCEPTEE, StatutDemande.REFUSEE, StatutDemande.CLASSEE_SANS_SUITE)
+
+
+class RegleAgeMinimum(models.Model):
+    """Minimum age of the person hired, for contracts signed from a date (art. L5134-102 of the code
+    du travail). Dated data, amended by national administrators: a change of the law adds a row;
+    earlier rows keep applying to contracts signed earlier."""
+
+    date_effet = models.DateField("contrats signés à partir du", unique=True)
+    age_minimum = models.PositiveSmallIntegerField("âge minimum (ans)")
+    reference = models.CharField("texte de référence", max_length=255)
+
+    class Meta:
+        verbose_name = "règle d’âge minimum"
+        verbose_name_plural = "règles d’âge minimum"
+        ordering = ["date_effet"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(age_minimum__gte=16, age_minimum__lte=70), name="regle_age_minimum_plausible"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.age_minimum} ans pour les contrats signés à partir du {self.date_effet:%d/%m/%Y}"
+
+
+class DiagnosticQuerySet(ScopedQuerySet):
+    scope_departement = "affectation__poste__departement"
+    scope_employeur = "affectation__poste__employeur"
+
+    def update(self, **kwargs):
+        raise TypeError("Un diagnostic d’éligibilité ne se modifie pas : faites une nouvelle vérification.")
+
+
+class DiagnosticEligibilite(models.Model):
+    """One eligibility check of the person holding an affectation: the inputs, the rules applied and
+    the result per criterion, its author and its time. Never edited: a new check is a new row."""
+
+    affectation = models.ForeignKey(
+        Affectation, verbose_name="affectation", on_delete=models.PROTECT, related_name="diagnostics"
+    )
+    date_contrat = models.DateField("date de signature du contrat retenue")
+    eligible = models.BooleanField("éligible")
+    entrees = models.JSONField("données examinées")
+    criteres = models.JSONField("résultat par critère", help_text="[{critere, ok, motif, article}, …]")
+    version_regles = models.CharField("règles appliquées", max_length=255)
+    qpv = models.ForeignKey(
+        "quartiers.QuartierPrioritaire",
+        verbose_name="quartier de résidence retenu",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="diagnostics",
+    )
+    auteur = models.ForeignKey(
+        "comptes.Utilisateur", verbose_name="auteur", on_delete=models.PROTECT, related_name="diagnostics"
+    )
+    cree_le = models.DateTimeField("réalisé le", auto_now_add=True)
+
+    objects = DiagnosticQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "diagnostic d’éligibilité"
+        verbose_name_plural = "diagnostics d’éligibilité"
+        ordering = ["-cree_le", "-pk"]
+
+    def __str__(self):
+        return f"Diagnostic du {self.cree_le:%d/%m/%Y} – {self.affectation}"
+
+    @property
+    def date_naissance(self) -> date:
+        return date.fromisoformat(self.entrees["date_naissance"])
+
+    @property
+    def libelle_situation(self) -> str:
+        return SituationAvantEmbauche(self.entrees["situation"]).label
+
+    @property
+    def liste_criteres(self):
+        from postes.eligibilite import Critere
+
+        return [Critere(**c) for c in self.criteres]
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Un diagnostic d’éligibilité ne se modifie pas : faites une nouvelle vérification.")
+        super().save(*args, **kwargs)
+
+
+class TypeEvenement(models.TextChoices):
+    DEPOT = "depot", "Demande déposée"
+    NOUVEAU_DEPOT = "nouveau_depot", "Demande complétée et déposée à nouveau"
+    PRISE_EN_INSTRUCTION = "prise_en_instruction", "Instruction commencée"
+    AFFECTATION = "affectation", "Instructeur désigné"
+    DEMANDE_COMPLEMENTS = "demande_complements", "Compléments demandés à l’employeur"
+    REPRISE_INSTRUCTION = "reprise_instruction", "Instruction reprise"
+    ACCEPTATION = "acceptation", "Demande acceptée"
+    REFUS = "refus", "Demande refusée"
+    CLASSEMENT = "classement", "Demande classée sans suite"
+
+
+# Events an employer does not see on their request (internal organisation of the prefecture).
+EVENEMENTS_INTERNES = frozenset({TypeEvenement.AFFECTATION})
+
+
+class ParDemandeQuerySet(ScopedQuerySet):
+    """Rows reached through their request: the request's département and employer decide."""
+
+    scope_departement = "demande__departement"
+    scope_employeur = "demande__employeur"
+
+
+class EvenementDemande(models.Model):
+    """A step of a request's workflow: who did it, when, and the message that went with it."""
+
+    demande = models.ForeignKey(Demande, verbose_name="demande", on_delete=models.CASCADE, related_name="evenements")
+    type = models.CharField("type", max_length=30, choices=TypeEvenement.choices)
+    statut_avant = models.CharField("statut avant", max_length=20, choices=StatutDemande.choices, blank=True)
+    statut_apres = models.CharField("statut après", max_length=20, choices=StatutDemande.choices, blank=True)
+    auteur = models.ForeignKey(
+        "comptes.Utilisateur", verbose_name="auteur", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    date = models.DateTimeField("date", default=timezone.now)
+    message = models.TextField("message", blank=True)
+
+    objects = ParDemandeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "événement d’une demande"
+        verbose_name_plural = "événements des demandes"
+        ordering = ["date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(type__in=TypeEvenement.values), name="evenement_demande_type_connu"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_type_display()} le {self.date:%d/%m/%Y}"
+
+    @property
+    def visible_par_l_employeur(self):
+        return self.type not in EVENEMENTS_INTERNES
+
+
+class NoteInstructionQuerySet(ParDemandeQuerySet):
+    scope_employeur = None  # private to the prefecture: employers never see notes
+
+
+class NoteInstruction(models.Model):
+    """A private note of the instructors on a request (never shown to the employer)."""
+
+    demande = models.ForeignKey(Demande, verbose_name="demande", on_delete=models.CASCADE, related_name="notes")
+    auteur = models.ForeignKey(
+        "comptes.Utilisateur", verbose_name="auteur", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    texte = models.TextField("note")
+    cree_le = models.DateTimeField("écrite le", default=timezone.now)
+
+    objects = NoteInstructionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "note d’instruction"
+        verbose_name_plural = "notes d’instruction"
+        ordering = ["-cree_le", "-pk"]
+        constraints = [models.CheckConstraint(condition=~Q(texte=""), name="note_instruction_non_vide")]
+
+    def __str__(self):
+        return f"Note du {self.cree_le:%d/%m/%Y}"
+
+
+class TypeContenu(models.TextChoices):
+    PDF = "application/pdf", "PDF"
+    PNG = "image/png", "Image PNG"
+    JPEG = "image/jpeg", "Image JPEG"
+
+
+def chemin_piece(instance, filename):
+    """Random storage name (see commun/televersement.py): the user's file name is kept in the row only."""
+    from commun.televersement import chemin_aleatoire
+
+    return chemin_aleatoire("demandes", instance.type_contenu)
+
+
+class PieceJointe(models.Model):
+    """A document attached to a request, checked by its content, stored under a random name."""
+
+    demande = models.ForeignKey(Demande, verbose_name="demande", on_delete=models.CASCADE, related_name="pieces")
+    type_piece = models.CharField("type de pièce", max_length=30, choices=TypePiece.choices)
+    fichier = models.FileField("fichier", upload_to=chemin_piece, max_length=255)
+    nom_original = models.CharField("nom du fichier déposé", max_length=255)
+    type_contenu = models.CharField("format", max_length=30, choices=TypeContenu.choices)
+    taille = models.PositiveIntegerField("taille (octets)")
+    depose_par = models.ForeignKey(
+        "comptes.Utilisateur", verbose_name="déposé par", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    depose_le = models.DateTimeField("déposé le", default=timezone.now)
+
+    objects = ParDemandeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "pièce jointe"
+        verbose_name_plural = "pièces jointes"
+        ordering = ["type_piece", "depose_le"]
+        constraints = [
+            models.CheckConstraint(condition=Q(type_piece__in=TypePiece.values), name="piece_jointe_type_connu"),
+            models.CheckConstraint(condition=Q(type_contenu__in=TypeContenu.values), name="piece_jointe_format_accepte"),
+            models.CheckConstraint(condition=Q(taille__gt=0), name="piece_jointe_non_vide"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_type_piece_display()} – {self.nom_original}"

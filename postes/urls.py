@@ -1,6 +1,6 @@
 from django.urls import path
 
-from postes import views, views_import
+from postes import views, views_eligibilite, views_import
 
 app_name = "postes"
 
@@ -12,4 +12,10 @@ urlpatterns = [
     path("conventions/", views.ConventionListe.as_view(), name="conventions"),
     path("conventions/<int:pk>/", views.ConventionDetail.as_view(), name="convention"),
     path("espace-employeur/", views.espace_employeur, name="espace_employeur"),
+    path("eligibilite/", views_eligibilite.VerifierEligibilite.as_view(), name="eligibilite"),
+    path("postes/<str:identifiant>/embauche/", views_eligibilite.EnregistrerEmbauche.as_view(), name="embauche"),
+    path("titulaires/<int:pk>/", views_eligibilite.TitulaireDetail.as_view(), name="titulaire"),
+    path(
+        "affectations/<int:pk>/verification/", views_eligibilite.NouvelleVerification.as_view(), name="nouvelle_verification"
+    ),
 ]

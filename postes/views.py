@@ -8,7 +8,7 @@ from comptes.models import Role
 from financements.models import FinancementAnnuel
 from postes.exports import COLONNES_CONVENTIONS, COLONNES_POSTES
 from postes.filtres import ConventionFiltre, PosteFiltre
-from postes.models import Affectation, Convention, Poste
+from postes.models import Affectation, Convention, DiagnosticEligibilite, Poste
 
 
 @login_required
@@ -55,6 +55,14 @@ class PosteDetail(RoleRequisMixin, DetailView):
             )
         )
 
+    def get_context_data(self, **kwargs):
+        diagnostics = DiagnosticEligibilite.objects.for_user(self.request.user).filter(affectation__poste=self.object)
+        return super().get_context_data(
+            diagnostics=diagnostics.select_related("affectation__titulaire", "auteur"),
+            poste_occupe=any(a.date_fin is None for a in self.object.affectations.all()),
+            **kwargs,
+        )
+
 
 class ConventionListe(RoleRequisMixin, ExportListeMixin, ListeFiltreeView):
     roles = (Role.AGENT,)
@@ -83,14 +91,30 @@ def espace_employeur(request):
     """Employer home: the posts and conventions of their structures."""
     if not request.user.est_employeur:
         return redirect("postes:liste")
+    from employeurs.formulaires import StructureActiveForm
+    from employeurs.structure_active import structure_active, structures_de
+    from postes.models import Demande
+
+    structures = structures_de(request.user)
+    active = structure_active(request)  # the structure chosen in the session (see employeurs/structure_active.py)
     postes = (
         Poste.objects.for_user(request.user)
+        .filter(employeur=active)
         .select_related("employeur", "departement")
         .prefetch_related("quartiers", Prefetch("conventions", queryset=Convention.objects.order_by("-date_debut")))
         .order_by("identifiant")
     )
+    demandes = (
+        Demande.objects.for_user(request.user).filter(employeur=active).select_related("employeur", "poste").order_by("-modifie_le")
+    )
     return render(
         request,
         "postes/espace_employeur.html",
-        {"postes": postes, "structures": request.user.employeurs.select_related("departement")},
+        {
+            "postes": postes,
+            "structures": structures,
+            "structure_active": active,
+            "demandes": demandes[:10],
+            "form_structure": StructureActiveForm(structures=structures, initial={"structure": active}),
+        },
     )

@@ -97,6 +97,8 @@ class QuartierPrioritaire(models.Model):
         default=False,
         help_text="Contour simplifié dessiné pour la démonstration : ne pas utiliser pour instruire.",
     )
+    # Lets every process see that the contours changed and rebuild its spatial index (localisation.py).
+    modifie_le = models.DateTimeField("modifié le", auto_now=True)
 
     objects = QuartierPrioritaireQuerySet.as_manager()
 

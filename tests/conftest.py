@@ -2,6 +2,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.test import Client, RequestFactory
 
 from tests.factories import (
     AgentFactory,
@@ -79,3 +80,77 @@ def poste69(employeur69, dep69):
 def hachage_rapide(settings):
     # Tests create many accounts: a fast hasher keeps them quick (production keeps PBKDF2).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class ClientDeTest(Client):
+    """The Django test client, adapted to the sign-in protections:
+    - `login()` passes a request, which django-axes needs to count attempts by address;
+    - `force_login()` of a national administrator also records a verified second factor, as it
+      skips the password: page tests do not go through TOTP. The tests of the second factor itself
+      use `client_sans_double_facteur` (tests/test_double_facteur.py)."""
+
+    def login(self, **credentials):
+        credentials.setdefault("request", RequestFactory().post("/comptes/connexion/"))
+        return super().login(**credentials)
+
+    def force_login(self, user, backend=None):
+        super().force_login(user, backend)
+        if user.est_admin_national:
+            from django_otp import DEVICE_ID_SESSION_KEY
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            appareil = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+            appareil = appareil or TOTPDevice.objects.create(user=user, name="Appareil de test", confirmed=True)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = appareil.persistent_id
+            session.save()
+
+
+@pytest.fixture
+def client():
+    return ClientDeTest()
+
+
+@pytest.fixture
+def client_sans_double_facteur():
+    return Client()
+
+
+@pytest.fixture
+def faux_proconnect():
+    from tests.faux_proconnect import FauxProConnect
+
+    with FauxProConnect() as faux:
+        yield faux
+
+
+@pytest.fixture
+def proconnect(settings, faux_proconnect):
+    """ProConnect configured against the fake provider of tests/faux_proconnect.py."""
+    from commun.securite import origine, politique_csp
+
+    for nom, valeur in faux_proconnect.reglages().items():
+        setattr(settings, nom, valeur)
+    settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, "comptes.proconnect.ProConnectBackend"]
+    settings.SECURE_CSP = politique_csp(origines_formulaires=[origine(faux_proconnect.url)], https=False)
+    return faux_proconnect
+
+
+
+@pytest.fixture(autouse=True)
+def referentiel_des_tests_transactionnels(request):
+    """Transactional tests (browser, backups) empty the database when they end: the next one gets
+    the reference data of the migrations (régions, départements, barème, SMIC, domaines) again."""
+    marque = request.node.get_closest_marker("django_db")
+    if not ((marque and marque.kwargs.get("transaction")) or "live_server" in request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db")
+    from commun.referentiel import charger_bareme_smic, charger_domaines, charger_territoires
+    from financements.models import Bareme, Smic
+    from postes.models import DomaineMediation
+    from quartiers.models import Departement, Region
+
+    if not Departement.objects.exists():
+        charger_territoires(Region, Departement)
+        charger_bareme_smic(Bareme, Smic)
+        charger_domaines(DomaineMediation)

@@ -132,3 +132,93 @@ class DemandeFactory(factory.django.DjangoModelFactory):
     employeur = factory.SubFactory(EmployeurFactory)
     departement = factory.LazyAttribute(lambda o: o.employeur.departement)
     projet = "Médiation école-familles."
+
+
+class DiagnosticEligibiliteFactory(factory.django.DjangoModelFactory):
+    """A stored eligibility diagnosis (as postes.services.diagnostic writes them)."""
+
+    class Meta:
+        model = "postes.DiagnosticEligibilite"
+
+    affectation = factory.SubFactory(AffectationFactory)
+    date_contrat = factory.LazyAttribute(lambda o: o.affectation.date_debut)
+    eligible = True
+    entrees = factory.LazyAttribute(
+        lambda o: {
+            "date_naissance": o.affectation.titulaire.date_naissance.isoformat(),
+            "date_contrat": o.date_contrat.isoformat(),
+            "situation": "sans_emploi",
+            "residence": {"mode": "aucune", "qpv": None},
+            "derogation": "Motif de dérogation d’essai.",
+        }
+    )
+    criteres = factory.LazyFunction(
+        lambda: [
+            {"critere": "age", "ok": True, "motif": "33 ans.", "article": "art. L5134-102"},
+            {"critere": "situation", "ok": True, "motif": "Sans emploi.", "article": "art. L5134-102"},
+            {"critere": "residence", "ok": True, "motif": "Dérogation.", "article": "art. L5134-102"},
+        ]
+    )
+    version_regles = "L5134-102 : âge minimum 26 ans (règle du 16/09/2021) ; quartiers prioritaires, géographie 2024"
+    auteur = factory.SubFactory(AgentFactory)
+
+# --- Requests, attachments, envelopes (issue 4) ---------------------------------------------------
+
+from django.utils import timezone  # noqa: E402
+
+from financements.models import Enveloppe  # noqa: E402
+from postes.models import DomaineMediation, PieceJointe  # noqa: E402
+
+PDF_MINIMAL = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PNG_MINIMAL = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+JPEG_MINIMAL = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 56 + b"This program cannot be run in DOS mode."
+
+
+class EnveloppeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enveloppe
+
+    departement = factory.LazyFunction(lambda: departement("93"))
+    annee = factory.LazyFunction(lambda: timezone.localdate().year)
+    nombre_postes = 30
+    montant = Decimal("684318.30")
+
+
+class PieceJointeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PieceJointe
+
+    demande = factory.SubFactory(DemandeFactory)
+    type_piece = "budget_previsionnel"
+    nom_original = "budget prévisionnel.pdf"
+    type_contenu = "application/pdf"
+    taille = len(PDF_MINIMAL)
+    fichier = factory.django.FileField(data=PDF_MINIMAL, filename="budget.pdf")
+
+
+def debut_souhaite():
+    """A desired start always in the future (15 January of next year): tests do not age."""
+    return date(timezone.localdate().year + 1, 1, 15)
+
+
+def demande_complete(employeur, quartier=None, **champs) -> Demande:
+    """A draft that can be filed: every field, a domain, a QPV of the employer's département, the
+    documents an association must join."""
+    valeurs = {
+        "intitule": "Médiateur école-familles",
+        "projet": "Médiation école-familles au collège du quartier.",
+        "missions": "Accueillir les familles, accompagner les démarches, prévenir le décrochage.",
+        "heures_hebdomadaires": Decimal("35"),
+        "date_debut_souhaitee": debut_souhaite(),
+        "budget_previsionnel": Decimal("32000"),
+        "cofinancements": "Ville : 5 000 €",
+        **champs,
+    }
+    demande = DemandeFactory(employeur=employeur, **valeurs)
+    demande.domaines.set([DomaineMediation.objects.order_by("ordre").first()])
+    demande.quartiers.set([quartier or QuartierFactory(departement=employeur.departement,
+                                                       code=f"QN{employeur.departement.code.zfill(3)}{next(_postes) % 100:02d}M")])
+    for type_piece in ("budget_previsionnel", "statuts", "derniers_comptes"):
+        PieceJointeFactory(demande=demande, type_piece=type_piece)
+    return demande

@@ -155,17 +155,23 @@ def test_fiche_du_poste_montre_ses_financements(client, monde, agent93, membre93
         assert "Financements annuels" in html and "2022" in html and "CV1" in html
 
 
-def test_colonnes_des_demandes_pretes_pour_la_liste_des_demandes(poste93, agent93):
-    from commun.exports import contenu_csv
-    from commun.vues import valeur_colonne
-    from postes.exports import COLONNES_DEMANDES
-    from postes.models import Demande
+@pytest.mark.parametrize("format_export", ["csv", "xlsx"])
+def test_export_de_la_boite_de_reception_des_demandes(client, poste93, poste69, agent93, format_export):
+    from django.utils import timezone
+
     from tests.factories import DemandeFactory
 
-    DemandeFactory(employeur=poste93.employeur, projet="=1+1", poste=poste93, instructeur=agent93)
-    DemandeFactory(employeur=poste93.employeur)
-    demandes = Demande.objects.for_user(agent93).prefetch_related("domaines", "quartiers").order_by("pk")
-    lignes = [[valeur_colonne(d, acces) for _, acces in COLONNES_DEMANDES] for d in demandes]
-    texte = contenu_csv([e for e, _ in COLONNES_DEMANDES], lignes).decode()
-    assert "'=1+1" in texte and poste93.identifiant in texte and poste93.employeur.siret in texte
-    assert len(lignes) == 2 and lignes[1][-1] == "" and lignes[1][-2] == ""
+    maintenant = timezone.now()
+    DemandeFactory(employeur=poste93.employeur, projet="=1+1", poste=poste93, instructeur=agent93, statut="acceptee",
+                   date_depot=maintenant, date_decision=maintenant)
+    DemandeFactory(employeur=poste93.employeur, statut="deposee", date_depot=maintenant)
+    DemandeFactory(employeur=poste93.employeur)  # a draft: never in the inbox
+    DemandeFactory(employeur=poste69.employeur, statut="deposee", date_depot=maintenant)
+    client.force_login(agent93)
+    lignes = telecharger(client, "demandes:liste", format_export)
+    contenu = "\n".join(";".join(l) for l in lignes)
+    assert lignes[0][:3] == ["Numéro", "Statut", "SIRET"] and len(lignes) - 1 == 2
+    assert "'=1+1" in contenu and poste93.identifiant in contenu
+    assert poste69.employeur.siret not in contenu
+    assert len(telecharger(client, "demandes:liste", format_export, statut="deposee")) - 1 == 1
+    assert "Exporter en CSV" in client.get(reverse("demandes:liste")).content.decode()

@@ -35,8 +35,7 @@ def navigateur():
         browser.close()
 
 
-@pytest.fixture
-def page(navigateur):
+def _nouvelle_page(navigateur):
     contexte = navigateur.new_context(locale="fr-FR")
     page = contexte.new_page()
     page.set_default_timeout(15000)
@@ -44,8 +43,20 @@ def page(navigateur):
     contexte.close()
 
 
+@pytest.fixture
+def page(navigateur):
+    yield from _nouvelle_page(navigateur)
+
+
+@pytest.fixture
+def seconde_page(navigateur):
+    """A second, independent browser session (another user next to the first one)."""
+    yield from _nouvelle_page(navigateur)
+
+
 def se_connecter(page, live_server, email, mot_de_passe):
     page.goto(f"{live_server.url}/comptes/connexion/")
     page.get_by_role("textbox", name="Adresse électronique").fill(email)
     page.get_by_label("Mot de passe", exact=True).fill(mot_de_passe)
     page.get_by_role("button", name="Se connecter").click()
+

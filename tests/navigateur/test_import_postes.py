@@ -3,9 +3,7 @@ confirmation, then downloads the export and finds the post."""
 
 import pytest
 
-from commun.referentiel import charger_territoires
 from postes.models import Poste
-from quartiers.models import Departement, Region
 from tests.factories import MOT_DE_PASSE, AgentFactory, departement
 from tests.navigateur.conftest import se_connecter
 from tests.outils_import import SIRET_CLE_FAUSSE, csv_octets, ligne_anct
@@ -15,7 +13,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_agent_importe_les_lignes_valides_depuis_la_page(page, live_server, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
-    charger_territoires(Region, Departement)  # an earlier transactional test may have flushed the reference data
     agent = AgentFactory(departements=[departement("93")])
     fichier = tmp_path / "registre.csv"
     fichier.write_bytes(csv_octets([ligne_anct(), ligne_anct(id_poste="09323R000201", code_tiers=SIRET_CLE_FAUSSE)]))

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('postes', '0002_domaines'),
+        ('postes', '0006_demandes_instruction_pieces_evenements'),
     ]
 
     operations = [

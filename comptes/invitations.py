@@ -1,0 +1,79 @@
+"""Inviting an employer's contact: create (or reuse) their account, add the structure to their
+memberships, and e-mail them a single-use link to choose a password.
+
+The link is Django's password-reset link (`comptes:nouveau_mot_de_passe`, token of
+`default_token_generator`): it stops working once the password is set (the token depends on the
+password hash and on the last login) and after PASSWORD_RESET_TIMEOUT. A new account gets a random
+password nobody knows, so that « Mot de passe oublié » also works for it if the link has expired."""
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from comptes.models import Role, Utilisateur
+
+
+class ErreurInvitation(Exception):
+    """The invitation cannot be sent; the message is French, for the agent."""
+
+
+def duree_lisible(secondes: int) -> str:
+    """`3600` → `une heure`, `86400` → `24 heures`, `600` → `10 minutes`."""
+    if secondes % 3600 == 0:
+        heures = secondes // 3600
+        return "une heure" if heures == 1 else f"{heures} heures"
+    minutes = max(secondes // 60, 1)
+    return "une minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def lien_mot_de_passe(utilisateur) -> str:
+    chemin = reverse(
+        "comptes:nouveau_mot_de_passe",
+        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(utilisateur.pk)), "token": default_token_generator.make_token(utilisateur)},
+    )
+    return settings.URL_SITE.rstrip("/") + chemin
+
+
+def envoyer_invitation(utilisateur, employeur, invite_par) -> int:
+    contexte = {
+        "utilisateur": utilisateur,
+        "employeur": employeur,
+        "invite_par": invite_par,
+        # Someone who never signed in chooses a password; others are just told of the new structure.
+        "lien": lien_mot_de_passe(utilisateur) if utilisateur.last_login is None else None,
+        "lien_connexion": settings.URL_SITE.rstrip("/") + reverse("comptes:connexion"),
+        "validite": duree_lisible(settings.PASSWORD_RESET_TIMEOUT),
+    }
+    sujet = " ".join(render_to_string("comptes/courriel_invitation_sujet.txt", contexte).split())
+    corps = render_to_string("comptes/courriel_invitation.txt", contexte)
+    return send_mail(sujet, corps, None, [utilisateur.email])
+
+
+@transaction.atomic
+def inviter_contact(employeur, email: str, prenom: str, nom: str, invite_par) -> tuple[Utilisateur, bool]:
+    """Return the contact's account and whether it was created. Refuses the addresses of agents and
+    administrators (one account, one role) and deactivated accounts."""
+    email = Utilisateur.objects.normalize_email(email.strip()).lower()
+    utilisateur = Utilisateur.objects.select_for_update().filter(email__iexact=email).first()
+    if utilisateur is not None and utilisateur.role != Role.EMPLOYEUR:
+        raise ErreurInvitation(
+            f"L’adresse {email} est celle d’un compte « {utilisateur.get_role_display().lower()} » : "
+            "un compte employeur doit avoir sa propre adresse."
+        )
+    if utilisateur is not None and not utilisateur.is_active:
+        raise ErreurInvitation(f"Le compte {email} est désactivé : un administrateur national doit le réactiver.")
+    cree = utilisateur is None
+    if cree:
+        utilisateur = Utilisateur.objects.create_user(
+            email, secrets.token_urlsafe(32), role=Role.EMPLOYEUR, prenom=prenom.strip(), nom=nom.strip()
+        )
+    utilisateur.employeurs.add(employeur)
+    transaction.on_commit(lambda: envoyer_invitation(utilisateur, employeur, invite_par))
+    return utilisateur, cree

@@ -1,0 +1,118 @@
+"""Recording a hire on a post: the titulaire, their affectation and the eligibility diagnosis, in one
+transaction with the post locked, or nothing at all."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import IntegrityError, transaction
+
+from postes.eligibilite import Diagnostic, jj_mm_aaaa
+from postes.models import Affectation, Poste, StatutConvention, Titulaire
+from postes.services.diagnostic import Question, enregistrer_diagnostic, evaluer
+
+STATUTS_PERMETTANT_L_EMBAUCHE = (StatutConvention.SIGNEE, StatutConvention.EN_COURS)
+
+
+@dataclass(frozen=True)
+class Embauche:
+    nom: str
+    prenom: str
+    date_debut: date
+    type_contrat: str
+    question: Question  # birth date, contract signature date, situation, residence, derogation
+
+
+class EmbaucheRefusee(Exception):
+    def __init__(self, message: str, diagnostic: Diagnostic | None = None):
+        super().__init__(message)
+        self.message = message
+        self.diagnostic = diagnostic
+
+
+@dataclass(frozen=True)
+class PeriodeConvention:
+    statut: str
+    date_signature: date | None
+    date_debut: date
+    date_fin: date
+
+
+def motif_hors_convention(conventions: list[PeriodeConvention], prise_de_poste: date, signature_contrat: date) -> str | None:
+    """No hiring before the convention is signed (conventions: art. D5134-147 to D5134-154): the
+    start of the job falls within a signed convention of the post, and the employment contract is
+    not signed before it. Returns why the hire is refused, or None."""
+    couvrantes = [
+        c for c in conventions
+        if c.statut in STATUTS_PERMETTANT_L_EMBAUCHE and c.date_debut <= prise_de_poste <= c.date_fin
+    ]
+    if not couvrantes:
+        return (
+            f"Aucune convention signée du poste ne couvre la prise de poste du {jj_mm_aaaa(prise_de_poste)} : "
+            "l’embauche ne peut pas précéder la signature de la convention."
+        )
+    convention = couvrantes[0]
+    if convention.date_signature and signature_contrat < convention.date_signature:
+        return (
+            f"Le contrat de travail ({jj_mm_aaaa(signature_contrat)}) serait signé avant la convention "
+            f"({jj_mm_aaaa(convention.date_signature)}) : l’embauche ne peut pas la précéder."
+        )
+    return None
+
+
+def _criteres_non_remplis(diagnostic: Diagnostic) -> str:
+    return ", ".join(c.libelle.lower() for c in diagnostic.criteres if not c.ok)
+
+
+@transaction.atomic
+def enregistrer_embauche(poste: Poste, embauche: Embauche, auteur) -> Affectation:
+    """Create the titulaire, their affectation on `poste` and the eligibility diagnosis. Refused
+    (EmbaucheRefusee, French message) when the post is occupied, not under a signed convention at that
+    date, or when the person is not eligible."""
+    poste = Poste.objects.select_for_update().get(pk=poste.pk)
+    question = embauche.question
+    occupee = poste.affectations.filter(date_fin__isnull=True).select_related("titulaire").first()
+    if occupee is not None:
+        raise EmbaucheRefusee(
+            f"Le poste {poste} est déjà occupé par {occupee.titulaire} depuis le {jj_mm_aaaa(occupee.date_debut)} : "
+            "l’affectation en cours doit d’abord prendre fin."
+        )
+    periodes = [
+        PeriodeConvention(c.statut, c.date_signature, c.date_debut, c.date_fin) for c in poste.conventions.order_by("date_debut")
+    ]
+    motif = motif_hors_convention(periodes, embauche.date_debut, question.date_contrat)
+    if motif:
+        raise EmbaucheRefusee(motif)
+    diagnostic = evaluer(question)
+    if not diagnostic.eligible:
+        raise EmbaucheRefusee(
+            "L’embauche n’est pas enregistrée : la personne ne remplit pas les conditions de l’art. L5134-102 "
+            f"du code du travail (non remplies : {_criteres_non_remplis(diagnostic)}).",
+            diagnostic,
+        )
+    residence = question.residence
+    titulaire = Titulaire.objects.create(
+        nom=embauche.nom.strip(),
+        prenom=embauche.prenom.strip(),
+        date_naissance=question.naissance,
+        adresse=(residence.geocodage.libelle if residence.geocodage else residence.adresse)[:255],
+        qpv_residence=residence.qpv,
+        situation_avant_embauche=question.situation,
+    )
+    try:
+        with transaction.atomic():
+            affectation = Affectation.objects.create(
+                poste=poste,
+                titulaire=titulaire,
+                date_debut=embauche.date_debut,
+                date_signature_contrat=question.date_contrat,
+                type_contrat=embauche.type_contrat,
+            )
+    except IntegrityError as erreur:
+        if "affectation_sans_chevauchement" not in str(erreur):
+            raise
+        raise EmbaucheRefusee(
+            f"Le poste {poste} est déjà occupé sur une partie de la période qui commence le "
+            f"{jj_mm_aaaa(embauche.date_debut)} : choisissez une date de prise de poste après la fin de l’affectation précédente."
+        ) from None
+    enregistrer_diagnostic(affectation, question, diagnostic, auteur)
+    return affectation
