@@ -39,8 +39,9 @@ class EmployeurDetail(RoleRequisMixin, DetailView):
             .order_by("identifiant")
         )
         if not self.request.user.est_employeur:
-            from employeurs.formulaires import InvitationForm
+            from employeurs.formulaires import FormeJuridiqueForm, InvitationForm
 
             context["membres"] = self.object.membres.order_by("email")
             context["form_invitation"] = InvitationForm()
+            context["form_forme_juridique"] = FormeJuridiqueForm(instance=self.object)
         return context

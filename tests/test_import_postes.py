@@ -344,3 +344,24 @@ def test_historique_ecrit_pour_chaque_poste_et_convention_importes(quartiers, ag
     assert historique[0].identifiant == poste.identifiant and historique[0].employeur_id == poste.employeur_id
     convention = Convention.objects.get()
     assert convention.history.get().history_type == "+"
+
+
+def test_l_agent_precise_la_forme_juridique_d_un_employeur_importe(client, agent93, agent69, membre93):
+    from django.urls import reverse
+
+    importer(json_octets([ligne_anct()]))
+    employeur = Employeur.objects.get(siret=SIRET_ALFA)
+    url = reverse("employeurs:forme_juridique", args=[employeur.siret])
+    for autre, statut in ((agent69, 404), (membre93, 404)):
+        client.force_login(autre)
+        assert client.post(url, {"forme_juridique": "association"}).status_code == statut
+    client.force_login(agent93)
+    page = client.get(reverse("employeurs:detail", args=[employeur.siret])).content.decode()
+    assert "Préciser la forme juridique" in page and "Employeur non éligible" in page
+    assert 'value="a_preciser"' not in page  # « À préciser » is never a choice
+    client.post(url, {"forme_juridique": "a_preciser"})
+    employeur.refresh_from_db()
+    assert employeur.forme_juridique == FormeJuridique.A_PRECISER
+    client.post(url, {"forme_juridique": "association"})
+    employeur.refresh_from_db()
+    assert employeur.forme_juridique == FormeJuridique.ASSOCIATION and employeur.eligibilite.ok
