@@ -3,6 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from postes.models import (
     Affectation,
+    Avenant,
     Convention,
     Demande,
     DiagnosticEligibilite,
@@ -36,6 +37,7 @@ class ConventionAdmin(SimpleHistoryAdmin):
     search_fields = ["numero", "poste__identifiant", "poste__employeur__raison_sociale"]
     list_select_related = ["poste"]
     raw_id_fields = ["poste", "precedente"]
+    readonly_fields = ["pdf", "pdf_sha256", "pdf_genere_le"]  # the signed archive is never edited by hand
 
 
 @admin.register(Titulaire)
@@ -86,3 +88,12 @@ class DiagnosticEligibiliteAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Avenant)
+class AvenantAdmin(admin.ModelAdmin):
+    list_display = ["convention", "numero", "type", "date_effet", "date_signature"]
+    list_filter = ["type", "convention__poste__departement"]
+    search_fields = ["convention__numero", "convention__poste__identifiant"]
+    raw_id_fields = ["convention", "affectation", "cree_par"]
+    list_select_related = ["convention"]

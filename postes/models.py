@@ -156,6 +156,23 @@ class PlusAnnees(Func):
     output_field = models.DateField()
 
 
+class PlusMois(Func):
+    """SQL: (date + N months)::date (end of a shorter month when the day does not exist, like
+    `financements.aide.ajouter_mois`)."""
+
+    template = "((%(expressions)s + interval '%(mois)s months')::date)"
+    output_field = models.DateField()
+
+
+PREAVIS_RESILIATION_EMPLOYEUR_MOIS = 2  # termination by the employer: two months' notice
+STATUTS_SIGNES = ("signee", "en_cours", "echue", "resiliee", "caduque")
+
+
+def chemin_pdf_convention(convention, nom_fichier):
+    """Stored signed PDFs: MEDIA_ROOT/conventions/<département>/<numéro>.pdf (never served directly)."""
+    return f"conventions/{convention.poste.departement.code}/{convention.numero}.pdf"
+
+
 class Convention(models.Model):
     poste = models.ForeignKey(Poste, verbose_name="poste", on_delete=models.PROTECT, related_name="conventions")
     numero = models.CharField("numéro", max_length=30, unique=True)
@@ -182,7 +199,19 @@ class Convention(models.Model):
     motif_resiliation = models.CharField(
         "motif de résiliation", max_length=30, choices=MotifResiliation.choices, blank=True
     )
-    date_resiliation = models.DateField("date de résiliation", null=True, blank=True)
+    date_resiliation = models.DateField(
+        "date d’effet de la résiliation",
+        null=True,
+        blank=True,
+        help_text="Premier jour où la convention ne produit plus d’effet (l’aide court jusqu’à la veille).",
+    )
+    date_notification_resiliation = models.DateField("date de notification de la résiliation", null=True, blank=True)
+    signataire = models.CharField(
+        "signataire pour l’État", max_length=255, blank=True, help_text="Nom et qualité : « Le préfet, Jeanne Martin »."
+    )
+    pdf = models.FileField("convention signée (PDF)", upload_to=chemin_pdf_convention, blank=True, max_length=255)
+    pdf_sha256 = models.CharField("empreinte SHA-256 du PDF", max_length=64, blank=True)
+    pdf_genere_le = models.DateTimeField("PDF généré le", null=True, blank=True)
     cree_le = models.DateTimeField("créée le", auto_now_add=True)
 
     history = HistoricalRecords(verbose_name="historique de la convention")
@@ -212,6 +241,29 @@ class Convention(models.Model):
                 condition=~Q(statut="resiliee") | (Q(date_resiliation__isnull=False) & ~Q(motif_resiliation="")),
                 name="convention_resiliation_motivee",
             ),
+            models.CheckConstraint(
+                condition=Q(date_notification_resiliation__isnull=True)
+                | Q(date_resiliation__gte=F("date_notification_resiliation")),
+                name="convention_resiliation_apres_notification",
+            ),
+            models.CheckConstraint(
+                condition=~Q(motif_resiliation="initiative_employeur")
+                | Q(date_notification_resiliation__isnull=True)
+                | Q(
+                    date_resiliation__gte=PlusMois(
+                        F("date_notification_resiliation"), mois=PREAVIS_RESILIATION_EMPLOYEUR_MOIS
+                    )
+                ),
+                name="convention_preavis_employeur_deux_mois",
+            ),
+            models.CheckConstraint(
+                condition=Q(pdf="") | Q(statut__in=STATUTS_SIGNES), name="convention_pdf_seulement_si_signee"
+            ),
+            models.CheckConstraint(
+                condition=(Q(pdf="") & Q(pdf_sha256=""))
+                | (~Q(pdf="") & Q(pdf_sha256__regex=r"^[0-9a-f]{64}$")),
+                name="convention_pdf_avec_empreinte",
+            ),
         ]
 
     def __str__(self):
@@ -227,6 +279,82 @@ class Convention(models.Model):
                 )
         if self.derogation_residence and not self.motif_derogation.strip():
             raise ValidationError({"motif_derogation": "Indiquez le motif de la dérogation de résidence."})
+
+
+class TypeAvenant(models.TextChoices):
+    HEURES = "heures", "Modification de la durée hebdomadaire de travail"
+    TITULAIRE = "titulaire", "Changement de titulaire du poste"
+
+
+class AvenantQuerySet(ScopedQuerySet):
+    scope_departement = "convention__poste__departement"
+    scope_employeur = "convention__poste__employeur"
+
+
+class Avenant(models.Model):
+    """A signed amendment of a convention: new weekly hours from a date, or a new titulaire on the
+    post (the post and the convention stay). Created by postes/services/conventions.py."""
+
+    convention = models.ForeignKey(
+        Convention, verbose_name="convention", on_delete=models.PROTECT, related_name="avenants"
+    )
+    numero = models.PositiveSmallIntegerField("numéro d’avenant")
+    type = models.CharField("objet", max_length=20, choices=TypeAvenant.choices)
+    date_effet = models.DateField("date d’effet")
+    date_signature = models.DateField("date de signature")
+    description = models.TextField("description", blank=True)
+    heures_avant = models.DecimalField("heures hebdomadaires avant", max_digits=4, decimal_places=2, null=True, blank=True)
+    heures_apres = models.DecimalField(
+        "heures hebdomadaires après",
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=heures_validators,
+    )
+    affectation = models.OneToOneField(
+        "Affectation",
+        verbose_name="nouvelle affectation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="avenant",
+    )
+    cree_par = models.ForeignKey(
+        "comptes.Utilisateur", verbose_name="saisi par", on_delete=models.SET_NULL, null=True, blank=True
+    )
+    cree_le = models.DateTimeField("saisi le", auto_now_add=True)
+
+    objects = AvenantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "avenant"
+        verbose_name_plural = "avenants"
+        ordering = ["convention", "numero"]
+        constraints = [
+            models.UniqueConstraint(fields=["convention", "numero"], name="avenant_numero_unique_par_convention"),
+            models.CheckConstraint(condition=Q(type__in=TypeAvenant.values), name="avenant_type_connu"),
+            models.CheckConstraint(
+                condition=~Q(type="heures")
+                | (
+                    Q(heures_avant__isnull=False, heures_apres__isnull=False)
+                    & ~Q(heures_avant=F("heures_apres"))
+                    & Q(heures_apres__gte=HEURES_MIN, heures_apres__lte=HEURES_MAX)
+                ),
+                name="avenant_heures_renseignees",
+            ),
+            models.CheckConstraint(
+                condition=~Q(type="titulaire") | Q(affectation__isnull=False), name="avenant_titulaire_affectation"
+            ),
+            models.UniqueConstraint(
+                fields=["convention", "date_effet"],
+                condition=Q(type="heures"),
+                name="avenant_heures_une_date_effet",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Avenant n° {self.numero} à la convention {self.convention.numero}"
 
 
 class SituationAvantEmbauche(models.TextChoices):

@@ -85,6 +85,13 @@ class ConventionDetail(RoleRequisMixin, DetailView):
             "poste__employeur", "poste__departement", "precedente"
         )
 
+    def get_context_data(self, **kwargs):
+        from postes.convention_views import contexte_convention
+
+        context = super().get_context_data(**kwargs)
+        context.update(contexte_convention(self.object, self.request.user))
+        return context
+
 
 @login_required
 def espace_employeur(request):

@@ -231,6 +231,17 @@ def test_enveloppe_epuisee_refuse_l_acceptation_sans_rien_ecrire(demande, membre
     assert Poste.objects.count() == 1 and Convention.objects.count() == 1
 
 
+def test_euros_de_l_enveloppe_insuffisants_refusent_l_acceptation_sans_rien_ecrire(demande, membre93, agent93, dep93):
+    # Posts remain (30) but the euros do not cover a year of aid for the new post.
+    EnveloppeFactory(departement=dep93, annee=debut_souhaite().year, nombre_postes=30, montant=Decimal("1000"))
+    deposee(demande, membre93, agent93)
+    with pytest.raises(EnveloppeInsuffisante, match="€"):
+        services.accepter_demande(demande, agent93)
+    demande.refresh_from_db()
+    assert demande.statut == StatutDemande.EN_INSTRUCTION and demande.poste is None
+    assert not Poste.objects.exists() and not Convention.objects.exists()
+
+
 def test_sans_enveloppe_pour_l_annee_l_acceptation_est_refusee(demande, membre93, agent93, dep93):
     EnveloppeFactory(departement=dep93, annee=debut_souhaite().year - 1)
     deposee(demande, membre93, agent93)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from comptes.models import Role, Utilisateur
+from financements.budget import BudgetInsuffisant, verifier_budget_convention
 from financements.enveloppes import EnveloppeInsuffisante, reserver_poste
 from postes import notifications
 from postes.models import (
@@ -323,7 +324,8 @@ def accepter_demande(demande: Demande, auteur, motif: str = "") -> Poste:
 
     Locks, in this order: the request row (no second decision), then the envelope row of the
     département for the year of the desired start (or of today) — `reserver_poste()` refuses with
-    `EnveloppeInsuffisante` when no envelope is open or when it is used up. The post identifier is
+    `EnveloppeInsuffisante` when no envelope is open or when it is used up, in posts or, for the
+    aid of the new convention at full occupancy, in euros (`verifier_budget_convention`). The post identifier is
     département (3) + year (2) + `R` + next sequence of that département and year (4) + `01`; the
     convention `<identifiant>-1` runs from the desired start for three years minus a day (D5134-147)."""
     demande = _verrouiller(demande)
@@ -346,7 +348,7 @@ def accepter_demande(demande: Demande, auteur, motif: str = "") -> Poste:
     )
     poste.domaines.set(demande.domaines.all())
     poste.quartiers.set(demande.quartiers.all())
-    Convention.objects.create(
+    convention = Convention.objects.create(
         poste=poste,
         numero=f"{identifiant}-1",
         date_debut=debut,
@@ -354,6 +356,11 @@ def accepter_demande(demande: Demande, auteur, motif: str = "") -> Poste:
         statut=StatutConvention.PROJET,
         heures_hebdomadaires=demande.heures_hebdomadaires,
     )
+    # The envelope's euros too: the aid of this convention at full occupancy, year by year.
+    try:
+        verifier_budget_convention(convention)
+    except BudgetInsuffisant as erreur:
+        raise EnveloppeInsuffisante(" ".join(erreur.messages)) from erreur
     demande.poste = poste
     demande.annee_enveloppe = annee
     _decider(demande, StatutDemande.ACCEPTEE, TypeEvenement.ACCEPTATION, auteur, (motif or "").strip())

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('postes', '0006_demandes_instruction_pieces_evenements'),
+        ('postes', '0007_convention_cycle_de_vie_avenants_pdf'),
     ]
 
     operations = [

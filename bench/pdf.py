@@ -1,0 +1,103 @@
+"""Benchmark of the convention PDF: milliseconds per PDF (median over 50) and time of a ZIP of 200.
+
+    .venv/bin/python bench/pdf.py            # embedded PostgreSQL of this checkout, or DATABASE_URL
+
+The data (one employer, 200 posts and conventions: 150 signed, 50 drafts) is created inside a
+transaction that is rolled back at the end; signed PDFs are stored in a temporary MEDIA_ROOT that is
+deleted afterwards. Nothing stays in the database. The database must be migrated."""
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DEBUG", "true")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection, transaction  # noqa: E402
+from django.db.migrations.executor import MigrationExecutor  # noqa: E402
+from django.test import override_settings  # noqa: E402
+
+from employeurs.models import Employeur  # noqa: E402
+from postes.convention_views import archive_zip  # noqa: E402
+from postes.models import Convention, Poste  # noqa: E402
+from postes.pdf import rendre_pdf  # noqa: E402
+from quartiers.models import Departement  # noqa: E402
+
+NOMBRE_PDF, NOMBRE_ZIP = 50, 200
+
+
+class Annulation(Exception):
+    pass
+
+
+def creer_donnees() -> list[Convention]:
+    dep = Departement.objects.get(code="93")
+    employeur = Employeur.objects.create(
+        siret="99999999900018", raison_sociale="Association du banc d’essai", forme_juridique="association",
+        adresse="1 rue de l’Essai", code_postal="93200", commune="Saint-Denis", departement=dep,
+    )
+    conventions = []
+    for n in range(NOMBRE_ZIP):
+        poste = Poste.objects.create(
+            identifiant=f"09399R{n:04d}01", employeur=employeur, departement=dep, intitule="Médiateur social",
+            missions="Accueillir les habitants et les orienter vers les services publics. " * 3, statut="actif",
+        )
+        signee = n % 4 != 0
+        conventions.append(
+            Convention.objects.create(
+                poste=poste, numero=f"BANC-{n:04d}", date_debut=date(2025, 1, 1), date_fin=date(2027, 12, 31),
+                statut="en_cours" if signee else "projet", date_signature=date(2024, 12, 1) if signee else None,
+                signataire="Le préfet de la Seine-Saint-Denis" if signee else "",
+            )
+        )
+    return conventions
+
+
+def main():
+    if MigrationExecutor(connection).migration_plan(MigrationExecutor(connection).loader.graph.leaf_nodes()):
+        sys.exit("La base n’est pas migrée : lancez d’abord « python manage.py migrate ».")
+    with tempfile.TemporaryDirectory() as medias, override_settings(MEDIA_ROOT=medias):
+        try:
+            with transaction.atomic():
+                conventions = creer_donnees()
+                debut = time.perf_counter()
+                rendre_pdf(conventions[0])
+                premier = (time.perf_counter() - debut) * 1000
+                durees, processeur = [], []
+                for convention in conventions[:NOMBRE_PDF]:
+                    debut, debut_cpu = time.perf_counter(), time.process_time()
+                    contenu = rendre_pdf(convention)
+                    durees.append((time.perf_counter() - debut) * 1000)
+                    processeur.append((time.process_time() - debut_cpu) * 1000)
+                debut, debut_cpu = time.perf_counter(), time.process_time()
+                zip_froid = archive_zip(Convention.objects.filter(numero__startswith="BANC-").select_related("poste"))
+                froid, froid_cpu = time.perf_counter() - debut, time.process_time() - debut_cpu
+                debut, debut_cpu = time.perf_counter(), time.process_time()
+                archive_zip(Convention.objects.filter(numero__startswith="BANC-").select_related("poste"))
+                chaud, chaud_cpu = time.perf_counter() - debut, time.process_time() - debut_cpu
+                raise Annulation
+        except Annulation:
+            pass
+    charge = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"Machine : {os.cpu_count()} processeurs, charge moyenne {charge} (les durées réelles en dépendent)")
+    print(f"PDF d’une convention : médiane {statistics.median(durees):.0f} ms sur {NOMBRE_PDF} "
+          f"(temps processeur médian {statistics.median(processeur):.0f} ms ; min {min(durees):.0f}, max {max(durees):.0f} ; "
+          f"premier rendu, polices à charger : {premier:.0f} ms ; {len(contenu) / 1024:.0f} Kio)")
+    print(f"ZIP de {NOMBRE_ZIP} conventions (150 signées, 50 projets), PDF signés générés et archivés : {froid:.1f} s "
+          f"(processeur {froid_cpu:.1f} s ; {len(zip_froid) / 1024 / 1024:.1f} Mio)")
+    print(f"ZIP de {NOMBRE_ZIP} conventions, PDF signés déjà archivés (seuls les 50 projets sont rendus) : {chaud:.1f} s "
+          f"(processeur {chaud_cpu:.1f} s)")
+    print("Données créées dans une transaction annulée : rien n’est resté en base.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,220 @@
+"""A département's budget for a year: its envelope (posts and euros) against what its conventions
+commit and are expected to cost. Definitions (also in README.md, « Budget ») :
+
+- **postes engagés**: posts having, in the year, at least one day covered by a convention that is
+  not lapsed (draft, signed, running, expired or terminated);
+- **aide engagée**: for signed, running, expired and terminated conventions, the aid of the days of
+  the year they cover while the post is occupied (affectations; one without end date runs on) —
+  `financements.echeancier`, occupation « réelle »;
+- **aide prévue**: the committed aid of the days before today, plus, from today to the end of the
+  year, every day covered by those conventions as if the post were occupied (a vacant post is
+  assumed filled again), plus draft conventions (accepted requests, renewals awaiting signature)
+  at full occupancy — occupation « prévision » and « pleine »;
+- a new commitment (acceptance, renewal, more hours) is refused when the aide prévue plus its own
+  aid for the year would exceed the envelope's amount (`verifier_budget`).
+
+Every convention's yearly amount is rounded to the cent once (financements/aide.py); monthly
+series add the conventions' monthly amounts, so they add up to the yearly totals.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from financements.echeancier import PLEINE, PREVISION, REELLE, bornes_annee, echeancier_convention, lignes_bareme
+from financements.models import Enveloppe
+from postes.models import Affectation, Avenant, Convention
+
+STATUTS_ENGAGES = ("signee", "en_cours", "echue", "resiliee")
+ZERO = Decimal("0.00")
+
+
+class BudgetInsuffisant(ValidationError):
+    """A commitment that the département's envelope cannot absorb (French message)."""
+
+
+def euros(montant: Decimal) -> str:
+    """22810.61 → « 22 810,61 € » (narrow no-break spaces, decimal comma)."""
+    signe = "−" if montant < 0 else ""
+    entier, _, decimales = f"{abs(montant):.2f}".partition(".")
+    groupes = []
+    while entier:
+        groupes.insert(0, entier[-3:])
+        entier = entier[:-3]
+    return f"{signe}{'\u202f'.join(groupes)},{decimales}\u00a0€"
+
+
+@dataclass
+class SituationBudget:
+    departement: object
+    annee: int
+    enveloppe: Enveloppe | None = None
+    postes_engages: int = 0
+    aide_engagee: Decimal = ZERO
+    aide_prevue: Decimal = ZERO
+    mois_engages: list[Decimal] = field(default_factory=lambda: [ZERO] * 12)
+    mois_prevus: list[Decimal] = field(default_factory=lambda: [ZERO] * 12)
+
+    @property
+    def montant_enveloppe(self) -> Decimal | None:
+        return None if self.enveloppe is None else self.enveloppe.montant
+
+    @property
+    def postes_enveloppe(self) -> int | None:
+        return None if self.enveloppe is None else self.enveloppe.nombre_postes
+
+    @property
+    def reste_disponible(self) -> Decimal | None:
+        return None if self.enveloppe is None else self.enveloppe.montant - self.aide_prevue
+
+    @property
+    def taux_consommation(self) -> Decimal | None:
+        """Forecast aid as a percentage of the envelope (two decimals)."""
+        if self.enveloppe is None or not self.enveloppe.montant:
+            return None
+        return (self.aide_prevue * 100 / self.enveloppe.montant).quantize(Decimal("0.01"))
+
+    @property
+    def depassement(self) -> bool:
+        return self.enveloppe is not None and self.aide_prevue > self.enveloppe.montant
+
+
+def conventions_de_l_annee(annee: int, departements=None, exclure: int | None = None):
+    """Conventions that may cover a day of `annee`, ready for the aid computation (2 queries)."""
+    debut, fin = bornes_annee(annee)
+    conventions = (
+        Convention.objects.exclude(statut="caduque")
+        .filter(date_debut__lte=fin, date_fin__gte=debut)
+        .exclude(statut="resiliee", date_resiliation__lte=debut)
+        .select_related("poste")
+        .prefetch_related(
+            Prefetch("avenants", queryset=Avenant.objects.filter(type="heures")),
+            Prefetch("poste__affectations", queryset=Affectation.objects.only("poste_id", "date_debut", "date_fin")),
+        )
+    )
+    if departements is not None:
+        conventions = conventions.filter(poste__departement__in=departements)
+    if exclure is not None:
+        conventions = conventions.exclude(pk=exclure)
+    return conventions
+
+
+def aide_de_l_annee(convention, annee: int, aujourd_hui: date, bareme) -> tuple:
+    """(engaged, forecast) schedules of one convention for the year (None when nothing)."""
+    debut, fin = bornes_annee(annee)
+    if convention.statut == "projet":
+        return None, echeancier_convention(convention, debut, fin, occupation=PLEINE, bareme=bareme)
+    if convention.statut not in STATUTS_ENGAGES:
+        return None, None
+    engagee = echeancier_convention(convention, debut, fin, occupation=REELLE, bareme=bareme)
+    prevue = echeancier_convention(convention, debut, fin, occupation=PREVISION, aujourd_hui=aujourd_hui, bareme=bareme)
+    return engagee, prevue
+
+
+def situations_budgetaires(departements, annee: int, aujourd_hui: date | None = None, exclure=None) -> dict:
+    """{département id: SituationBudget} for every département of `departements` (a queryset or list)."""
+    aujourd_hui = aujourd_hui or timezone.localdate()
+    departements = list(departements)
+    situations = {d.pk: SituationBudget(departement=d, annee=annee) for d in departements}
+    for enveloppe in Enveloppe.objects.filter(annee=annee, departement__in=departements):
+        situations[enveloppe.departement_id].enveloppe = enveloppe
+    bareme = lignes_bareme()
+    postes = defaultdict(set)
+    for convention in conventions_de_l_annee(annee, departements, exclure=exclure):
+        engagee, prevue = aide_de_l_annee(convention, annee, aujourd_hui, bareme)
+        if prevue is None:
+            continue
+        situation = situations[convention.poste.departement_id]
+        postes[convention.poste.departement_id].add(convention.poste_id)
+        for echeancier, total, mois in ((engagee, "aide_engagee", "mois_engages"), (prevue, "aide_prevue", "mois_prevus")):
+            if echeancier is None:
+                continue
+            setattr(situation, total, getattr(situation, total) + echeancier.total)
+            serie = getattr(situation, mois)
+            for m in echeancier.mois:
+                serie[m.mois - 1] += m.montant
+    for dep_id, ensemble in postes.items():
+        situations[dep_id].postes_engages = len(ensemble)
+    return situations
+
+
+def situation_budgetaire(departement, annee: int, aujourd_hui: date | None = None, exclure=None) -> SituationBudget:
+    return situations_budgetaires([departement], annee, aujourd_hui, exclure=exclure)[departement.pk]
+
+
+def verifier_budget(
+    departement,
+    annee: int,
+    montant_supplementaire: Decimal,
+    *,
+    aujourd_hui: date | None = None,
+    exiger_enveloppe: bool = True,
+    exclure: int | None = None,
+) -> SituationBudget | None:
+    """Refuse (BudgetInsuffisant, French message) a new commitment of `montant_supplementaire` euros
+    in `annee` that would make the forecast aid exceed the département's envelope. Call it inside
+    the transaction that writes the commitment: it locks the envelope row, so two acceptances cannot
+    both pass on the last euros. `exclure`: a convention id already saved but not to be counted
+    (its amount is `montant_supplementaire`). Without an envelope for that year: refused, unless
+    `exiger_enveloppe` is false (then nothing is checked and None is returned)."""
+    enveloppe = Enveloppe.objects.select_for_update().filter(departement=departement, annee=annee).first()
+    if enveloppe is None:
+        if not exiger_enveloppe:
+            return None
+        raise BudgetInsuffisant(
+            f"Aucune enveloppe n’est ouverte pour le département {departement} en {annee} : "
+            "l’administration nationale doit d’abord la saisir."
+        )
+    situation = situation_budgetaire(departement, annee, aujourd_hui, exclure=exclure)
+    apres = situation.aide_prevue + montant_supplementaire
+    if montant_supplementaire > 0 and apres > enveloppe.montant:
+        raise BudgetInsuffisant(
+            f"L’enveloppe {annee} du département {departement} serait dépassée : elle est de "
+            f"{euros(enveloppe.montant)}, l’aide déjà prévue est de {euros(situation.aide_prevue)} et cet "
+            f"engagement ajoute {euros(montant_supplementaire)} (dépassement de {euros(apres - enveloppe.montant)})."
+        )
+    return situation
+
+
+def verifier_budget_convention(convention, aujourd_hui: date | None = None) -> None:
+    """Check a draft or renewal convention (saved or not) against the envelopes of every year it
+    covers, at full occupancy: the envelope of its first year must exist; later years are checked
+    when their envelope is already known."""
+    for annee in range(convention.date_debut.year, convention.date_fin.year + 1):
+        debut, fin = bornes_annee(annee)
+        echeancier = echeancier_convention(convention, debut, fin, occupation=PLEINE)
+        montant = ZERO if echeancier is None else echeancier.total
+        verifier_budget(
+            convention.poste.departement,
+            annee,
+            montant,
+            aujourd_hui=aujourd_hui,
+            exiger_enveloppe=annee == convention.date_debut.year,
+            exclure=convention.pk,
+        )
+
+
+def postes_en_exercice(postes, jour: date):
+    """Posts under a convention in force on `jour` (signed or running and covering it, or terminated
+    with a later effective date)."""
+    en_vigueur = Q(
+        conventions__statut__in=("signee", "en_cours"),
+        conventions__date_debut__lte=jour,
+        conventions__date_fin__gte=jour,
+    ) | Q(
+        conventions__statut="resiliee",
+        conventions__date_debut__lte=jour,
+        conventions__date_resiliation__gt=jour,
+    )
+    return postes.filter(en_vigueur).distinct()
+
+
+def postes_vacants(postes, jour: date):
+    """Posts in exercise with nobody on them on `jour`."""
+    occupes = Affectation.objects.en_cours(jour).values("poste")
+    return postes_en_exercice(postes, jour).exclude(pk__in=occupes)

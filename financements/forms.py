@@ -1,0 +1,65 @@
+from decimal import Decimal
+
+from django import forms
+from dsfr.forms import DsfrBaseForm
+
+from financements.aide import AideImpossible
+from financements.simulation import lire_vacance
+
+
+class ChampDate(forms.DateField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+        kwargs.setdefault("input_formats", ["%Y-%m-%d", "%d/%m/%Y"])
+        kwargs.setdefault("error_messages", {"invalid": "Date impossible : utilisez le format JJ/MM/AAAA."})
+        super().__init__(*args, **kwargs)
+
+
+class SimulateurForm(DsfrBaseForm):
+    debut = ChampDate(label="Premier jour")
+    fin = ChampDate(label="Dernier jour")
+    heures = forms.DecimalField(
+        label="Heures hebdomadaires",
+        help_text="De 17,5 (mi-temps) à 35 (temps plein).",
+        max_digits=4,
+        decimal_places=2,
+        initial=Decimal("35"),
+        localize=True,
+    )
+    vacances = forms.CharField(
+        label="Périodes de vacance du poste",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Une période par ligne, par exemple « 01/09/2024 au 15/10/2024 ». Le poste n’est occupé par personne ces jours-là.",
+    )
+
+    def clean_vacances(self):
+        periodes = []
+        for numero, ligne in enumerate(self.cleaned_data["vacances"].splitlines(), start=1):
+            if not ligne.strip():
+                continue
+            try:
+                periodes.append(lire_vacance(ligne))
+            except AideImpossible as erreur:
+                raise forms.ValidationError(f"Ligne {numero} : {erreur}") from None
+        return periodes
+
+
+class TableauDeBordForm(DsfrBaseForm):
+    annee = forms.IntegerField(label="Année", min_value=2000, max_value=2100)
+    region = forms.ChoiceField(label="Région", required=False)
+    departement = forms.ModelChoiceField(label="Département", queryset=None, required=False, empty_label="Tous")
+
+    def __init__(self, *args, departements, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departement"].queryset = departements
+        regions = sorted({(d.region.code, d.region.nom) for d in departements.select_related("region")}, key=lambda r: r[1])
+        if len(regions) > 1:
+            self.fields["region"].choices = [("", "Toutes")] + regions
+        else:
+            del self.fields["region"]
+
+    def get_context(self):
+        context = super().get_context()
+        context["DSFR_MARK_OPTIONAL_FIELDS"] = False
+        return context

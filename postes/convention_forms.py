@@ -1,0 +1,87 @@
+"""Forms of the convention actions (signature, termination, renewal, avenants)."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from dsfr.forms import DsfrBaseForm
+
+from financements.forms import ChampDate
+from postes.models import MotifResiliation, SituationAvantEmbauche, Titulaire, TypeContrat
+
+
+def champ_heures(label="Heures hebdomadaires", **kwargs):
+    return forms.DecimalField(
+        label=label,
+        help_text="De 17,5 (mi-temps) à 35 (temps plein).",
+        max_digits=4,
+        decimal_places=2,
+        min_value=Decimal("17.5"),
+        max_value=Decimal("35"),
+        localize=True,
+        error_messages={
+            "min_value": "La durée hebdomadaire doit être d’au moins 17,5 heures (mi-temps).",
+            "max_value": "La durée hebdomadaire ne peut pas dépasser 35 heures.",
+        },
+        **kwargs,
+    )
+
+
+class SignatureForm(DsfrBaseForm):
+    date_signature = ChampDate(label="Date de signature par le préfet", initial=timezone.localdate)
+    signataire = forms.CharField(
+        label="Signataire pour l’État", max_length=255, help_text="Nom et qualité, par exemple « Le préfet, Jeanne Martin »."
+    )
+
+
+class ResiliationForm(DsfrBaseForm):
+    motif = forms.ChoiceField(label="Motif", choices=[("", "Choisir un motif")] + MotifResiliation.choices)
+    date_notification = ChampDate(label="Date de notification", initial=timezone.localdate)
+    date_effet = ChampDate(
+        label="Date d’effet",
+        help_text="Premier jour sans convention (l’aide court jusqu’à la veille). À l’initiative de l’employeur : "
+        "au moins deux mois après la notification.",
+    )
+
+
+class RenouvellementForm(DsfrBaseForm):
+    date_fin = ChampDate(label="Date de fin du renouvellement", help_text="Trois ans au plus après son début.")
+    heures = champ_heures()
+
+
+class AvenantHeuresForm(DsfrBaseForm):
+    heures = champ_heures(label="Nouvelle durée hebdomadaire (heures)")
+    date_effet = ChampDate(label="Date d’effet")
+    date_signature = ChampDate(label="Date de signature de l’avenant", initial=timezone.localdate)
+    description = forms.CharField(label="Objet de l’avenant", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AvenantTitulaireForm(DsfrBaseForm):
+    date_effet = ChampDate(label="Date d’effet", help_text="Premier jour du nouveau titulaire ; l’affectation en cours se termine la veille.")
+    date_signature = ChampDate(label="Date de signature de l’avenant", initial=timezone.localdate)
+    titulaire = forms.ModelChoiceField(
+        label="Titulaire déjà connu", queryset=Titulaire.objects.none(), required=False, empty_label="Nouvelle personne",
+    )
+    nom = forms.CharField(label="Nom", required=False, max_length=150)
+    prenom = forms.CharField(label="Prénom", required=False, max_length=150)
+    date_naissance = ChampDate(label="Date de naissance", required=False)
+    situation_avant_embauche = forms.ChoiceField(
+        label="Situation avant l’embauche", choices=[("", "—")] + SituationAvantEmbauche.choices, required=False
+    )
+    adresse = forms.CharField(label="Adresse", required=False, max_length=255)
+    type_contrat = forms.ChoiceField(label="Type de contrat", choices=TypeContrat.choices)
+    date_signature_contrat = ChampDate(label="Date de signature du contrat de travail", required=False)
+    description = forms.CharField(label="Objet de l’avenant", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, titulaires=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if titulaires is not None:
+            self.fields["titulaire"].queryset = titulaires
+
+    def clean(self):
+        donnees = super().clean()
+        if not donnees.get("titulaire"):
+            for champ in ("nom", "prenom", "date_naissance", "situation_avant_embauche"):
+                if not donnees.get(champ) and champ not in self.errors:
+                    self.add_error(champ, "Renseignez ce champ pour une nouvelle personne, ou choisissez un titulaire déjà connu.")
+        return donnees

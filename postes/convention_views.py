@@ -1,0 +1,267 @@
+"""Convention pages beyond the detail: actions of agents (sign, terminate, renew, avenants), the PDF
+download (agents and the employer's members), a ZIP of the PDFs of a filtered list. Every
+convention is reached through `Convention.objects.for_user()`: out of scope answers 404."""
+
+import hashlib
+import io
+import zipfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views.generic import FormView, View
+
+from commun.vues import RoleRequisMixin
+from comptes.models import Role
+from financements.aide import REGLE_AIDE, AideImpossible
+from financements.echeancier import PLEINE, REELLE, echeancier_convention
+from postes import convention_forms as formulaires
+from postes.filtres import ConventionFiltre
+from postes.models import Convention, Titulaire, fin_maximale_convention
+from postes.pdf import prefet_de
+from postes.regles_convention import STATUTS_EN_VIGUEUR
+from postes.services import conventions as services
+
+ZIP_MAXIMUM = 500  # conventions in one ZIP download; beyond, the agent narrows the filters
+# PDFs rendered on the fly in one ZIP (drafts, signed conventions not archived yet): about 0.25 s each
+# (bench/pdf.py), so that a download stays well under a WSGI worker's timeout.
+ZIP_RENDUS_MAXIMUM = 60
+
+
+def conventions_visibles(user):
+    return Convention.objects.for_user(user).select_related(
+        "poste__employeur", "poste__departement", "precedente"
+    )
+
+
+def contexte_convention(convention: Convention, user) -> dict:
+    """What the convention page shows beyond its fields: the aid month by month, the avenants, the
+    history, and which actions the user may take now."""
+    est_agent = user.role == Role.AGENT or user.est_admin_national
+    echeancier, erreur_aide = None, None
+    try:
+        echeancier = echeancier_convention(convention, occupation=PLEINE if convention.statut == "projet" else REELLE)
+    except AideImpossible as erreur:
+        erreur_aide = str(erreur)
+    renouvellement = Convention.objects.filter(precedente=convention).first()
+    return {
+        "echeancier": echeancier,
+        "erreur_aide": erreur_aide,
+        "aide_previsionnelle": convention.statut == "projet",
+        "regle": REGLE_AIDE,
+        "avenants": convention.avenants.select_related("affectation__titulaire").order_by("numero"),
+        "historique": convention.history.select_related("history_user").order_by("-history_date")[:30],
+        "renouvellement": renouvellement,
+        "actions": {
+            "signer": est_agent and convention.statut == "projet",
+            "resilier": est_agent and convention.statut in STATUTS_EN_VIGUEUR,
+            "renouveler": est_agent and convention.statut in ("signee", "en_cours", "echue") and renouvellement is None,
+            "avenant": est_agent and convention.statut in STATUTS_EN_VIGUEUR,
+        },
+    }
+
+
+class ActionConvention(RoleRequisMixin, FormView):
+    """One action on one convention: the form, then the service; a refusal is shown on the form."""
+
+    roles = (Role.AGENT,)
+    template_name = "postes/convention_action.html"
+    titre = ""
+    bouton = "Valider"
+    explication = ""
+
+    @cached_property
+    def convention(self) -> Convention:
+        return get_object_or_404(conventions_visibles(self.request.user), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            convention=self.convention, titre=self.titre, bouton=self.bouton, explication=self.explication, **kwargs
+        )
+
+    def form_valid(self, form):
+        try:
+            message = self.executer(form.cleaned_data)
+        except ValidationError as refus:
+            if hasattr(refus, "error_dict"):
+                for champ, erreurs in refus.message_dict.items():
+                    form.add_error(champ if champ in form.fields else None, erreurs)
+            else:
+                form.add_error(None, refus.messages)
+            return self.form_invalid(form)
+        messages.success(self.request, message)
+        return redirect(self.get_success_url())
+
+    def get_success_url(self):
+        return reverse("postes:convention", args=[self.convention.pk])
+
+
+class SignerConvention(ActionConvention):
+    form_class = formulaires.SignatureForm
+    titre = "Signer la convention"
+    bouton = "Enregistrer la signature"
+    explication = (
+        "La signature par le préfet rend la convention exécutoire. Le PDF signé est alors généré une fois pour "
+        "toutes et archivé avec son empreinte SHA-256."
+    )
+
+    def get_initial(self):
+        return {"signataire": "Le p" + prefet_de(self.convention.poste.departement)[1:]}
+
+    def executer(self, donnees):
+        convention = services.signer(self.convention, auteur=self.request.user, **donnees)
+        return f"Convention {convention.numero} signée le {convention.date_signature:%d/%m/%Y}."
+
+
+class ResilierConvention(ActionConvention):
+    form_class = formulaires.ResiliationForm
+    titre = "Résilier la convention"
+    bouton = "Résilier"
+    explication = (
+        "Le préfet résilie pour manquement, fausse déclaration ou absence de justificatifs pendant deux trimestres ; "
+        "l’employeur peut demander la résiliation avec un préavis de deux mois."
+    )
+
+    def executer(self, donnees):
+        convention = services.resilier(self.convention, auteur=self.request.user, **donnees)
+        return f"Convention {convention.numero} résiliée à compter du {convention.date_resiliation:%d/%m/%Y}."
+
+
+class RenouvelerConvention(ActionConvention):
+    form_class = formulaires.RenouvellementForm
+    titre = "Renouveler la convention par accord exprès"
+    bouton = "Créer le renouvellement"
+    explication = (
+        "Le renouvellement commence le lendemain de la fin de cette convention, pour trois ans au plus. Il est créé "
+        "en projet, puis signé comme une convention initiale. Il est refusé s’il ferait dépasser l’enveloppe."
+    )
+
+    def get_initial(self):
+        from datetime import timedelta
+
+        debut = self.convention.date_fin + timedelta(days=1)
+        return {"date_fin": fin_maximale_convention(debut), "heures": self.convention.heures_hebdomadaires}
+
+    def executer(self, donnees):
+        self.nouvelle = services.renouveler(self.convention, auteur=self.request.user, **donnees)
+        return (
+            f"Renouvellement {self.nouvelle.numero} créé du {self.nouvelle.date_debut:%d/%m/%Y} au "
+            f"{self.nouvelle.date_fin:%d/%m/%Y} : il reste à le signer."
+        )
+
+    def get_success_url(self):
+        return reverse("postes:convention", args=[self.nouvelle.pk])
+
+
+class AvenantHeures(ActionConvention):
+    form_class = formulaires.AvenantHeuresForm
+    titre = "Avenant : durée hebdomadaire de travail"
+    bouton = "Enregistrer l’avenant"
+    explication = (
+        "Les nouvelles heures s’appliquent à partir de la date d’effet ; l’aide des jours précédents reste calculée "
+        "avec les anciennes heures."
+    )
+
+    def executer(self, donnees):
+        avenant = services.avenant_heures(self.convention, auteur=self.request.user, **donnees)
+        return f"Avenant n° {avenant.numero} enregistré."
+
+
+class AvenantTitulaire(ActionConvention):
+    form_class = formulaires.AvenantTitulaireForm
+    titre = "Avenant : changement de titulaire"
+    bouton = "Enregistrer l’avenant"
+    explication = (
+        "L’affectation en cours se termine la veille de la date d’effet et une nouvelle affectation commence ; le poste "
+        "et la convention restent les mêmes."
+    )
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "titulaires": Titulaire.objects.for_user(self.request.user)}
+
+    def executer(self, donnees):
+        titulaire = donnees["titulaire"] or services.NouveauTitulaire(
+            nom=donnees["nom"],
+            prenom=donnees["prenom"],
+            date_naissance=donnees["date_naissance"],
+            situation_avant_embauche=donnees["situation_avant_embauche"],
+            adresse=donnees["adresse"],
+        )
+        avenant = services.avenant_titulaire(
+            self.convention,
+            auteur=self.request.user,
+            titulaire=titulaire,
+            date_effet=donnees["date_effet"],
+            date_signature=donnees["date_signature"],
+            type_contrat=donnees["type_contrat"],
+            date_signature_contrat=donnees["date_signature_contrat"],
+            description=donnees["description"],
+        )
+        return f"Avenant n° {avenant.numero} enregistré : {avenant.affectation.titulaire} occupe le poste à compter du {avenant.date_effet:%d/%m/%Y}."
+
+
+def nom_fichier_pdf(convention: Convention, signe: bool) -> str:
+    return f"convention-{convention.numero}{'' if signe else '-projet'}.pdf"
+
+
+@login_required
+def convention_pdf(request, pk):
+    """The convention's PDF: the stored signed archive (never regenerated), or a PROJET preview."""
+    convention = get_object_or_404(conventions_visibles(request.user), pk=pk)
+    contenu, signe = services.pdf_de_la_convention(convention)
+    reponse = HttpResponse(contenu, content_type="application/pdf")
+    reponse["Content-Disposition"] = f'attachment; filename="{nom_fichier_pdf(convention, signe)}"'
+    return reponse
+
+
+class ConventionsZip(RoleRequisMixin, View):
+    """The PDFs of the conventions of the list page, with its filters and the user's scope."""
+
+    roles = (Role.AGENT,)
+
+    def get(self, request):
+        filtre = ConventionFiltre(request.GET, queryset=conventions_visibles(request.user), request=request)
+        conventions = filtre.qs.order_by("numero")
+        nombre = conventions.count()
+        retour = f"{reverse('postes:conventions')}?{request.GET.urlencode()}"
+        if nombre == 0:
+            messages.warning(request, "Aucune convention ne correspond à ces critères : il n’y a rien à télécharger.")
+            return redirect(retour)
+        if nombre > ZIP_MAXIMUM:
+            messages.warning(
+                request, f"{nombre} conventions correspondent : affinez les filtres pour en télécharger au plus {ZIP_MAXIMUM}."
+            )
+            return redirect(retour)
+        a_produire = conventions.filter(pdf="").count()
+        if a_produire > ZIP_RENDUS_MAXIMUM:
+            messages.warning(
+                request,
+                f"{a_produire} de ces conventions n’ont pas de PDF archivé (projets, ou conventions signées avant la "
+                f"mise en service) : une archive en produit au plus {ZIP_RENDUS_MAXIMUM} à la volée. Affinez les filtres "
+                "(par exemple par statut), ou faites archiver les PDF des conventions signées "
+                "(commande « archiver_pdf_conventions »).",
+            )
+            return redirect(retour)
+        contenu = archive_zip(conventions)
+        reponse = HttpResponse(contenu, content_type="application/zip")
+        reponse["Content-Disposition"] = f'attachment; filename="conventions-{timezone.localdate():%Y-%m-%d}.zip"'
+        return reponse
+
+
+def archive_zip(conventions) -> bytes:
+    """A ZIP of the conventions' PDFs, with a SHA-256 list (`sha256sum -c` format)."""
+    tampon = io.BytesIO()
+    empreintes = []
+    with zipfile.ZipFile(tampon, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for convention in conventions:
+            contenu, signe = services.pdf_de_la_convention(convention)
+            nom = nom_fichier_pdf(convention, signe)
+            archive.writestr(nom, contenu)
+            empreintes.append(f"{hashlib.sha256(contenu).hexdigest()}  {nom}\n")
+        archive.writestr("empreintes-sha256.txt", "".join(empreintes))
+    return tampon.getvalue()

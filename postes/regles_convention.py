@@ -1,0 +1,93 @@
+"""Rules of a convention's life, as pure functions over plain values (no database).
+
+Sources: code du travail, art. D5134-147 to D5134-154 (convention of at most three years, signed by
+the préfet, renewable by express agreement; termination; lapse when nobody is hired) and the
+instruction of 8 September 2025 (one renewal at most, kept as the setting
+CONVENTION_RENOUVELLEMENTS_MAX). Statuses are the values of `postes.models.StatutConvention`.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from financements.aide import ajouter_mois
+
+DELAI_CADUCITE_MOIS = 5  # nobody hired within five months of the start: the convention lapses
+PREAVIS_EMPLOYEUR_MOIS = 2  # termination at the employer's initiative: two months' notice
+
+PROJET, SIGNEE, EN_COURS, ECHUE, RESILIEE, CADUQUE = "projet", "signee", "en_cours", "echue", "resiliee", "caduque"
+INITIATIVE_EMPLOYEUR = "initiative_employeur"
+STATUTS_EN_VIGUEUR = (SIGNEE, EN_COURS)
+
+
+def date_limite_embauche(debut: date) -> date:
+    """First day on which a signed convention with nobody hired has lapsed: start + 5 months
+    (art. D5134-147 à D5134-154, caducité)."""
+    return ajouter_mois(debut, DELAI_CADUCITE_MOIS)
+
+
+def statut_du_jour(statut: str, debut: date, fin: date, jour: date, embauche_dans_le_delai: bool) -> str:
+    """The status a convention should have on `jour`. Only signed conventions move on their own:
+
+    - nobody hired before `date_limite_embauche(debut)` and that day reached → caduque;
+    - the last day (`fin`) passed → échue;
+    - signed and started → en cours.
+    Other statuses (projet, échue, résiliée, caduque) never change by the passing of time."""
+    if statut not in STATUTS_EN_VIGUEUR:
+        return statut
+    if not embauche_dans_le_delai and jour >= date_limite_embauche(debut):
+        return CADUQUE
+    if jour > fin:
+        return ECHUE
+    if jour >= debut:
+        return EN_COURS
+    return statut
+
+
+def date_effet_minimale_resiliation(motif: str, date_notification: date) -> date:
+    """Earliest effective date of a termination: two months after the notice when the employer asks
+    for it (art. D5134-152: résiliation à l’initiative de l’employeur avec un préavis de deux mois),
+    the notice date itself when the préfet terminates (breach, false statements, no supporting
+    documents for two quarters)."""
+    if motif == INITIATIVE_EMPLOYEUR:
+        return ajouter_mois(date_notification, PREAVIS_EMPLOYEUR_MOIS)
+    return date_notification
+
+
+def dernier_jour_couvert(statut: str, fin: date, date_resiliation: date | None) -> date:
+    """Last day the convention produces effect: the day before the termination's effective date,
+    otherwise its end date."""
+    if statut == RESILIEE and date_resiliation is not None:
+        return min(fin, date_resiliation - timedelta(days=1))
+    return fin
+
+
+def renouvellement_possible(renouvellements_deja_faits: int, maximum: int) -> bool:
+    """At most `maximum` renewals by express agreement in a chain of conventions (instruction of
+    8 September 2025: one)."""
+    return renouvellements_deja_faits < maximum
+
+
+def periodes_heures(
+    debut: date, fin: date, heures_initiales: Decimal, avenants: list[tuple[date, Decimal]]
+) -> list[tuple[date, date, Decimal]]:
+    """Weekly hours period by period: `heures_initiales` from the start, then the hours of each
+    hours avenant (date of effect, new hours) from its date of effect. Used by the aid computation."""
+    periodes, depuis, heures = [], debut, heures_initiales
+    for date_effet, nouvelles in sorted(avenants):
+        if date_effet > depuis:
+            periodes.append((depuis, min(fin, date_effet - timedelta(days=1)), heures))
+        depuis, heures = max(depuis, date_effet), nouvelles
+    if depuis <= fin:
+        periodes.append((depuis, fin, heures))
+    return periodes
+
+
+def statut_poste(conventions: list[tuple[str, date | None]], jour: date) -> str:
+    """Status of a post from its conventions' (status, termination date): actif while a convention
+    is signed or running (a termination with a future effective date still counts), en attente
+    while only a draft exists (or nothing yet), fermé otherwise."""
+    if any(s in STATUTS_EN_VIGUEUR or (s == RESILIEE and r is not None and r > jour) for s, r in conventions):
+        return "actif"
+    if not conventions or any(s == PROJET for s, _ in conventions):
+        return "en_attente"
+    return "ferme"

@@ -1,0 +1,510 @@
+"""The convention lifecycle: one function per action, each in one transaction, with row locks.
+
+projet ──signer──▶ signée ──(start reached)──▶ en cours ──(end passed)──▶ échue
+                     │  └──(nobody hired within 5 months)──▶ caduque
+                     └──résilier──▶ résiliée (also from « en cours »)
+signée / en cours / échue ──renouveler──▶ a new convention (projet) starting the day after.
+signée / en cours ──avenant──▶ new weekly hours from a date, or a new titulaire on the post.
+
+Every change is recorded in the convention's history (django-simple-history) with its author and a
+French reason. Rules come from postes/regles_convention.py (pure functions).
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from financements.aide import HEURES_MINIMUM, HEURES_TEMPS_PLEIN, heures_fr
+from financements.budget import verifier_budget, verifier_budget_convention
+from financements.echeancier import PLEINE, couverture, echeancier_convention
+from postes.models import (
+    Affectation,
+    Avenant,
+    Convention,
+    MotifResiliation,
+    Poste,
+    RangConvention,
+    StatutConvention,
+    Titulaire,
+    TypeAvenant,
+    fin_maximale_convention,
+)
+from postes.regles_convention import (
+    STATUTS_EN_VIGUEUR,
+    date_effet_minimale_resiliation,
+    date_limite_embauche,
+    dernier_jour_couvert,
+    renouvellement_possible,
+    statut_du_jour,
+    statut_poste,
+)
+
+
+class TransitionRefusee(ValidationError):
+    """An action the convention's state or the rules forbid (French message for the user)."""
+
+
+def _jj(jour: date) -> str:
+    return jour.strftime("%d/%m/%Y")
+
+
+def _verrouiller(convention: Convention) -> Convention:
+    return Convention.objects.select_for_update(of=("self",)).select_related("poste__departement").get(pk=convention.pk)
+
+
+MOTIFS_COURTS = {
+    "manquement": "manquement",
+    "fausse_declaration": "fausse déclaration",
+    "absence_justificatifs": "absence de justificatifs",
+    "initiative_employeur": "initiative de l’employeur",
+}
+
+
+def _enregistrer(convention: Convention, raison: str, auteur=None) -> None:
+    """Save with a history entry: reason (at most 100 characters) and author."""
+    convention._change_reason = raison if len(raison) <= 100 else raison[:99] + "…"
+    if auteur is not None and getattr(auteur, "is_authenticated", False):
+        convention._history_user = auteur
+    convention.save()
+
+
+def embauche_dans_le_delai(convention: Convention) -> bool:
+    """Somebody held the post between the start and the lapse date (start + 5 months)."""
+    limite = date_limite_embauche(convention.date_debut)
+    return Affectation.objects.filter(
+        Q(date_fin__isnull=True) | Q(date_fin__gte=convention.date_debut),
+        poste_id=convention.poste_id,
+        date_debut__lt=limite,
+    ).exists()
+
+
+def actualiser_statut_poste(poste: Poste, jour: date) -> bool:
+    """Keep Poste.statut consistent with its conventions; True when it changed."""
+    conventions = list(Convention.objects.filter(poste=poste).values_list("statut", "date_resiliation"))
+    attendu = statut_poste(conventions, jour)
+    if poste.statut == attendu:
+        return False
+    Poste.objects.filter(pk=poste.pk).update(statut=attendu)
+    poste.statut = attendu
+    return True
+
+
+def _appliquer_statut_du_jour(convention: Convention, jour: date, auteur=None) -> str | None:
+    """Move a signed convention to the status of the day; returns the new status or None."""
+    attendu = statut_du_jour(
+        convention.statut,
+        convention.date_debut,
+        convention.date_fin,
+        jour,
+        embauche_dans_le_delai(convention) if convention.statut in STATUTS_EN_VIGUEUR else True,
+    )
+    if attendu == convention.statut:
+        return None
+    raisons = {
+        "en_cours": f"Début d’exécution le {_jj(convention.date_debut)}",
+        "echue": f"Échue : terme atteint le {_jj(convention.date_fin)}",
+        "caduque": f"Caduque : aucune embauche avant le {_jj(date_limite_embauche(convention.date_debut))}",
+    }
+    convention.statut = attendu
+    _enregistrer(convention, raisons[attendu], auteur)
+    return attendu
+
+
+# --- Signature ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def signer(convention: Convention, *, date_signature: date, signataire: str, auteur=None, aujourd_hui=None) -> Convention:
+    """projet → signée (then en cours at once if it has started). Stores the signed PDF."""
+    aujourd_hui = aujourd_hui or timezone.localdate()
+    convention = _verrouiller(convention)
+    if convention.statut != StatutConvention.PROJET:
+        raise TransitionRefusee(
+            f"Seule une convention en projet peut être signée : celle-ci est « {convention.get_statut_display()} »."
+        )
+    if not signataire or not signataire.strip():
+        raise TransitionRefusee({"signataire": "Indiquez le nom et la qualité du signataire pour l’État."})
+    if date_signature > aujourd_hui:
+        raise TransitionRefusee({"date_signature": "La date de signature ne peut pas être dans le futur."})
+    if date_signature > convention.date_fin:
+        raise TransitionRefusee({"date_signature": "La date de signature est postérieure à la fin de la convention."})
+    if convention.precedente and convention.precedente.statut in ("resiliee", "caduque"):
+        raise TransitionRefusee(
+            f"La convention renouvelée {convention.precedente.numero} est "
+            f"« {convention.precedente.get_statut_display().lower()} » : ce renouvellement ne peut plus être signé."
+        )
+    chevauchement = (
+        Convention.objects.filter(poste=convention.poste, statut__in=("signee", "en_cours", "echue", "resiliee"))
+        .exclude(pk=convention.pk)
+        .filter(date_debut__lte=convention.date_fin, date_fin__gte=convention.date_debut)
+    )
+    for autre in chevauchement:
+        periode = couverture(autre)
+        if periode and periode[0] <= convention.date_fin and periode[1] >= convention.date_debut:
+            raise TransitionRefusee(
+                f"Le poste a déjà une convention signée sur cette période ({autre.numero}, du "
+                f"{_jj(periode[0])} au {_jj(periode[1])})."
+            )
+    convention.statut = StatutConvention.SIGNEE
+    convention.date_signature = date_signature
+    convention.signataire = signataire.strip()
+    _enregistrer(convention, f"Signée le {_jj(date_signature)} par {convention.signataire}", auteur)
+    _appliquer_statut_du_jour(convention, aujourd_hui, auteur)
+    actualiser_statut_poste(convention.poste, aujourd_hui)
+    stocker_pdf_signe(convention)
+    return convention
+
+
+# --- Termination -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def resilier(
+    convention: Convention,
+    *,
+    motif: str,
+    date_notification: date,
+    date_effet: date,
+    auteur=None,
+    aujourd_hui=None,
+) -> Convention:
+    """signée / en cours → résiliée, from `date_effet` (first day without the convention)."""
+    aujourd_hui = aujourd_hui or timezone.localdate()
+    convention = _verrouiller(convention)
+    if convention.statut not in STATUTS_EN_VIGUEUR:
+        raise TransitionRefusee(
+            "Seule une convention signée ou en cours peut être résiliée : celle-ci est "
+            f"« {convention.get_statut_display()} »."
+        )
+    if motif not in MotifResiliation.values:
+        raise TransitionRefusee({"motif": "Choisissez un motif de résiliation."})
+    minimum = date_effet_minimale_resiliation(motif, date_notification)
+    if date_effet < minimum:
+        if motif == MotifResiliation.INITIATIVE_EMPLOYEUR:
+            message = (
+                "À l’initiative de l’employeur, la résiliation prend effet au plus tôt deux mois après la "
+                f"notification (préavis) : le {_jj(minimum)} au plus tôt."
+            )
+        else:
+            message = "La résiliation ne peut pas prendre effet avant sa notification."
+        raise TransitionRefusee({"date_effet": message})
+    if date_effet < convention.date_debut:
+        raise TransitionRefusee({"date_effet": f"La convention ne commence que le {_jj(convention.date_debut)}."})
+    if date_effet > convention.date_fin:
+        raise TransitionRefusee(
+            {"date_effet": f"La convention se termine déjà le {_jj(convention.date_fin)} : il n’y a rien à résilier."}
+        )
+    convention.statut = StatutConvention.RESILIEE
+    convention.motif_resiliation = motif
+    convention.date_notification_resiliation = date_notification
+    convention.date_resiliation = date_effet
+    _enregistrer(
+        convention,
+        f"Résiliée à compter du {_jj(date_effet)} ({MOTIFS_COURTS[motif]}), notifiée le {_jj(date_notification)}",
+        auteur,
+    )
+    actualiser_statut_poste(convention.poste, aujourd_hui)
+    return convention
+
+
+# --- Renewal -----------------------------------------------------------------------------------
+
+
+def renouvellements_dans_la_chaine(convention: Convention) -> int:
+    """How many renewals lead to `convention` (0 for an initial convention never renewed)."""
+    nombre, courante = 0, convention
+    while courante is not None and courante.rang == RangConvention.RENOUVELLEMENT:
+        nombre += 1
+        courante = courante.precedente
+    return nombre
+
+
+def numero_suivant(poste: Poste) -> str:
+    """`<post identifier>-<n>`, n = 1 + the number of conventions of the post (unique)."""
+    n = Convention.objects.filter(poste=poste).count() + 1
+    while Convention.objects.filter(numero=f"{poste.identifiant}-{n}").exists():
+        n += 1
+    return f"{poste.identifiant}-{n}"
+
+
+@transaction.atomic
+def renouveler(
+    convention: Convention, *, date_fin: date, heures: Decimal | None = None, auteur=None, aujourd_hui=None
+) -> Convention:
+    """Renewal by express agreement: a new draft convention from the day after this one ends, for
+    at most three years, within the renewal limit and the envelope."""
+    aujourd_hui = aujourd_hui or timezone.localdate()
+    convention = _verrouiller(convention)
+    Poste.objects.select_for_update().get(pk=convention.poste_id)
+    if convention.statut not in ("signee", "en_cours", "echue"):
+        raise TransitionRefusee(
+            "Seule une convention signée, en cours ou échue peut être renouvelée : celle-ci est "
+            f"« {convention.get_statut_display()} »."
+        )
+    existant = Convention.objects.filter(precedente=convention).first()
+    if existant:
+        raise TransitionRefusee(f"Cette convention a déjà été renouvelée (convention {existant.numero}).")
+    deja = renouvellements_dans_la_chaine(convention)
+    maximum = settings.CONVENTION_RENOUVELLEMENTS_MAX
+    if not renouvellement_possible(deja, maximum):
+        raise TransitionRefusee(
+            f"Renouvellement refusé : cette convention est déjà issue de {deja} renouvellement{'s' if deja > 1 else ''} "
+            f"et le nombre de renouvellements par accord exprès est limité à {maximum} "
+            "(instruction du 8 septembre 2025)."
+        )
+    debut = convention.date_fin + timedelta(days=1)
+    if date_fin < debut:
+        raise TransitionRefusee({"date_fin": f"Le renouvellement commence le {_jj(debut)} : sa fin doit suivre."})
+    if date_fin > fin_maximale_convention(debut):
+        raise TransitionRefusee(
+            {"date_fin": f"Une convention dure au plus trois ans : le renouvellement doit finir au plus tard le "
+             f"{_jj(fin_maximale_convention(debut))}."}
+        )
+    heures = convention.heures_hebdomadaires if heures is None else Decimal(heures)
+    if not HEURES_MINIMUM <= heures <= HEURES_TEMPS_PLEIN:
+        raise TransitionRefusee({"heures": "La durée hebdomadaire doit être comprise entre 17,5 et 35 heures."})
+    nouvelle = Convention(
+        poste=convention.poste,
+        numero=numero_suivant(convention.poste),
+        rang=RangConvention.RENOUVELLEMENT,
+        precedente=convention,
+        date_debut=debut,
+        date_fin=date_fin,
+        heures_hebdomadaires=heures,
+        derogation_residence=convention.derogation_residence,
+        motif_derogation=convention.motif_derogation,
+    )
+    verifier_budget_convention(nouvelle, aujourd_hui=aujourd_hui)
+    _enregistrer(nouvelle, f"Renouvellement par accord exprès de la convention {convention.numero}", auteur)
+    actualiser_statut_poste(convention.poste, aujourd_hui)
+    return nouvelle
+
+
+# --- Avenants ----------------------------------------------------------------------------------
+
+
+def _verifier_avenant(convention: Convention, date_effet: date, date_signature: date, aujourd_hui: date) -> None:
+    if convention.statut not in STATUTS_EN_VIGUEUR:
+        raise TransitionRefusee(
+            "Un avenant ne peut modifier qu’une convention signée ou en cours : celle-ci est "
+            f"« {convention.get_statut_display()} »."
+        )
+    fin = dernier_jour_couvert(convention.statut, convention.date_fin, convention.date_resiliation)
+    if not convention.date_debut <= date_effet <= fin:
+        raise TransitionRefusee(
+            {"date_effet": f"La date d’effet doit être comprise entre le {_jj(convention.date_debut)} et le {_jj(fin)}."}
+        )
+    if date_signature > aujourd_hui:
+        raise TransitionRefusee({"date_signature": "La date de signature ne peut pas être dans le futur."})
+
+
+def _creer_avenant(convention: Convention, type: str, date_effet: date, date_signature: date, description: str, auteur, **champs) -> Avenant:
+    return Avenant.objects.create(
+        convention=convention,
+        numero=(convention.avenants.aggregate(n=Max("numero"))["n"] or 0) + 1,
+        type=type,
+        date_effet=date_effet,
+        date_signature=date_signature,
+        description=description,
+        cree_par=auteur if getattr(auteur, "is_authenticated", False) else None,
+        **champs,
+    )
+
+
+@transaction.atomic
+def avenant_heures(
+    convention: Convention,
+    *,
+    heures: Decimal,
+    date_effet: date,
+    date_signature: date,
+    description: str = "",
+    auteur=None,
+    aujourd_hui=None,
+) -> Avenant:
+    """New weekly hours from `date_effet`. The hours before stay for the days before: the aid
+    counts each day with its own hours (financements/echeancier.py)."""
+    aujourd_hui = aujourd_hui or timezone.localdate()
+    convention = _verrouiller(convention)
+    _verifier_avenant(convention, date_effet, date_signature, aujourd_hui)
+    heures = Decimal(heures)
+    if not HEURES_MINIMUM <= heures <= HEURES_TEMPS_PLEIN:
+        raise TransitionRefusee({"heures": "La durée hebdomadaire doit être comprise entre 17,5 et 35 heures."})
+    if heures == convention.heures_hebdomadaires:
+        raise TransitionRefusee({"heures": f"La convention prévoit déjà {heures_fr(heures)} heures par semaine."})
+    dernier = convention.avenants.filter(type=TypeAvenant.HEURES).order_by("-date_effet").first()
+    if dernier and date_effet <= dernier.date_effet:
+        raise TransitionRefusee(
+            {"date_effet": f"Un avenant précédent change déjà les heures le {_jj(dernier.date_effet)} : "
+             "la nouvelle date d’effet doit être postérieure."}
+        )
+    if heures > convention.heures_hebdomadaires:
+        fin_annee = min(date(date_effet.year, 12, 31), convention.date_fin)
+        avant = echeancier_convention(convention, date_effet, fin_annee, occupation=PLEINE)
+        apres_convention = Convention(
+            poste=convention.poste, date_debut=convention.date_debut, date_fin=convention.date_fin,
+            heures_hebdomadaires=heures,
+        )
+        apres = echeancier_convention(apres_convention, date_effet, fin_annee, occupation=PLEINE)
+        verifier_budget(
+            convention.poste.departement, date_effet.year, apres.total - avant.total,
+            aujourd_hui=aujourd_hui, exiger_enveloppe=False,
+        )
+    avenant = _creer_avenant(
+        convention, TypeAvenant.HEURES, date_effet, date_signature, description, auteur,
+        heures_avant=convention.heures_hebdomadaires, heures_apres=heures,
+    )
+    convention.heures_hebdomadaires = heures
+    _enregistrer(
+        convention, f"Avenant n° {avenant.numero} : {heures_fr(heures)} heures par semaine à compter du {_jj(date_effet)}", auteur
+    )
+    Poste.objects.filter(pk=convention.poste_id).update(heures_hebdomadaires=heures)
+    return avenant
+
+
+@dataclass
+class NouveauTitulaire:
+    nom: str
+    prenom: str
+    date_naissance: date
+    situation_avant_embauche: str
+    adresse: str = ""
+
+
+@transaction.atomic
+def avenant_titulaire(
+    convention: Convention,
+    *,
+    date_effet: date,
+    date_signature: date,
+    titulaire: Titulaire | NouveauTitulaire,
+    type_contrat: str = "cdi",
+    date_signature_contrat: date | None = None,
+    description: str = "",
+    auteur=None,
+    aujourd_hui=None,
+) -> Avenant:
+    """A new titulaire on the post from `date_effet`: the current affectation ends the day before,
+    a new one opens; the post and the convention stay."""
+    aujourd_hui = aujourd_hui or timezone.localdate()
+    convention = _verrouiller(convention)
+    Poste.objects.select_for_update().get(pk=convention.poste_id)
+    _verifier_avenant(convention, date_effet, date_signature, aujourd_hui)
+    affectations = Affectation.objects.filter(poste_id=convention.poste_id)
+    posterieure = affectations.filter(date_debut__gte=date_effet).first()
+    if posterieure:
+        raise TransitionRefusee(
+            {"date_effet": f"Une affectation commence déjà le {_jj(posterieure.date_debut)} ({posterieure.titulaire}) : "
+             "la date d’effet doit être postérieure."}
+        )
+    courante = affectations.filter(Q(date_fin__isnull=True) | Q(date_fin__gte=date_effet)).select_related("titulaire").first()
+    if isinstance(titulaire, NouveauTitulaire):
+        titulaire = Titulaire.objects.create(**vars(titulaire))
+    if courante and courante.titulaire_id == titulaire.pk:
+        raise TransitionRefusee({"titulaire": f"{titulaire} occupe déjà ce poste."})
+    if courante:
+        courante._change_reason = f"Fin d’affectation par avenant (changement de titulaire au {_jj(date_effet)})"
+        courante.date_fin = date_effet - timedelta(days=1)
+        courante.save()
+    nouvelle = Affectation.objects.create(
+        poste_id=convention.poste_id,
+        titulaire=titulaire,
+        date_debut=date_effet,
+        date_signature_contrat=date_signature_contrat,
+        type_contrat=type_contrat,
+    )
+    avenant = _creer_avenant(
+        convention, TypeAvenant.TITULAIRE, date_effet, date_signature, description, auteur, affectation=nouvelle
+    )
+    _enregistrer(
+        convention, f"Avenant n° {avenant.numero} : {titulaire} titulaire du poste à compter du {_jj(date_effet)}", auteur
+    )
+    return avenant
+
+
+# --- Daily update ------------------------------------------------------------------------------
+
+
+@dataclass
+class Changement:
+    convention: Convention
+    avant: str
+    apres: str
+
+
+@transaction.atomic
+def mettre_a_jour_conventions(jour: date) -> tuple[list[Changement], list[Poste]]:
+    """Move signed conventions to en cours / échue / caduque as of `jour`, then fix the posts'
+    statuses. Idempotent: a second run the same day changes nothing."""
+    changements = []
+    a_revoir = set()
+    candidates = (
+        Convention.objects.filter(statut__in=STATUTS_EN_VIGUEUR)
+        .select_for_update(of=("self",))
+        .select_related("poste")
+        .order_by("numero")
+    )
+    for convention in candidates:
+        avant = convention.statut
+        if _appliquer_statut_du_jour(convention, jour):
+            changements.append(Changement(convention, avant, convention.statut))
+            a_revoir.add(convention.poste_id)
+    # Terminations whose effective date has come close their post without a status change.
+    a_revoir.update(
+        Poste.objects.filter(statut="actif", conventions__statut="resiliee", conventions__date_resiliation__lte=jour)
+        .values_list("pk", flat=True)
+    )
+    postes_changes = [p for p in Poste.objects.filter(pk__in=a_revoir).order_by("identifiant") if actualiser_statut_poste(p, jour)]
+    return changements, postes_changes
+
+
+# --- PDF ---------------------------------------------------------------------------------------
+
+
+class PdfAltere(Exception):
+    """The stored PDF no longer matches its recorded SHA-256."""
+
+
+def stocker_pdf_signe(convention: Convention) -> bytes:
+    """Generate the signed convention's PDF once, store it with its SHA-256. Never regenerates a
+    stored PDF. Call inside a transaction holding the convention's row lock."""
+    from postes.pdf import rendre_pdf
+
+    if convention.pdf:
+        return lire_pdf_stocke(convention)
+    contenu = rendre_pdf(convention)
+    convention.pdf_sha256 = hashlib.sha256(contenu).hexdigest()
+    convention.pdf_genere_le = timezone.now()
+    convention.pdf.save(f"{convention.numero}.pdf", ContentFile(contenu), save=False)
+    _enregistrer(convention, "PDF de la convention signée généré et archivé")
+    return contenu
+
+
+def lire_pdf_stocke(convention: Convention) -> bytes:
+    with convention.pdf.open("rb") as fichier:
+        contenu = fichier.read()
+    if hashlib.sha256(contenu).hexdigest() != convention.pdf_sha256:
+        raise PdfAltere(f"Le PDF archivé de la convention {convention.numero} ne correspond plus à son empreinte.")
+    return contenu
+
+
+def pdf_de_la_convention(convention: Convention) -> tuple[bytes, bool]:
+    """(PDF bytes, is it the signed archive). A draft gets a fresh preview marked PROJET; a signed
+    convention gets its stored PDF, generated and stored on first request when missing."""
+    from postes.pdf import rendre_pdf
+
+    if convention.statut == StatutConvention.PROJET:
+        return rendre_pdf(convention), False
+    if convention.pdf:
+        return lire_pdf_stocke(convention), True
+    with transaction.atomic():
+        verrouillee = _verrouiller(convention)
+        return stocker_pdf_signe(verrouillee), True

@@ -1,0 +1,130 @@
+"""The convention PDF: content required by D5134-151, PROJET preview, signed archive generated once
+and served unchanged (same SHA-256), and the `convention_pdf` command."""
+
+import hashlib
+import io
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from pypdf import PdfReader
+
+from postes.models import Convention, Poste
+from postes.pdf import prefet_de
+from postes.services.conventions import PdfAltere, lire_pdf_stocke, signer
+from quartiers.models import Departement
+from tests.factories import ConventionFactory, QuartierFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def texte(pdf: bytes) -> str:
+    brut = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    return re.sub(r"[\s\u00a0\u202f]+", " ", brut)
+
+
+@pytest.fixture
+def convention(settings, tmp_path, poste93):
+    settings.MEDIA_ROOT = tmp_path
+    poste93.intitule = "Médiateur école-familles"
+    poste93.missions = "Faciliter le dialogue entre les familles et l’école."
+    poste93.save()
+    poste93.quartiers.add(QuartierFactory(code="QN09339M", nom="Floréal Saussaie Allende"))
+    return ConventionFactory(
+        poste=poste93,
+        numero="09324R000101-1",
+        date_debut=date(2024, 7, 1),
+        date_fin=date(2027, 6, 30),
+        heures_hebdomadaires=Decimal("24.5"),
+        derogation_residence=True,
+        motif_derogation="Personne relogée hors QPV en cours de recrutement.",
+    )
+
+
+def test_le_pdf_contient_employeur_poste_heures_montant_et_dates(client, convention, membre93):
+    client.force_login(membre93)
+    reponse = client.get(reverse("postes:convention_pdf", args=[convention.pk]))
+    assert reponse["Content-Type"] == "application/pdf"
+    contenu = texte(reponse.content)
+    assert convention.poste.employeur.raison_sociale in contenu
+    assert convention.poste.identifiant in contenu and "Médiateur école-familles" in contenu
+    assert "Floréal Saussaie Allende (QN09339M" in contenu
+    assert "24,5 heures" in contenu and "70 % d’un temps plein" in contenu
+    # barème au 1er juillet 2024 : 22 810,61 € ; pour 24,5 heures : × 0,7 = 15 967,43 €
+    assert "22 810,61 €" in contenu and "15 967,43 €" in contenu
+    assert "01/07/2024" in contenu and "30/06/2027" in contenu
+    assert "Personne relogée hors QPV" in contenu
+    assert "Préfet de la Seine-Saint-Denis".upper() in contenu.upper()
+
+
+def test_avant_signature_l_apercu_est_marque_projet(client, convention, agent93):
+    client.force_login(agent93)
+    reponse = client.get(reverse("postes:convention_pdf", args=[convention.pk]))
+    assert reponse["Content-Disposition"] == 'attachment; filename="convention-09324R000101-1-projet.pdf"'
+    assert "PROJET" in texte(reponse.content)
+    assert not Convention.objects.get(pk=convention.pk).pdf
+
+
+def test_le_pdf_signe_est_archive_une_fois_et_servi_tel_quel(client, convention, agent93):
+    convention = signer(convention, date_signature=date(2024, 6, 20), signataire="Le préfet, Jeanne Martin",
+                        aujourd_hui=date(2024, 6, 25))
+    empreinte = convention.pdf_sha256
+    client.force_login(agent93)
+    premier = client.get(reverse("postes:convention_pdf", args=[convention.pk])).content
+    assert hashlib.sha256(premier).hexdigest() == empreinte
+    assert "PROJET" not in texte(premier) and "Le préfet, Jeanne Martin" in texte(premier)
+    # Les données du poste changent ensuite : le PDF signé, lui, ne change pas.
+    Poste.objects.filter(pk=convention.poste_id).update(missions="Tout autre chose.")
+    second = client.get(reverse("postes:convention_pdf", args=[convention.pk])).content
+    assert second == premier
+    assert Convention.objects.get(pk=convention.pk).pdf_sha256 == empreinte
+
+
+def test_un_pdf_archive_altere_est_detecte(convention):
+    convention = signer(convention, date_signature=date(2024, 6, 20), signataire="Le préfet", aujourd_hui=date(2024, 6, 25))
+    with open(convention.pdf.path, "ab") as fichier:
+        fichier.write(b"%")
+    with pytest.raises(PdfAltere):
+        lire_pdf_stocke(convention)
+
+
+def test_commande_convention_pdf(convention, tmp_path):
+    signer(convention, date_signature=date(2024, 6, 20), signataire="Le préfet", aujourd_hui=date(2024, 6, 25))
+    sortie = tmp_path / "sortie.pdf"
+    call_command("convention_pdf", "09324R000101-1", "-o", str(sortie), stdout=io.StringIO())
+    assert hashlib.sha256(sortie.read_bytes()).hexdigest() == Convention.objects.get(pk=convention.pk).pdf_sha256
+
+
+def test_un_renouvellement_le_dit(convention, poste93):
+    renouvellement = ConventionFactory(
+        poste=poste93, numero="09324R000101-2", rang="renouvellement", precedente=convention,
+        date_debut=date(2027, 7, 1), date_fin=date(2030, 6, 30),
+    )
+    from postes.pdf import rendre_pdf
+
+    assert "Renouvellement par accord exprès de la convention n° 09324R000101-1" in texte(rendre_pdf(renouvellement))
+
+
+@pytest.mark.parametrize(
+    "code, attendu",
+    [("93", "Préfet de la Seine-Saint-Denis"), ("69", "Préfet du Rhône"), ("01", "Préfet de l’Ain"),
+     ("92", "Préfet des Hauts-de-Seine"), ("35", "Préfet d’Ille-et-Vilaine"), ("75", "Préfet de Paris"),
+     ("974", "Préfet de La Réunion")],
+)
+def test_bloc_marque_prefet_de(code, attendu):
+    assert prefet_de(Departement.objects.get(code=code)) == attendu
+
+
+def test_archiver_les_pdf_des_conventions_signees_sans_pdf(settings, tmp_path, poste93):
+    settings.MEDIA_ROOT = tmp_path
+    signee = ConventionFactory(poste=poste93, statut="en_cours", date_signature=date(2024, 1, 1))
+    projet = ConventionFactory(poste=poste93, date_debut=date(2027, 1, 1), date_fin=date(2029, 12, 31))
+    sortie = io.StringIO()
+    call_command("archiver_pdf_conventions", stdout=sortie)
+    assert sortie.getvalue().strip() == "1 PDF de convention signée archivé."
+    assert Convention.objects.get(pk=signee.pk).pdf_sha256 and not Convention.objects.get(pk=projet.pk).pdf
+    call_command("archiver_pdf_conventions", stdout=sortie)
+    assert "0 PDF de convention signée archivé." in sortie.getvalue()

@@ -1,0 +1,242 @@
+"""Convention pages, simulator and dashboard: each view with each role (scope = 404), and the
+actions through the interface."""
+
+import io
+import zipfile
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from financements.models import Enveloppe
+from postes.models import Convention
+from tests.factories import AffectationFactory, ConventionFactory, EmployeurUserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def monde(settings, tmp_path, poste93, poste69, agent93, agent69, membre93, employeur69, admin_national, dep93, dep69):
+    settings.MEDIA_ROOT = tmp_path
+    projet93 = ConventionFactory(poste=poste93, numero="PROJET-93", date_debut=date(2027, 1, 1), date_fin=date(2029, 12, 31))
+    signee93 = ConventionFactory(
+        poste=poste93, numero="SIGNEE-93", statut="en_cours", date_signature=date(2024, 1, 1),
+        date_debut=date(2024, 1, 1), date_fin=date(2026, 12, 31),
+    )
+    signee69 = ConventionFactory(
+        poste=poste69, numero="SIGNEE-69", statut="en_cours", date_signature=date(2024, 1, 1),
+        date_debut=date(2024, 1, 1), date_fin=date(2026, 12, 31),
+    )
+    AffectationFactory(poste=poste93, date_debut=date(2024, 1, 15))
+    AffectationFactory(poste=poste69, date_debut=date(2024, 1, 15))
+    membre69 = EmployeurUserFactory(employeurs=[employeur69])
+    Enveloppe.objects.create(departement=dep93, annee=2026, nombre_postes=10, montant=Decimal("250000"))
+    Enveloppe.objects.create(departement=dep69, annee=2026, nombre_postes=4, montant=Decimal("90000"))
+    return locals()
+
+
+def pages(m):
+    s93, s69, p93 = m["signee93"].pk, m["signee69"].pk, m["projet93"].pk
+    return {
+        "detail 93": reverse("postes:convention", args=[s93]),
+        "signer 93": reverse("postes:convention_signer", args=[p93]),
+        "résilier 93": reverse("postes:convention_resilier", args=[s93]),
+        "renouveler 93": reverse("postes:convention_renouveler", args=[s93]),
+        "avenant heures 93": reverse("postes:convention_avenant_heures", args=[s93]),
+        "avenant titulaire 93": reverse("postes:convention_avenant_titulaire", args=[s93]),
+        "pdf 93": reverse("postes:convention_pdf", args=[s93]),
+        "pdf projet 93": reverse("postes:convention_pdf", args=[p93]),
+        "résilier 69": reverse("postes:convention_resilier", args=[s69]),
+        "pdf 69": reverse("postes:convention_pdf", args=[s69]),
+        "zip": reverse("postes:conventions_zip"),
+        "simulateur": reverse("financements:simulateur"),
+        "tableau de bord": reverse("financements:tableau_de_bord"),
+    }
+
+
+ATTENDU = {
+    "agent93": {"résilier 69": 404, "pdf 69": 404},
+    "agent69": {
+        "detail 93": 404, "signer 93": 404, "résilier 93": 404, "renouveler 93": 404, "avenant heures 93": 404,
+        "avenant titulaire 93": 404, "pdf 93": 404, "pdf projet 93": 404,
+    },
+    "membre93": {
+        "signer 93": 404, "résilier 93": 404, "renouveler 93": 404, "avenant heures 93": 404, "avenant titulaire 93": 404,
+        "résilier 69": 404, "pdf 69": 404, "zip": 404, "simulateur": 404, "tableau de bord": 404,
+    },
+    "membre69": {
+        "detail 93": 404, "signer 93": 404, "résilier 93": 404, "renouveler 93": 404, "avenant heures 93": 404,
+        "avenant titulaire 93": 404, "pdf 93": 404, "pdf projet 93": 404, "résilier 69": 404, "zip": 404,
+        "simulateur": 404, "tableau de bord": 404,
+    },
+    "admin_national": {},
+}
+
+
+@pytest.mark.parametrize("role", ATTENDU)
+def test_chaque_page_avec_chaque_role(client, monde, role):
+    client.force_login(monde[role])
+    for nom, url in pages(monde).items():
+        attendu = ATTENDU[role].get(nom, 200)
+        assert client.get(url).status_code == attendu, f"{role} sur {nom} ({url})"
+
+
+def test_anonyme_renvoye_vers_la_connexion(client, monde):
+    for nom, url in pages(monde).items():
+        reponse = client.get(url)
+        assert reponse.status_code == 302 and reponse.url.startswith(reverse("comptes:connexion")), nom
+
+
+def test_les_actions_hors_perimetre_refusent_aussi_le_post(client, monde):
+    for role in ("agent69", "membre93"):
+        client.force_login(monde[role])
+        reponse = client.post(
+            reverse("postes:convention_signer", args=[monde["projet93"].pk]),
+            {"date_signature": "2024-12-01", "signataire": "Le préfet"},
+        )
+        assert reponse.status_code == 404
+    monde["projet93"].refresh_from_db()
+    assert monde["projet93"].statut == "projet"
+
+
+def test_l_employeur_ne_voit_pas_les_boutons_d_action(client, monde):
+    client.force_login(monde["membre93"])
+    html = client.get(reverse("postes:convention", args=[monde["signee93"].pk])).content.decode()
+    assert "Télécharger la convention signée (PDF)" in html
+    assert "Résilier" not in html and "Renouveler" not in html
+
+
+def test_signer_par_l_interface(client, monde):
+    client.force_login(monde["agent93"])
+    url = reverse("postes:convention_signer", args=[monde["projet93"].pk])
+    assert "Le préfet de la Seine-Saint-Denis" in client.get(url).content.decode()
+    reponse = client.post(url, {"date_signature": "2024-12-01", "signataire": "Le préfet, Jeanne Martin"})
+    assert reponse.status_code == 302
+    convention = Convention.objects.get(pk=monde["projet93"].pk)
+    assert convention.statut == "signee" and convention.signataire == "Le préfet, Jeanne Martin" and convention.pdf_sha256
+
+
+def test_refus_affiche_en_francais_sur_le_formulaire(client, monde):
+    client.force_login(monde["agent93"])
+    reponse = client.post(
+        reverse("postes:convention_resilier", args=[monde["signee93"].pk]),
+        {"motif": "initiative_employeur", "date_notification": "2025-03-15", "date_effet": "2025-04-01"},
+    )
+    assert reponse.status_code == 200
+    assert "deux mois après la notification" in reponse.content.decode()
+    assert Convention.objects.get(pk=monde["signee93"].pk).statut == "en_cours"
+
+
+def test_renouveler_par_l_interface_mene_au_renouvellement(client, monde):
+    client.force_login(monde["agent93"])
+    sans_enveloppe = client.post(
+        reverse("postes:convention_renouveler", args=[monde["signee93"].pk]), {"date_fin": "2027-12-31", "heures": "35"}
+    )
+    assert "Aucune enveloppe n’est ouverte pour le département 93 – Seine-Saint-Denis en 2027" in sans_enveloppe.content.decode()
+    Enveloppe.objects.create(departement=monde["dep93"], annee=2027, nombre_postes=10, montant=Decimal("250000"))
+    reponse = client.post(
+        reverse("postes:convention_renouveler", args=[monde["signee93"].pk]), {"date_fin": "2027-12-31", "heures": "35"}
+    )
+    nouvelle = Convention.objects.get(precedente=monde["signee93"])
+    assert reponse.status_code == 302 and reponse.url == reverse("postes:convention", args=[nouvelle.pk])
+    assert nouvelle.date_debut == date(2027, 1, 1)
+
+
+def test_avenant_titulaire_par_l_interface(client, monde):
+    client.force_login(monde["agent93"])
+    url = reverse("postes:convention_avenant_titulaire", args=[monde["signee93"].pk])
+    incomplet = client.post(url, {"date_effet": "2025-03-01", "date_signature": "2025-02-01", "type_contrat": "cdi"})
+    assert "Renseignez ce champ pour une nouvelle personne" in incomplet.content.decode()
+    reponse = client.post(url, {
+        "date_effet": "2025-03-01", "date_signature": "2025-02-01", "type_contrat": "cdd", "nom": "Diallo",
+        "prenom": "Awa", "date_naissance": "1988-04-02", "situation_avant_embauche": "sans_emploi",
+    })
+    assert reponse.status_code == 302
+    assert monde["signee93"].avenants.get().affectation.titulaire.nom == "Diallo"
+
+
+def test_page_de_convention_montre_l_aide_et_l_historique(client, monde):
+    client.force_login(monde["agent93"])
+    html = client.get(reverse("postes:convention", args=[monde["signee93"].pk])).content.decode()
+    assert "Aide mois par mois" in html and "Comment l’aide est calculée" in html
+    assert "Historique" in html
+
+
+def test_zip_respecte_le_perimetre_et_les_filtres(client, monde):
+    client.force_login(monde["agent93"])
+    reponse = client.get(reverse("postes:conventions_zip"))
+    noms = zipfile.ZipFile(io.BytesIO(reponse.content)).namelist()
+    assert sorted(noms) == ["convention-PROJET-93-projet.pdf", "convention-SIGNEE-93.pdf", "empreintes-sha256.txt"]
+    filtre = client.get(reverse("postes:conventions_zip"), {"statut": "en_cours"})
+    assert zipfile.ZipFile(io.BytesIO(filtre.content)).namelist() == ["convention-SIGNEE-93.pdf", "empreintes-sha256.txt"]
+    client.force_login(monde["admin_national"])
+    tout = zipfile.ZipFile(io.BytesIO(client.get(reverse("postes:conventions_zip"), {"statut": "en_cours"}).content))
+    assert sorted(tout.namelist()) == ["convention-SIGNEE-69.pdf", "convention-SIGNEE-93.pdf", "empreintes-sha256.txt"]
+
+
+def test_zip_vide_renvoie_vers_la_liste(client, monde):
+    client.force_login(monde["agent93"])
+    reponse = client.get(reverse("postes:conventions_zip"), {"statut": "caduque"})
+    assert reponse.status_code == 302 and reponse.url.startswith(reverse("postes:conventions"))
+
+
+def test_simulateur_affiche_le_resultat_et_la_comparaison_au_smic(client, monde):
+    client.force_login(monde["agent93"])
+    html = client.get(
+        reverse("financements:simulateur"),
+        {"debut": "2024-07-01", "fin": "2025-06-30", "heures": "35", "vacances": "01/09/2024 au 30/09/2024"},
+    ).content.decode()
+    assert "20\u202f909,73\u00a0€" in html  # 11/12 × 22 810,61
+    assert "environ 95" in html and "TAUX_CHARGES_PATRONALES_SMIC" in html
+
+
+def test_simulateur_refuse_une_periode_impossible_en_francais(client, monde):
+    client.force_login(monde["agent93"])
+    html = client.get(
+        reverse("financements:simulateur"), {"debut": "2024-07-01", "fin": "2024-06-30", "heures": "35"}
+    ).content.decode()
+    assert "la fin (30/06/2024) précède le début" in html
+    html = client.get(
+        reverse("financements:simulateur"), {"debut": "2024-07-01", "fin": "2024-08-30", "heures": "35", "vacances": "n’importe quoi"}
+    ).content.decode()
+    assert "Ligne 1 : Période de vacance illisible" in html
+
+
+def test_tableau_de_bord_de_l_agent_limite_a_son_departement(client, monde):
+    client.force_login(monde["agent93"])
+    html = client.get(reverse("financements:tableau_de_bord"), {"annee": 2026}).content.decode()
+    assert "93 – Seine-Saint-Denis" in html and "69 – Rhône" not in html
+    assert 'id="donnees-graphiques"' in html and "<script>" not in html
+    export = client.get(reverse("financements:tableau_de_bord"), {"annee": 2026, "tableau": "departements", "export": "csv"})
+    contenu = export.content.decode("utf-8-sig")
+    assert "93 – Seine-Saint-Denis" in contenu and "Rhône" not in contenu
+    assert export["Content-Disposition"].endswith('.csv"')
+    echeances = client.get(reverse("financements:tableau_de_bord"), {"annee": 2026, "tableau": "echeances", "export": "xlsx"})
+    assert echeances["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_tableau_de_bord_national_par_region(client, monde):
+    client.force_login(monde["admin_national"])
+    html = client.get(reverse("financements:tableau_de_bord"), {"annee": 2026}).content.decode()
+    assert "Par région" in html and "Auvergne-Rhône-Alpes" in html and "Île-de-France" in html
+    filtre = client.get(reverse("financements:tableau_de_bord"), {"annee": 2026, "region": "84"}).content.decode()
+    assert 'scope="row">69 – Rhône' in filtre and 'scope="row">93 – Seine-Saint-Denis' not in filtre
+    export = client.get(reverse("financements:tableau_de_bord"), {"annee": 2026, "tableau": "mois", "export": "csv"})
+    assert "décembre 2026" in export.content.decode("utf-8-sig")
+
+
+def test_tableau_de_bord_ignore_un_departement_hors_perimetre_dans_le_filtre(client, monde):
+    client.force_login(monde["agent93"])
+    html = client.get(reverse("financements:tableau_de_bord"), {"annee": 2026, "departement": monde["dep69"].pk}).content.decode()
+    assert "69 – Rhône" not in html
+
+
+def test_zip_limite_le_nombre_de_pdf_a_produire_a_la_volee(client, monde, monkeypatch):
+    from postes import convention_views
+
+    monkeypatch.setattr(convention_views, "ZIP_RENDUS_MAXIMUM", 1)
+    client.force_login(monde["agent93"])
+    reponse = client.get(reverse("postes:conventions_zip"), follow=True)
+    assert "2 de ces conventions n’ont pas de PDF archivé" in reponse.content.decode()
+    assert client.get(reverse("postes:conventions_zip"), {"statut": "projet"})["Content-Type"] == "application/zip"
