@@ -66,3 +66,56 @@ def role_requis(*roles, admin_national=True):
         return enveloppe
 
     return decorateur
+
+
+def valeur_colonne(objet, acces):
+    """The value of one export column: a callable, or a dotted attribute path (`employeur.siret`)."""
+    if callable(acces):
+        return acces(objet)
+    for attribut in acces.split("."):
+        if objet is None:
+            return None
+        objet = getattr(objet, attribut)
+    return objet
+
+
+class ExportListeMixin:
+    """Adds `?format=csv` and `?format=xlsx` to a ListeFiltreeView: the download holds every row of the
+    filtered list (all pages), scoped by `get_queryset()` and so by `for_user()`, with the columns
+    declared in `colonnes_export` as (header, attribute path or callable). The page gets
+    `lien_export_csv` / `lien_export_xlsx` for the buttons (template commun/boutons_export.html)."""
+
+    nom_export = "export"
+    colonnes_export: list = []
+
+    def get_colonnes_export(self):
+        return self.colonnes_export
+
+    def get(self, request, *args, **kwargs):
+        from commun.exports import FORMATS, reponse_export
+
+        format_export = request.GET.get("format")
+        if format_export not in FORMATS:
+            return super().get(request, *args, **kwargs)
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        if not self.filterset.is_bound or self.filterset.is_valid() or not self.get_strict():
+            lignes = self.filterset.qs
+        else:
+            lignes = self.filterset.queryset.none()
+        colonnes = self.get_colonnes_export()
+        return reponse_export(
+            self.nom_export,
+            [entete for entete, _ in colonnes],
+            ([valeur_colonne(objet, acces) for _, acces in colonnes] for objet in lignes),
+            format_export,
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        params.pop("format", None)
+        for format_export in ("csv", "xlsx"):
+            params["format"] = format_export
+            context[f"lien_export_{format_export}"] = f"{self.request.path}?{params.urlencode()}"
+        return context

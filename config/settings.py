@@ -292,3 +292,5 @@ LOGGING = {
 # django-dsfr: mark optional fields, as the design system now recommends.
 DSFR_MARK_OPTIONAL_FIELDS = True
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Largest file accepted by the « Importer des postes » page, in bytes (the command has no limit).
+IMPORT_POSTES_TAILLE_MAX = env.int("IMPORT_POSTES_TAILLE_MAX", default=20 * 1024 * 1024)

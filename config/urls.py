@@ -9,10 +9,10 @@ urlpatterns = [
     path("comptes/", include("comptes.urls")),
     path("employeurs/", include("employeurs.urls")),
     path("demandes/", include("postes.urls_demandes")),
+    path("financements/", include("financements.urls")),
     path("", include("postes.urls")),
     path("", include("config.pages_legales")),
     # One sign-in page for everyone (throttling, ProConnect, second factor): the admin's goes there.
     path("admin/login/", RedirectView.as_view(pattern_name="comptes:connexion", query_string=True)),
-    path("financements/", include("financements.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,7 +3,25 @@ from django.core.exceptions import ValidationError
 from dsfr.forms import DsfrBaseForm
 
 from employeurs.models import Employeur
+from employeurs.regles import FormeJuridique
 from employeurs.siret import erreur_siret, normaliser_siret
+
+
+def choix_formes_connues(choices):
+    """The legal forms an agent may choose: « À préciser » is only what an import leaves behind."""
+    return [(code, libelle) for code, libelle in choices if code != FormeJuridique.A_PRECISER]
+
+
+class FormeJuridiqueForm(DsfrBaseForm, forms.ModelForm):
+    """An agent states (or corrects) the legal form of a structure, e.g. one created by an import."""
+
+    class Meta:
+        model = Employeur
+        fields = ["forme_juridique"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["forme_juridique"].choices = choix_formes_connues(self.fields["forme_juridique"].choices)
 
 
 class EmployeurCreationForm(DsfrBaseForm, forms.ModelForm):
@@ -17,6 +35,7 @@ class EmployeurCreationForm(DsfrBaseForm, forms.ModelForm):
 
     def __init__(self, *args, departements, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["forme_juridique"].choices = choix_formes_connues(self.fields["forme_juridique"].choices)
         self.fields["departement"].queryset = departements
         self.fields["departement"].empty_label = "Choisir un département"
         if departements.count() == 1:

@@ -19,6 +19,7 @@ class FormeJuridique(models.TextChoices):
     DELEGATAIRE_SERVICE_PUBLIC = "service_public", "Personne morale de droit privé chargée d’un service public"
     SOCIETE_COMMERCIALE = "societe", "Société commerciale"
     ETAT = "etat", "Service ou établissement public de l’État"
+    A_PRECISER = "a_preciser", "À préciser"  # employer created by an import: the agent must say which
 
 
 # L5134-101: who may sign a convention adulte-relais. The State and commercial companies may not.
@@ -50,6 +51,8 @@ def eligibilite_employeur(forme_juridique: str) -> ResultatEmployeur:
         forme = FormeJuridique(forme_juridique)
     except ValueError:
         return ResultatEmployeur(False, "Forme juridique inconnue : précisez-la pour vérifier l’éligibilité.")
+    if forme == FormeJuridique.A_PRECISER:
+        return ResultatEmployeur(False, "Forme juridique à préciser : l’éligibilité ne peut pas encore être vérifiée.")
     if forme in FORMES_ELIGIBLES:
         return ResultatEmployeur(True, f"{forme.label} : employeur éligible.")
     if forme == FormeJuridique.ETAT:

@@ -1,17 +1,20 @@
 from django.views.generic import DetailView
 
-from commun.vues import ListeFiltreeView, RoleRequisMixin
+from commun.vues import ExportListeMixin, ListeFiltreeView, RoleRequisMixin
 from comptes.models import Role
+from employeurs.exports import COLONNES_EMPLOYEURS
 from employeurs.filtres import EmployeurFiltre
 from employeurs.models import Employeur
 from postes.models import Poste
 
 
-class EmployeurListe(RoleRequisMixin, ListeFiltreeView):
+class EmployeurListe(RoleRequisMixin, ExportListeMixin, ListeFiltreeView):
     roles = (Role.AGENT,)
     model = Employeur
     filterset_class = EmployeurFiltre
     template_name = "employeurs/employeur_liste.html"
+    nom_export = "employeurs"
+    colonnes_export = COLONNES_EMPLOYEURS
 
     def get_queryset(self):
         return super().get_queryset().select_related("departement").order_by("raison_sociale")
@@ -36,8 +39,9 @@ class EmployeurDetail(RoleRequisMixin, DetailView):
             .order_by("identifiant")
         )
         if not self.request.user.est_employeur:
-            from employeurs.formulaires import InvitationForm
+            from employeurs.formulaires import FormeJuridiqueForm, InvitationForm
 
             context["membres"] = self.object.membres.order_by("email")
             context["form_invitation"] = InvitationForm()
+            context["form_forme_juridique"] = FormeJuridiqueForm(instance=self.object)
         return context

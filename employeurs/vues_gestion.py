@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from commun.vues import role_requis
 from comptes.invitations import ErreurInvitation, inviter_contact
 from comptes.models import Role
-from employeurs.formulaires import EmployeurCreationForm, InvitationForm, StructureActiveForm
+from employeurs.formulaires import EmployeurCreationForm, FormeJuridiqueForm, InvitationForm, StructureActiveForm
 from employeurs.models import Employeur
 from employeurs.structure_active import choisir_structure, structures_de
 from quartiers.models import Departement
@@ -24,6 +24,21 @@ def creer_employeur(request):
         messages.success(request, f"Structure « {employeur} » enregistrée. Invitez maintenant son contact.")
         return redirect("employeurs:detail", siret=employeur.siret)
     return render(request, "employeurs/creation.html", {"form": form})
+
+
+@require_POST
+@role_requis(Role.AGENT)
+def preciser_forme_juridique(request, siret):
+    """Say which legal form a structure has (L5134-101 eligibility depends on it)."""
+    employeur = get_object_or_404(Employeur.objects.for_user(request.user), siret=siret)
+    form = FormeJuridiqueForm(request.POST, instance=employeur)
+    if form.is_valid():
+        form.save()
+        messages.success(request, f"Forme juridique enregistrée : {employeur.get_forme_juridique_display()}.")
+    else:
+        for erreur in form.errors.get("forme_juridique", []):
+            messages.error(request, f"Forme juridique non enregistrée : {erreur}")
+    return redirect("employeurs:detail", siret=employeur.siret)
 
 
 @require_POST

@@ -66,3 +66,36 @@ class Enveloppe(models.Model):
 
     def __str__(self):
         return f"Enveloppe {self.annee} – {self.departement}"
+
+
+class FinancementAnnuelQuerySet(ScopedQuerySet):
+    """Reached through the post: its département for agents, its employer for employers."""
+
+    scope_departement = "poste__departement"
+    scope_employeur = "poste__employeur"
+
+
+class FinancementAnnuel(models.Model):
+    """The State aid paid for a post over a budget year (one row of ANCT's register of funded posts)."""
+
+    poste = models.ForeignKey(
+        "postes.Poste", verbose_name="poste", on_delete=models.PROTECT, related_name="financements"
+    )
+    annee = models.PositiveSmallIntegerField("année")
+    montant = models.DecimalField("montant (€)", max_digits=12, decimal_places=2)
+    code_contrat_ville = models.CharField("contrat de ville", max_length=20, blank=True)
+
+    objects = FinancementAnnuelQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "financement annuel"
+        verbose_name_plural = "financements annuels"
+        ordering = ["-annee", "poste__identifiant"]
+        constraints = [
+            models.UniqueConstraint(fields=["poste", "annee"], name="financement_unique_par_poste_annee"),
+            models.CheckConstraint(condition=Q(montant__gte=0), name="financement_montant_positif"),
+            models.CheckConstraint(condition=Q(annee__gte=1999, annee__lte=2100), name="financement_annee_plausible"),
+        ]
+
+    def __str__(self):
+        return f"Financement {self.annee} du poste {self.poste}"

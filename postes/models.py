@@ -13,6 +13,9 @@ from simple_history.models import HistoricalRecords
 from comptes.scopes import ScopedQuerySet
 from postes.regles_demandes import TypePiece
 
+# Département on 3 characters (093, 02A, 971, and 59L / 59V for the two Nord offices in ANCT's
+# register), year on 2 digits, then « R » + sequence (4) + version (2), or the older « RT » + 5 digits.
+FORMAT_IDENTIFIANT_POSTE = r"^[0-9]{2}[0-9A-Z][0-9]{2}R(T[0-9]{5}|[0-9]{6})$"
 HEURES_MIN = 17.5  # half time (D5134-151: full time or at least half time)
 HEURES_MAX = 35
 DUREE_MAX_CONVENTION_ANS = 3  # D5134-147
@@ -76,7 +79,10 @@ class Poste(models.Model):
         "identifiant",
         max_length=12,
         unique=True,
-        help_text="Département (3), année (2), « R », numéro d’ordre (4), version (2) : 09324R000101.",
+        help_text=(
+            "Département (3), année (2), « R », numéro d’ordre (4), version (2) : 09324R000101. "
+            "Le registre de l’ANCT connaît aussi 59L…/59V… (Nord) et les anciens …RT…."
+        ),
     )
     employeur = models.ForeignKey(
         "employeurs.Employeur", verbose_name="employeur", on_delete=models.PROTECT, related_name="postes"
@@ -107,7 +113,7 @@ class Poste(models.Model):
         ordering = ["identifiant"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(identifiant__regex=r"^[0-9]{2}[0-9AB][0-9]{2}R[0-9]{6}$"), name="poste_identifiant_format"
+                condition=Q(identifiant__regex=FORMAT_IDENTIFIANT_POSTE), name="poste_identifiant_format"
             ),
             heures_constraint("poste_heures_entre_mi_temps_et_temps_plein"),
             models.CheckConstraint(condition=Q(statut__in=StatutPoste.values), name="poste_statut_connu"),

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from postes import convention_views, views, views_eligibilite
+from postes import convention_views, views, views_eligibilite, views_import
 
 app_name = "postes"
 
 urlpatterns = [
     path("postes/", views.PosteListe.as_view(), name="liste"),
+    path("postes/importer/", views_import.ImportPostes.as_view(), name="importer"),
+    path("postes/importer/<str:jeton>/lignes-rejetees.csv", views_import.RejetsImport.as_view(), name="import_rejets"),
     path("postes/<str:identifiant>/", views.PosteDetail.as_view(), name="detail"),
     path("conventions/", views.ConventionListe.as_view(), name="conventions"),
     path("conventions/<int:pk>/", views.ConventionDetail.as_view(), name="convention"),

@@ -3,8 +3,10 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import DetailView
 
-from commun.vues import ListeFiltreeView, RoleRequisMixin
+from commun.vues import ExportListeMixin, ListeFiltreeView, RoleRequisMixin
 from comptes.models import Role
+from financements.models import FinancementAnnuel
+from postes.exports import COLONNES_CONVENTIONS, COLONNES_POSTES
 from postes.filtres import ConventionFiltre, PosteFiltre
 from postes.models import Affectation, Convention, DiagnosticEligibilite, Poste
 
@@ -16,18 +18,20 @@ def accueil(request):
     return redirect("postes:liste")
 
 
-class PosteListe(RoleRequisMixin, ListeFiltreeView):
+class PosteListe(RoleRequisMixin, ExportListeMixin, ListeFiltreeView):
     roles = (Role.AGENT,)
     model = Poste
     filterset_class = PosteFiltre
     template_name = "postes/poste_liste.html"
+    nom_export = "postes"
+    colonnes_export = COLONNES_POSTES
 
     def get_queryset(self):
         return (
             super()
             .get_queryset()
             .select_related("employeur", "departement")
-            .prefetch_related("quartiers", "domaines")
+            .prefetch_related("quartiers", "domaines", "conventions")
             .order_by("identifiant")
         )
 
@@ -47,6 +51,7 @@ class PosteDetail(RoleRequisMixin, DetailView):
                 "domaines",
                 Prefetch("conventions", queryset=Convention.objects.order_by("date_debut")),
                 Prefetch("affectations", queryset=Affectation.objects.select_related("titulaire").order_by("date_debut")),
+                Prefetch("financements", queryset=FinancementAnnuel.objects.order_by("-annee")),
             )
         )
 
@@ -59,11 +64,13 @@ class PosteDetail(RoleRequisMixin, DetailView):
         )
 
 
-class ConventionListe(RoleRequisMixin, ListeFiltreeView):
+class ConventionListe(RoleRequisMixin, ExportListeMixin, ListeFiltreeView):
     roles = (Role.AGENT,)
     model = Convention
     filterset_class = ConventionFiltre
     template_name = "postes/convention_liste.html"
+    nom_export = "conventions"
+    colonnes_export = COLONNES_CONVENTIONS
 
     def get_queryset(self):
         return super().get_queryset().select_related("poste__employeur", "poste__departement").order_by("-date_debut", "numero")

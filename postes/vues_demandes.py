@@ -15,10 +15,11 @@ from django.views.decorators.http import require_POST
 
 from commun.recherche import rechercher
 from commun.televersement import reponse_piece
-from commun.vues import ListeFiltreeView, RoleRequisMixin, role_requis
+from commun.vues import ExportListeMixin, ListeFiltreeView, RoleRequisMixin, role_requis
 from comptes.models import Role
 from employeurs.structure_active import structure_active, structures_de
 from financements.enveloppes import EnveloppeInsuffisante, situation_enveloppe
+from postes.exports import COLONNES_DEMANDES
 from postes.filtres_demandes import DemandeFiltre, MesDemandesFiltre
 from postes.formulaires_demandes import (
     AffectationForm,
@@ -71,19 +72,21 @@ def _annee_enveloppe(demande) -> int:
 # --- Lists -----------------------------------------------------------------------------------------
 
 
-class DemandeListe(RoleRequisMixin, ListeFiltreeView):
+class DemandeListe(RoleRequisMixin, ExportListeMixin, ListeFiltreeView):
     """The instructors' inbox, with the envelope of the year of each département they follow."""
 
     roles = (Role.AGENT,)
     model = Demande
     filterset_class = DemandeFiltre
     template_name = "demandes/liste.html"
+    nom_export = "demandes"
+    colonnes_export = COLONNES_DEMANDES
 
     def get_queryset(self):
         return (
             demandes_visibles(self.request.user)
-            .select_related("employeur", "departement", "instructeur")
-            .prefetch_related("quartiers")
+            .select_related("employeur", "departement", "instructeur", "poste")
+            .prefetch_related("quartiers", "domaines")
             .order_by("-date_depot", "-pk")
         )
 

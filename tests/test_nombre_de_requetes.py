@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from financements.models import FinancementAnnuel
 from postes.models import DomaineMediation
 from tests.factories import AffectationFactory, ConventionFactory, PosteFactory, QuartierFactory
 
@@ -25,6 +26,7 @@ def peupler(employeur, nombre):
         ConventionFactory(poste=poste, date_debut=date(2024, 1, 1), date_fin=date(2026, 12, 31), precedente=c1, rang="renouvellement")
         AffectationFactory(poste=poste, date_debut=date(2021, 2, 1), date_fin=date(2023, 12, 31))
         AffectationFactory(poste=poste, date_debut=date(2024, 2, 1))
+        FinancementAnnuel.objects.create(poste=poste, annee=2023, montant=22555.73)
     return poste
 
 
@@ -43,6 +45,12 @@ PAGES_AGENT = [
     lambda p: reverse("postes:convention", args=[p.conventions.first().pk]),
     lambda p: reverse("employeurs:liste"),
     lambda p: reverse("employeurs:detail", args=[p.employeur.siret]),
+    lambda p: reverse("financements:liste"),
+    lambda p: reverse("postes:liste") + "?format=csv",
+    lambda p: reverse("postes:conventions") + "?format=xlsx",
+    lambda p: reverse("employeurs:liste") + "?format=csv",
+    lambda p: reverse("financements:liste") + "?format=csv&annee=2023",
+    lambda p: reverse("demandes:liste") + "?format=csv",
 ]
 
 

@@ -34,6 +34,8 @@ def pages_agent():
         reverse("postes:convention", args=[convention.pk]),
         reverse("employeurs:liste"),
         reverse("employeurs:detail", args=[poste.employeur.siret]),
+        reverse("financements:liste"),
+        reverse("postes:importer"),
     ]
 
 

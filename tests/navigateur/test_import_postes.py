@@ -1,0 +1,36 @@
+"""An agent imports a file from the interface: navigation, preview, option « Importer les lignes valides »,
+confirmation, then downloads the export and finds the post."""
+
+import pytest
+
+from postes.models import Poste
+from tests.factories import MOT_DE_PASSE, AgentFactory, departement
+from tests.navigateur.conftest import se_connecter
+from tests.outils_import import SIRET_CLE_FAUSSE, csv_octets, ligne_anct
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_agent_importe_les_lignes_valides_depuis_la_page(page, live_server, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    agent = AgentFactory(departements=[departement("93")])
+    fichier = tmp_path / "registre.csv"
+    fichier.write_bytes(csv_octets([ligne_anct(), ligne_anct(id_poste="09323R000201", code_tiers=SIRET_CLE_FAUSSE)]))
+    se_connecter(page, live_server, agent.email, MOT_DE_PASSE)
+    page.get_by_role("link", name="Importer des postes").first.click()
+    page.get_by_label("Fichier à importer").set_input_files(str(fichier))
+    page.get_by_role("button", name="Vérifier le fichier").click()
+    assert page.get_by_role("heading", name="Aperçu de l’import de « registre.csv »").is_visible()
+    assert "la clé de contrôle ne correspond pas" in page.locator("#erreurs-import").inner_text()
+    assert not Poste.objects.exists()
+    page.get_by_text("Importer les lignes valides").click()
+    page.get_by_role("button", name="Confirmer l’import").click()
+    assert page.get_by_role("heading", name="Import enregistré").is_visible()
+    assert list(Poste.objects.values_list("identifiant", flat=True)) == ["09323R000101"]
+    with page.expect_download() as telechargement:
+        page.get_by_role("link", name="Télécharger les lignes rejetées avec leurs motifs (CSV)").click()
+    assert "09323R000201" in open(telechargement.value.path(), encoding="utf-8-sig").read()
+    page.get_by_role("link", name="Postes", exact=True).first.click()
+    with page.expect_download() as export:
+        page.get_by_role("link", name="Exporter en CSV").click()
+    assert "09323R000101" in open(export.value.path(), encoding="utf-8-sig").read()
