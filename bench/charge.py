@@ -87,17 +87,22 @@ def preparer(echelle: float, env: dict) -> dict:
     if cree:
         admin.set_password(MOT_DE_PASSE)
         admin.save()
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    appareil = TOTPDevice.objects.filter(user=admin, confirmed=True).first() or TOTPDevice.objects.create(
+        user=admin, name="Banc de charge", confirmed=True
+    )
     tous = agents[0]
     pages = {}
     from django.urls import NoReverseMatch, reverse
 
-    for cle, nom in (("tableau_de_bord", "financements:tableau_de_bord"), ("demandes", "postes:demandes")):
+    for cle, nom in (("tableau_de_bord", "financements:tableau_de_bord"), ("demandes", "demandes:liste")):
         try:
             pages[cle] = reverse(nom)
         except NoReverseMatch:
             pass
     return {"mot_de_passe": MOT_DE_PASSE, "agents": agents, "pages": pages,
-            "admin": {**tous, "email": admin.email, "departements": tous["departements"]}}
+            "admin": {**tous, "email": admin.email, "cle_totp": appareil.key}}
 
 
 def attendre(url: str, secondes: int = 60):

@@ -108,6 +108,12 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Caches: the dashboard's budget figures are shared by every worker (database table) ---------
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "budget": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cache_budget"},
+}
+
 # --- Accounts ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "comptes.Utilisateur"
 LOGIN_URL = "comptes:connexion"

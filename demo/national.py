@@ -2,7 +2,8 @@
 
 At scale 1: every département, the 1,584 QPV 2024 (from the official file when given, otherwise
 generated squares), about 5,000 employers, 12,000 posts of which 7,000 in exercise, 30,000
-conventions over ten years with their titulaires and affectations, and 2,000 requests in every state.
+conventions over ten years with their titulaires, affectations and yearly funding records, the
+envelopes of the last years, and 2,000 requests in every state.
 `echelle` multiplies the volumes. Everything goes through bulk inserts in one transaction."""
 
 import random
@@ -89,6 +90,59 @@ def generer_quartiers(deps: list[Departement], rng: random.Random, nombre: int =
             )
         )
     return QuartierPrioritaire.objects.bulk_create(quartiers, batch_size=LOT)
+
+
+def bareme_de_l_annee(baremes: list[tuple[date, Decimal]], annee: int) -> Decimal | None:
+    """The full-time amount of a budget year, as ANCT's register gives it: the barème of 1 July."""
+    montant = None
+    for date_effet, valeur in baremes:
+        if date_effet <= date(annee, 7, 1):
+            montant = valeur
+    return montant
+
+
+def generer_financements(conventions: list[Convention], aujourd_hui: date) -> int:
+    """One yearly funding record per post and past year under a convention: the year's barème ×
+    hours / 35 × share of the year covered, rounded to the cent."""
+    from financements.models import Bareme, FinancementAnnuel
+
+    baremes = sorted(Bareme.objects.values_list("date_effet", "montant_annuel"))
+    montants: dict[tuple[int, int], Decimal] = {}
+    for c in conventions:
+        for annee in range(c.date_debut.year, min(c.date_fin.year, aujourd_hui.year - 1) + 1):
+            bareme = bareme_de_l_annee(baremes, annee)
+            if bareme is None:
+                continue
+            debut, fin = max(c.date_debut, date(annee, 1, 1)), min(c.date_fin, date(annee, 12, 31))
+            part = Decimal((fin - debut).days + 1) / Decimal((date(annee, 12, 31) - date(annee, 1, 1)).days + 1)
+            cle = (c.poste.pk, annee)
+            montants[cle] = montants.get(cle, Decimal(0)) + bareme * c.heures_hebdomadaires / 35 * part
+    FinancementAnnuel.objects.bulk_create(
+        [
+            FinancementAnnuel(poste_id=poste, annee=annee, montant=montant.quantize(Decimal("0.01")), code_contrat_ville=f"CV{poste % 900:03d}")
+            for (poste, annee), montant in montants.items()
+        ],
+        batch_size=LOT,
+    )
+    return len(montants)
+
+
+def generer_enveloppes(postes: list[Poste], aujourd_hui: date) -> int:
+    """Envelopes of the last three years and the current one: 10 % above the posts in exercise."""
+    from financements.models import Bareme, Enveloppe
+
+    bareme = Bareme.objects.filter(date_effet__lte=aujourd_hui).order_by("-date_effet").first()
+    actifs: dict[int, int] = {}
+    for p in postes:
+        if p.statut == StatutPoste.ACTIF:
+            actifs[p.departement_id] = actifs.get(p.departement_id, 0) + 1
+    enveloppes = [
+        Enveloppe(departement_id=dep, annee=annee, nombre_postes=(n := round(nombre * 1.1) + 1), montant=bareme.montant_annuel * n)
+        for dep, nombre in actifs.items()
+        for annee in range(aujourd_hui.year - 3, aujourd_hui.year + 1)
+    ]
+    Enveloppe.objects.bulk_create(enveloppes, batch_size=LOT)
+    return len(enveloppes)
 
 
 @transaction.atomic
@@ -219,6 +273,9 @@ def generer(echelle: float = 1, graine: int = 2026, aujourd_hui: date | None = N
                 suivante.append((c.poste, c.date_fin + timedelta(days=1), c.pk, int(c.numero.rsplit("-", 1)[1]) + 1))
         vague = suivante
 
+    financements = generer_financements(conventions, aujourd_hui)
+    enveloppes = generer_enveloppes(postes, aujourd_hui)
+
     Titulaire.objects.bulk_create(titulaires, batch_size=LOT)
     for t, a in affectations:
         a.titulaire = t
@@ -262,4 +319,6 @@ def generer(echelle: float = 1, graine: int = 2026, aujourd_hui: date | None = N
         "titulaires": len(titulaires),
         "affectations": len(affectations),
         "demandes": v.demandes,
+        "financements": financements,
+        "enveloppes": enveloppes,
     }

@@ -11,7 +11,8 @@ from commun.exports import FORMATS, reponse_export
 from commun.vues import RoleRequisMixin
 from comptes.models import Role
 from financements.aide import NOMS_MOIS, REGLE_AIDE, AideImpossible, ajouter_mois
-from financements.budget import postes_en_exercice, postes_vacants, situations_budgetaires
+from financements.budget import postes_en_exercice, postes_vacants
+from financements.cache_budget import situations_du_tableau_de_bord
 from financements.echeancier import lignes_bareme, lignes_smic
 from financements.forms import SimulateurForm, TableauDeBordForm
 from financements.simulation import PART_ANNONCEE, simuler
@@ -102,7 +103,7 @@ class TableauDeBordView(RoleRequisMixin, View):
         )
 
     def donnees(self, user, departements, annee, aujourd_hui):
-        situations = situations_budgetaires(departements, annee, aujourd_hui)
+        situations = situations_du_tableau_de_bord(departements, annee, aujourd_hui)
         postes = Poste.objects.for_user(user).filter(departement__in=departements)
         jour = aujourd_hui if aujourd_hui.year == annee else min(max(aujourd_hui, date(annee, 1, 1)), date(annee, 12, 31))
         en_exercice = compter_par_departement(postes_en_exercice(postes, jour))

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -14,6 +16,11 @@ def test_generation_nationale_a_petite_echelle_couvre_tous_les_etats():
     assert resultat["quartiers"] == 1584
     assert Convention.objects.count() == resultat["conventions"] >= 200
     assert set(Demande.objects.values_list("statut", flat=True)) == set(StatutDemande.values)
+    from financements.models import Enveloppe, FinancementAnnuel
+
+    assert FinancementAnnuel.objects.count() == resultat["financements"] > 100
+    assert not FinancementAnnuel.objects.filter(montant__gt=Decimal("22810.61")).exists()
+    assert Enveloppe.objects.count() == resultat["enveloppes"] > 0
     assert Poste.objects.order_by().values("departement").distinct().count() > 40
     # every chain of renewals points to the previous convention of the same post
     for c in Convention.objects.filter(precedente__isnull=False).select_related("precedente")[:50]:

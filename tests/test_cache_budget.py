@@ -1,0 +1,74 @@
+"""The dashboard reads budget figures from a shared cache, and never shows a stale one."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.cache import caches
+from django.core.management import call_command
+
+from financements.budget import situations_budgetaires
+from financements.cache_budget import CACHE, empreintes, situations_du_tableau_de_bord
+from tests.factories import AffectationFactory, ConventionFactory, PosteFactory
+
+pytestmark = pytest.mark.django_db
+JOUR = date(2024, 6, 15)
+
+
+@pytest.fixture(autouse=True)
+def cache_vide():
+    caches[CACHE].clear()
+
+
+def poste_occupe(dep, debut=date(2024, 1, 1)):
+    poste = PosteFactory(departement=dep, employeur__departement=dep)
+    ConventionFactory(poste=poste, statut="en_cours", date_debut=debut, date_fin=date(2026, 12, 31), date_signature=debut)
+    AffectationFactory(poste=poste, date_debut=debut)
+    return poste
+
+
+def test_chiffres_du_cache_identiques_au_calcul_direct(dep93, dep69):
+    poste_occupe(dep93)
+    poste_occupe(dep69, date(2024, 3, 16))
+    direct = situations_budgetaires([dep93, dep69], 2024, JOUR)
+    premier = situations_du_tableau_de_bord([dep93, dep69], 2024, JOUR)
+    second = situations_du_tableau_de_bord([dep93, dep69], 2024, JOUR)  # read from the cache
+    for pk in (dep93.pk, dep69.pk):
+        for s in (premier[pk], second[pk]):
+            assert (s.aide_engagee, s.aide_prevue, s.mois_engages, s.postes_engages) == (
+                direct[pk].aide_engagee, direct[pk].aide_prevue, direct[pk].mois_engages, direct[pk].postes_engages)
+    assert direct[dep93.pk].aide_engagee > Decimal("0")
+
+
+def test_une_nouvelle_affectation_change_l_empreinte_et_le_chiffre(dep93):
+    poste = poste_occupe(dep93)
+    avant = situations_du_tableau_de_bord([dep93], 2024, JOUR)[dep93.pk].aide_engagee
+    empreinte = empreintes([dep93.pk])[dep93.pk]
+    autre = poste_occupe(dep93, date(2024, 2, 1))
+    assert empreintes([dep93.pk])[dep93.pk] != empreinte
+    apres = situations_du_tableau_de_bord([dep93], 2024, JOUR)[dep93.pk].aide_engagee
+    assert apres > avant and autre.pk != poste.pk
+
+
+def test_une_modification_d_affectation_change_l_empreinte(dep93):
+    poste = poste_occupe(dep93)
+    situations_du_tableau_de_bord([dep93], 2024, JOUR)
+    empreinte = empreintes([dep93.pk])[dep93.pk]
+    affectation = poste.affectations.get()
+    affectation.date_fin = date(2024, 3, 31)
+    affectation.save()
+    assert empreintes([dep93.pk])[dep93.pk] != empreinte
+    assert situations_du_tableau_de_bord([dep93], 2024, JOUR)[dep93.pk].aide_engagee == \
+        situations_budgetaires([dep93], 2024, JOUR)[dep93.pk].aide_engagee
+
+
+def test_une_modification_ailleurs_ne_touche_pas_l_empreinte_du_departement(dep93, dep69):
+    poste_occupe(dep93)
+    empreinte = empreintes([dep93.pk])[dep93.pk]
+    poste_occupe(dep69)
+    assert empreintes([dep93.pk])[dep93.pk] == empreinte
+
+
+def test_commande_de_calcul_quotidien(capsys):
+    call_command("calculer_tableau_de_bord", "--annee", "2024")
+    assert "départements calculés" in capsys.readouterr().out
