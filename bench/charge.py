@@ -143,6 +143,11 @@ def main():
     }
     scenario = preparer(args.echelle, env)
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=RACINE, env=env, check=True)
+    # What the daily cron does after mettre_a_jour_conventions: the budget figures of every
+    # département are computed once (cold), so that dashboards read them from the shared cache.
+    calcul = subprocess.run([sys.executable, "manage.py", "calculer_tableau_de_bord"], cwd=RACINE, env=env,
+                            check=True, capture_output=True, text=True)
+    print("Calcul quotidien du tableau de bord (à froid) :", calcul.stdout.strip(), flush=True)
     fichier_scenario = Path(tempfile.mkstemp(suffix=".json")[1])
     fichier_scenario.write_text(json.dumps(scenario))
 

@@ -71,6 +71,9 @@ class SimulateurView(RoleRequisMixin, View):
         )
 
 
+ECHEANCES_AFFICHEES = 50
+
+
 class TableauDeBordView(RoleRequisMixin, View):
     """Budget and activity of the user's départements (all of them, by région, for a national
     administrator). Every table can be downloaded (?export=csv|xlsx&tableau=…)."""
@@ -133,6 +136,7 @@ class TableauDeBordView(RoleRequisMixin, View):
             .annotate(renouvelee=Exists(Convention.objects.filter(precedente=OuterRef("pk"))))
             .order_by("date_fin", "numero")
         )
+        echeances = list(echeances)
         mois_engages = [sum((l["situation"].mois_engages[i] for l in lignes_dep), Decimal("0.00")) for i in range(12)]
         mois_prevus = [sum((l["situation"].mois_prevus[i] for l in lignes_dep), Decimal("0.00")) for i in range(12)]
         regions = {}
@@ -211,6 +215,8 @@ class TableauDeBordView(RoleRequisMixin, View):
             "regions": regions,
             "plusieurs_regions": len(regions) > 1,
             "echeances": echeances,
+            # The page lists the nearest ones; the export holds them all (hundreds at national scale).
+            "echeances_affichees": echeances[:ECHEANCES_AFFICHEES],
             "fin_horizon": fin_horizon,
             "mois": list(zip([f"{NOMS_MOIS[i]} {annee}" for i in range(12)], mois_engages, mois_prevus)),
             "totaux": totaux,
