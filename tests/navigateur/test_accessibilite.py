@@ -100,6 +100,7 @@ def pages_employeur():
         reverse("demandes:detail", args=[a_completer.pk]),
         reverse("postes:detail", args=[poste.identifiant]),
         reverse("postes:convention", args=[poste.conventions.first().pk]),
+        reverse("postes:titulaire", args=[Affectation.objects.filter(poste__employeur=association).first().titulaire_id]),
         reverse("employeurs:detail", args=[association.siret]),
     ]
 
