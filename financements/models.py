@@ -91,6 +91,10 @@ class FinancementAnnuel(models.Model):
         verbose_name = "financement annuel"
         verbose_name_plural = "financements annuels"
         ordering = ["-annee", "poste__identifiant"]
+        # Indexes of the list filters and sorts (query budget, issue 7).
+        indexes = [
+            models.Index(fields=["annee"], name="financement_annee_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["poste", "annee"], name="financement_unique_par_poste_annee"),
             models.CheckConstraint(condition=Q(montant__gte=0), name="financement_montant_positif"),

@@ -111,6 +111,11 @@ class Poste(models.Model):
         verbose_name = "poste"
         verbose_name_plural = "postes"
         ordering = ["identifiant"]
+        # Indexes of the list filters and sorts (query budget, issue 7).
+        indexes = [
+            models.Index(fields=["departement", "statut"], name="poste_dep_statut_idx"),
+            models.Index(fields=["cree_le"], name="poste_cree_le_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(identifiant__regex=FORMAT_IDENTIFIANT_POSTE), name="poste_identifiant_format"
@@ -221,6 +226,12 @@ class Convention(models.Model):
         verbose_name = "convention"
         verbose_name_plural = "conventions"
         ordering = ["-date_debut", "numero"]
+        # Indexes of the list filters and sorts (query budget, issue 7).
+        indexes = [
+            models.Index(fields=["-date_debut", "numero"], name="convention_tri_idx"),
+            models.Index(fields=["statut", "date_fin"], name="convention_statut_fin_idx"),
+            models.Index(fields=["poste", "date_debut"], name="convention_poste_debut_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(date_fin__gte=F("date_debut")), name="convention_dates_ordonnees"),
             models.CheckConstraint(
@@ -442,6 +453,11 @@ class Affectation(models.Model):
         verbose_name = "affectation"
         verbose_name_plural = "affectations"
         ordering = ["-date_debut"]
+        # Indexes of the list filters and sorts (query budget, issue 7).
+        indexes = [
+            models.Index(fields=["poste", "-date_debut"], name="affectation_poste_debut_idx"),
+            models.Index(fields=["date_fin"], name="affectation_fin_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(date_fin__isnull=True) | Q(date_fin__gte=F("date_debut")),
@@ -550,6 +566,13 @@ class Demande(models.Model):
         verbose_name = "demande"
         verbose_name_plural = "demandes"
         ordering = ["-cree_le"]
+        # Indexes of the list filters and sorts (query budget, issue 7).
+        indexes = [
+            models.Index(fields=["departement", "statut", "-date_depot"], name="demande_dep_statut_depot_idx"),
+            models.Index(fields=["-date_depot", "-id"], name="demande_depot_idx"),
+            models.Index(fields=["employeur", "-modifie_le"], name="demande_employeur_modif_idx"),
+            models.Index(fields=["instructeur", "statut"], name="demande_instructeur_idx"),
+        ]
         constraints = [
             heures_constraint("demande_heures_entre_mi_temps_et_temps_plein"),
             models.CheckConstraint(condition=Q(statut__in=StatutDemande.values), name="demande_statut_connu"),

@@ -18,6 +18,13 @@ from postes.models import Affectation, Titulaire, ajouter_annees
 NOM_ANONYME = "Anonymisé"
 
 
+def voit_donnees_personnelles(user) -> bool:
+    """Birth date, address and the data examined by an eligibility check are needed by the prefecture
+    (agents, within their départements' scope, and national administrators) to check eligibility
+    (art. L5134-102 C. trav.), not by the employer: data minimisation (RGPD art. 5-1-c)."""
+    return user.is_authenticated and (user.est_agent or user.est_admin_national)
+
+
 def date_limite(aujourd_hui: date, annees: int) -> date:
     return ajouter_annees(aujourd_hui, -annees)
 

@@ -5,12 +5,15 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import DetailView, FormView
 
 from commun.vues import RoleRequisMixin
 from comptes.models import Role
 from postes.forms_eligibilite import EmbaucheForm, NouvelleVerificationForm, VerificationForm
 from postes.models import Affectation, DiagnosticEligibilite, Poste, Titulaire
+from postes.rgpd import voit_donnees_personnelles
 from postes.services.diagnostic import evaluer, nouvelle_verification
 from postes.services.embauche import Embauche, EmbaucheRefusee, enregistrer_embauche
 from quartiers.geocodage import GeocodageImpossible
@@ -24,6 +27,11 @@ class VerificationMixin(RoleRequisMixin):
 
     roles = (Role.AGENT,)
     template_name = "postes/eligibilite_verifier.html"
+
+    # The person's data never reach an error report (RGPD): Django masks them in its 500 reports.
+    @method_decorator(sensitive_post_parameters("nom", "prenom", "date_naissance", "adresse", "point"))
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -155,5 +163,6 @@ class TitulaireDetail(LoginRequiredMixin, DetailView):
             diagnostics=DiagnosticEligibilite.objects.for_user(user)
             .filter(affectation__titulaire=self.object)
             .select_related("auteur", "affectation__poste", "qpv"),
+            donnees_personnelles=voit_donnees_personnelles(user),
             **kwargs,
         )
