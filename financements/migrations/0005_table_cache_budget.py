@@ -13,5 +13,5 @@ def supprimer(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("financements", "0003_financement_annuel")]
+    dependencies = [("financements", "0004_indexes_listes")]
     operations = [migrations.RunPython(creer, supprimer)]
