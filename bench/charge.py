@@ -70,6 +70,10 @@ def preparer(echelle: float, env: dict) -> dict:
         debut = time.perf_counter()
         print(f"Génération des données nationales (échelle {echelle})…", flush=True)
         print(generer(echelle=echelle), f"en {time.perf_counter() - debut:.1f} s", flush=True)
+        from django.db import connection
+
+        with connection.cursor() as curseur:
+            curseur.execute("ANALYZE")  # planner statistics after the bulk load
     agents = []
     deps = list(Departement.objects.filter(postes__isnull=False).distinct().order_by("code"))
     for i in range(20):

@@ -1,6 +1,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from demo.national import BaseNonVide, generer
 
@@ -24,6 +25,9 @@ class Command(BaseCommand):
             resultat = generer(echelle=options["echelle"], graine=options["graine"])
         except BaseNonVide as erreur:
             raise CommandError(str(erreur))
+        # Fresh planner statistics after a bulk load: without them PostgreSQL plans for empty tables.
+        with connection.cursor() as curseur:
+            curseur.execute("ANALYZE")
         duree = time.perf_counter() - debut
         for cle, valeur in resultat.items():
             self.stdout.write(f"{cle:>15} : {valeur:>8}")
