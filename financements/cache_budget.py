@@ -15,40 +15,42 @@ import hashlib
 from datetime import date
 
 from django.core.cache import caches
-from django.db.models import Count, Max
+from django.db import connection
 
 from financements.budget import SituationBudget, situations_budgetaires
 from financements.models import Bareme, Enveloppe
-from postes.models import Affectation, Avenant, Convention
+from postes.models import Affectation, Avenant, Convention, Poste
 
 CACHE = "budget"
 DUREE = 60 * 60 * 36  # a day and a half: the key holds the day anyway
 
 
 def empreintes(departement_ids: list[int]) -> dict[int, str]:
-    """{département id: fingerprint of the data its aid figures depend on} (5 queries)."""
-    morceaux: dict[int, list] = {pk: [] for pk in departement_ids}
-    requetes = [
-        Convention.objects.filter(poste__departement__in=departement_ids)
-        .values("poste__departement")
-        .annotate(n=Count("pk"), m=Max("pk")),
-        Convention.history.filter(poste__departement__in=departement_ids)
-        .values("poste__departement")
-        .annotate(n=Count("pk"), m=Max("pk")),
-        Affectation.objects.filter(poste__departement__in=departement_ids)
-        .values("poste__departement")
-        .annotate(n=Count("pk"), m=Max("pk")),
-        Affectation.history.filter(poste__departement__in=departement_ids)
-        .values("poste__departement")
-        .annotate(n=Count("pk"), m=Max("pk")),
-        Avenant.objects.filter(convention__poste__departement__in=departement_ids)
-        .values("convention__poste__departement")
-        .annotate(n=Count("pk"), m=Max("pk")),
+    """{département id: fingerprint of the data its aid figures depend on} (2 queries)."""
+    poste = Poste._meta.db_table
+    sources = [
+        (Convention._meta.db_table, "id", "poste_id", None),
+        (Convention.history.model._meta.db_table, "history_id", "poste_id", None),
+        (Affectation._meta.db_table, "id", "poste_id", None),
+        (Affectation.history.model._meta.db_table, "history_id", "poste_id", None),
+        (Avenant._meta.db_table, "id", "convention_id", Convention._meta.db_table),
     ]
-    for rang, requete in enumerate(requetes):
-        for ligne in requete.order_by():
-            dep = ligne.get("poste__departement") or ligne.get("convention__poste__departement")
-            morceaux[dep].append((rang, ligne["n"], ligne["m"]))
+    parties = []
+    for rang, (table, cle, lien, via) in enumerate(sources):
+        jointure = (
+            f'JOIN "{via}" v ON v.id = t."{lien}" JOIN "{poste}" p ON p.id = v.poste_id'
+            if via
+            else f'JOIN "{poste}" p ON p.id = t."{lien}"'
+        )
+        parties.append(
+            f'SELECT p.departement_id, {rang}, COUNT(*), MAX(t."{cle}") FROM "{table}" t {jointure} '
+            f"WHERE p.departement_id = ANY(%s) GROUP BY p.departement_id"
+        )
+    morceaux: dict[int, list] = {pk: [] for pk in departement_ids}
+    with connection.cursor() as curseur:
+        curseur.execute(" UNION ALL ".join(parties), [list(departement_ids)] * len(parties))
+        for dep, rang, nombre, dernier in curseur.fetchall():
+            morceaux[dep].append((rang, nombre, dernier))
     bareme = list(Bareme.objects.order_by("date_effet").values_list("date_effet", "montant_annuel"))
     return {
         pk: hashlib.sha256(repr((sorted(valeurs), bareme)).encode()).hexdigest()[:24]

@@ -72,3 +72,20 @@ def test_une_modification_ailleurs_ne_touche_pas_l_empreinte_du_departement(dep9
 def test_commande_de_calcul_quotidien(capsys):
     call_command("calculer_tableau_de_bord", "--annee", "2024")
     assert "départements calculés" in capsys.readouterr().out
+
+
+def test_calcul_a_froid_en_nombre_de_requetes_independant_du_nombre_de_postes(dep93):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def requetes_a_froid():
+        caches[CACHE].clear()
+        with CaptureQueriesContext(connection) as contexte:
+            situations_du_tableau_de_bord([dep93], 2024, JOUR)
+        return len(contexte.captured_queries)
+
+    poste_occupe(dep93)
+    petit = requetes_a_froid()
+    for _ in range(10):
+        poste_occupe(dep93)
+    assert requetes_a_froid() == petit
