@@ -1,9 +1,8 @@
 import django_filters
 
 from commun.recherche import rechercher
-from employeurs.models import Employeur
 from financements.models import FinancementAnnuel
-from postes.filtres import FiltreScopeMixin, FormulaireFiltre
+from postes.filtres import FiltreEmployeur, FiltreScopeMixin, FormulaireFiltre
 from quartiers.models import Departement
 
 
@@ -13,9 +12,7 @@ class FinancementFiltre(FiltreScopeMixin, django_filters.FilterSet):
     departement = django_filters.ModelChoiceFilter(
         label="Département", field_name="poste__departement", queryset=Departement.objects.none(), empty_label="Tous"
     )
-    employeur = django_filters.ModelChoiceFilter(
-        label="Employeur", field_name="poste__employeur", queryset=Employeur.objects.none(), empty_label="Tous"
-    )
+    employeur = FiltreEmployeur(chemin="poste__employeur")
     tri = django_filters.OrderingFilter(
         label="Trier par",
         fields=[("annee", "annee"), ("poste__identifiant", "poste"), ("montant", "montant")],

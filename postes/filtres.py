@@ -24,8 +24,29 @@ class FiltreScopeMixin:
         user = request.user if request else None
         if "departement" in self.filters:
             self.filters["departement"].queryset = Departement.objects.for_user(user)
-        if "employeur" in self.filters:
+        if "employeur" in self.filters and hasattr(self.filters["employeur"], "queryset"):
             self.filters["employeur"].queryset = Employeur.objects.for_user(user)
+
+
+class FiltreEmployeur(django_filters.CharFilter):
+    """The employer filter of the lists: a name (accents and case ignored) or a SIRET, typed.
+    A menu of every employer in scope would grow with the country (5,000 for a national
+    administrator) and cost more to draw than the list itself. The rows stay those of the scoped
+    queryset: the filter only narrows it."""
+
+    def __init__(self, *args, chemin: str = "employeur", **kwargs):
+        kwargs.setdefault("label", "Employeur (nom ou SIRET)")
+        super().__init__(*args, **kwargs)
+        self.chemin = chemin
+
+    def filter(self, qs, value):
+        texte = (value or "").strip()
+        if not texte:
+            return qs
+        chiffres = texte.replace(" ", "")
+        if chiffres.isdigit():
+            return qs.filter(**{f"{self.chemin}__siret__startswith": chiffres})
+        return rechercher(qs, texte, [f"{self.chemin}__raison_sociale"])
 
 class PosteFiltre(FiltreScopeMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(label="Rechercher", method="filtrer_recherche")
@@ -33,7 +54,7 @@ class PosteFiltre(FiltreScopeMixin, django_filters.FilterSet):
         label="Département", queryset=Departement.objects.none(), empty_label="Tous"
     )
     quartier = django_filters.CharFilter(label="Quartier (code QPV)", method="filtrer_quartier")
-    employeur = django_filters.ModelChoiceFilter(label="Employeur", queryset=Employeur.objects.none(), empty_label="Tous")
+    employeur = FiltreEmployeur()
     statut = django_filters.ChoiceFilter(label="Statut", choices=StatutPoste.choices, empty_label="Tous")
     domaine = django_filters.ModelChoiceFilter(
         label="Domaine de médiation", field_name="domaines", queryset=DomaineMediation.objects.all(), empty_label="Tous"
@@ -64,9 +85,7 @@ class ConventionFiltre(FiltreScopeMixin, django_filters.FilterSet):
     departement = django_filters.ModelChoiceFilter(
         label="Département", field_name="poste__departement", queryset=Departement.objects.none(), empty_label="Tous"
     )
-    employeur = django_filters.ModelChoiceFilter(
-        label="Employeur", field_name="poste__employeur", queryset=Employeur.objects.none(), empty_label="Tous"
-    )
+    employeur = FiltreEmployeur(chemin="poste__employeur")
     statut = django_filters.ChoiceFilter(label="Statut", choices=StatutConvention.choices, empty_label="Tous")
     fin_avant = django_filters.DateFilter(
         label="Se termine avant le", field_name="date_fin", lookup_expr="lte", widget=forms.DateInput(attrs={"type": "date"})

@@ -4,7 +4,7 @@ from django.db.models import Q
 
 from commun.recherche import SansAccents, rechercher, sans_accents
 from comptes.models import Role, Utilisateur
-from postes.filtres import FiltreScopeMixin, FormulaireFiltre
+from postes.filtres import FiltreEmployeur, FiltreScopeMixin, FormulaireFiltre
 from postes.models import Demande, StatutDemande
 from quartiers.models import Departement
 
@@ -17,7 +17,7 @@ class DemandeFiltre(FiltreScopeMixin, django_filters.FilterSet):
     departement = django_filters.ModelChoiceFilter(
         label="Département", queryset=Departement.objects.none(), empty_label="Tous"
     )
-    employeur = django_filters.ModelChoiceFilter(label="Employeur", queryset=None, empty_label="Tous")
+    employeur = FiltreEmployeur()
     quartier = django_filters.CharFilter(label="Quartier (nom ou code)", method="filtrer_quartier")
     instructeur = django_filters.ModelChoiceFilter(
         label="Instructeur", queryset=Utilisateur.objects.none(), empty_label="Tous", null_label="Non désigné"
@@ -54,14 +54,6 @@ class DemandeFiltre(FiltreScopeMixin, django_filters.FilterSet):
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
         user = request.user if request else None
-        visibles = Demande.objects.for_user(user)
-        # Requests of a département may come from a structure of another one (QPV of intervention):
-        # the menu offers the structures of the requests the user can see.
-        from employeurs.models import Employeur
-
-        self.filters["employeur"].queryset = Employeur.objects.filter(pk__in=visibles.values("employeur")).order_by(
-            "raison_sociale"
-        )
         self.filters["instructeur"].queryset = (
             Utilisateur.objects.filter(role=Role.AGENT, departements__in=Departement.objects.for_user(user))
             .distinct()
@@ -71,8 +63,10 @@ class DemandeFiltre(FiltreScopeMixin, django_filters.FilterSet):
 
     def filtrer_recherche(self, queryset, name, value):
         texte = value.strip().lstrip("n°").strip()
-        if texte.isdigit() and len(texte) <= 9:
-            return queryset.filter(Q(pk=int(texte)) | Q(employeur__siret__startswith=texte))
+        if texte.isdigit() and len(texte) < 9:
+            return queryset.filter(pk=int(texte))  # a request number (« n° 00012 »)
+        if texte.isdigit():
+            return queryset.filter(employeur__siret__startswith=texte)  # a SIREN or SIRET
         return rechercher(queryset, value, ["employeur__raison_sociale", "employeur__siret", "intitule", "projet"])
 
     def filtrer_quartier(self, queryset, name, value):

@@ -140,3 +140,18 @@ def test_admin_django_reserve_aux_administrateurs_nationaux(client, monde):
     client.force_login(monde["admin_national"])
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/postes/poste/").status_code == 200
+
+
+def test_filtre_employeur_par_nom_sans_accents_ou_par_siret(client, monde):
+    client.force_login(monde["agent93"])
+    employeur = monde["poste93"].employeur
+    employeur.raison_sociale = "Association Médiation Écoles"
+    employeur.save()
+    for saisie in ("mediation ecoles", employeur.siret[:9], f"{employeur.siret[:3]} {employeur.siret[3:9]}"):
+        html = client.get(reverse("postes:liste"), {"employeur": saisie}).content.decode()
+        assert monde["poste93"].identifiant in html, saisie
+    html = client.get(reverse("postes:liste"), {"employeur": "inconnue"}).content.decode()
+    assert monde["poste93"].identifiant not in html
+    # a name of another département's employer never brings its posts in
+    html = client.get(reverse("postes:liste"), {"employeur": monde["poste69"].employeur.siret}).content.decode()
+    assert monde["poste69"].identifiant not in html

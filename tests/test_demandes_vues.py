@@ -250,7 +250,7 @@ def test_boite_de_l_agent_sans_les_brouillons_avec_filtres_recherche_et_tri(clie
     assert numeros(client, q=str(a)) == {a}
     assert numeros(client, quartier="floreal") == {a}
     assert numeros(client, quartier="QN09330M") == {b}
-    assert numeros(client, employeur=boite["a"].employeur_id) == {a}
+    assert numeros(client, employeur=boite["a"].employeur.siret) == {a}
     assert numeros(client, instructeur=agent93.pk) == {b}
     assert numeros(client, instructeur="null") == {a}
     aujourd_hui = timezone.localdate()
