@@ -3,9 +3,9 @@ from django import forms
 from dsfr.forms import DsfrBaseForm
 
 from commun.recherche import rechercher
-from employeurs.models import Employeur
 from postes.models import Convention, DomaineMediation, Poste, StatutConvention, StatutPoste
 from quartiers.models import Departement
+
 
 class FormulaireFiltre(DsfrBaseForm):
     """Filter forms drawn with the design system's inputs (every filter is optional: no mark)."""
@@ -17,15 +17,14 @@ class FormulaireFiltre(DsfrBaseForm):
 
 
 class FiltreScopeMixin:
-    """Offer in the filter menus only the départements and employers the user may see."""
+    """Offer in the département menu only the départements the user may see (employers are typed:
+    see FiltreEmployeur)."""
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
         user = request.user if request else None
         if "departement" in self.filters:
             self.filters["departement"].queryset = Departement.objects.for_user(user)
-        if "employeur" in self.filters and hasattr(self.filters["employeur"], "queryset"):
-            self.filters["employeur"].queryset = Employeur.objects.for_user(user)
 
 
 class FiltreEmployeur(django_filters.CharFilter):
