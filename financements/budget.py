@@ -59,6 +59,9 @@ class SituationBudget:
     aide_prevue: Decimal = ZERO
     mois_engages: list[Decimal] = field(default_factory=lambda: [ZERO] * 12)
     mois_prevus: list[Decimal] = field(default_factory=lambda: [ZERO] * 12)
+    # Filled by the dashboard (financements/cache_budget.py): posts in exercise and vacant on its day.
+    postes_en_exercice: int | None = None
+    postes_vacants: int | None = None
 
     @property
     def montant_enveloppe(self) -> Decimal | None:

@@ -1,8 +1,7 @@
-from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Window
 from django.shortcuts import render
 from django.utils import timezone
 from django.views import View
@@ -11,12 +10,11 @@ from commun.exports import FORMATS, reponse_export
 from commun.vues import RoleRequisMixin
 from comptes.models import Role
 from financements.aide import NOMS_MOIS, REGLE_AIDE, AideImpossible, ajouter_mois
-from financements.budget import postes_en_exercice, postes_vacants
-from financements.cache_budget import situations_du_tableau_de_bord
+from financements.cache_budget import jour_de_reference, situations_du_tableau_de_bord
 from financements.echeancier import lignes_bareme, lignes_smic
 from financements.forms import SimulateurForm, TableauDeBordForm
 from financements.simulation import PART_ANNONCEE, simuler
-from postes.models import Convention, Poste
+from postes.models import Convention
 from quartiers.models import Departement
 
 ROLES_AGENTS = (Role.AGENT,)
@@ -24,16 +22,6 @@ ROLES_AGENTS = (Role.AGENT,)
 
 def taux_charges_patronales() -> Decimal:
     return Decimal(str(settings.TAUX_CHARGES_PATRONALES_SMIC))
-
-
-def compter_par_departement(postes) -> dict:
-    """{département id: number of posts} (one query; `postes` may be a DISTINCT queryset)."""
-    return dict(
-        Poste.objects.filter(pk__in=postes.values("pk"))
-        .order_by()
-        .values_list("departement")
-        .annotate(n=Count("pk"))
-    )
 
 
 class SimulateurView(RoleRequisMixin, View):
@@ -106,23 +94,16 @@ class TableauDeBordView(RoleRequisMixin, View):
         )
 
     def donnees(self, user, departements, annee, aujourd_hui):
+        # `departements` holds only départements the user may see (for_user above): their figures,
+        # posts counts included, are the same for every user who sees them, hence shared.
         situations = situations_du_tableau_de_bord(departements, annee, aujourd_hui)
-        postes = Poste.objects.for_user(user).filter(departement__in=departements)
-        jour = aujourd_hui if aujourd_hui.year == annee else min(max(aujourd_hui, date(annee, 1, 1)), date(annee, 12, 31))
-        en_exercice = compter_par_departement(postes_en_exercice(postes, jour))
-        vacants = compter_par_departement(postes_vacants(postes, jour))
-        lignes_dep = []
-        for situation in situations.values():
-            d = situation.departement
-            if not (situation.enveloppe or situation.postes_engages or en_exercice.get(d.pk)) and len(situations) > 1:
-                continue  # a national view lists the départements that have something
-            lignes_dep.append(
-                {
-                    "situation": situation,
-                    "en_exercice": en_exercice.get(d.pk, 0),
-                    "vacants": vacants.get(d.pk, 0),
-                }
-            )
+        jour = jour_de_reference(annee, aujourd_hui)
+        lignes_dep = [
+            {"situation": s, "en_exercice": s.postes_en_exercice, "vacants": s.postes_vacants}
+            for s in situations.values()
+            # a national view lists the départements that have something
+            if s.enveloppe or s.postes_engages or s.postes_en_exercice or len(situations) == 1
+        ]
         fin_horizon = ajouter_mois(aujourd_hui, 6)
         echeances = (
             Convention.objects.for_user(user)
@@ -136,7 +117,10 @@ class TableauDeBordView(RoleRequisMixin, View):
             .annotate(renouvelee=Exists(Convention.objects.filter(precedente=OuterRef("pk"))))
             .order_by("date_fin", "numero")
         )
-        echeances = list(echeances)
+        # The page shows the nearest ones and their number (hundreds at national scale); only the
+        # export reads them all.
+        echeances_affichees = list(echeances.annotate(total=Window(Count("pk")))[:ECHEANCES_AFFICHEES])
+        nombre_echeances = echeances_affichees[0].total if echeances_affichees else 0
         mois_engages = [sum((l["situation"].mois_engages[i] for l in lignes_dep), Decimal("0.00")) for i in range(12)]
         mois_prevus = [sum((l["situation"].mois_prevus[i] for l in lignes_dep), Decimal("0.00")) for i in range(12)]
         regions = {}
@@ -188,8 +172,8 @@ class TableauDeBordView(RoleRequisMixin, View):
             "echeances": {
                 "titre": "Conventions se terminant dans les six mois",
                 "entetes": ["Convention", "Poste", "Employeur", "Département", "Fin", "Statut", "Renouvellement préparé"],
-                "lignes": [[c.numero, c.poste.identifiant, c.poste.employeur.raison_sociale, str(c.poste.departement),
-                            c.date_fin, c.get_statut_display(), c.renouvelee] for c in echeances],
+                "lignes": ([c.numero, c.poste.identifiant, c.poste.employeur.raison_sociale, str(c.poste.departement),
+                            c.date_fin, c.get_statut_display(), c.renouvelee] for c in echeances.iterator(2000)),
             },
             "mois": {
                 "titre": "Aide par mois",
@@ -214,9 +198,8 @@ class TableauDeBordView(RoleRequisMixin, View):
             "lignes_departements": lignes_dep,
             "regions": regions,
             "plusieurs_regions": len(regions) > 1,
-            "echeances": echeances,
-            # The page lists the nearest ones; the export holds them all (hundreds at national scale).
-            "echeances_affichees": echeances[:ECHEANCES_AFFICHEES],
+            "nombre_echeances": nombre_echeances,
+            "echeances_affichees": echeances_affichees,
             "fin_horizon": fin_horizon,
             "mois": list(zip([f"{NOMS_MOIS[i]} {annee}" for i in range(12)], mois_engages, mois_prevus)),
             "totaux": totaux,

@@ -8,7 +8,9 @@ from django.core.cache import caches
 from django.core.management import call_command
 
 from financements.budget import situations_budgetaires
-from financements.cache_budget import CACHE, empreintes, situations_du_tableau_de_bord
+from financements.cache_budget import CACHE, compacter_journal_budget, empreintes, situations_du_tableau_de_bord
+from financements.models import JournalBudget
+from postes.models import Avenant, Convention
 from tests.factories import AffectationFactory, ConventionFactory, PosteFactory
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +91,79 @@ def test_calcul_a_froid_en_nombre_de_requetes_independant_du_nombre_de_postes(de
     for _ in range(10):
         poste_occupe(dep93)
     assert requetes_a_froid() == petit
+
+
+def test_une_ecriture_en_masse_sans_historique_change_l_empreinte(dep93):
+    """A bulk update writes no history row and changes no count: the triggers still see it."""
+    poste = poste_occupe(dep93)
+    avant = situations_du_tableau_de_bord([dep93], 2024, JOUR)[dep93.pk].aide_engagee
+    empreinte = empreintes([dep93.pk])[dep93.pk]
+    Convention.objects.filter(poste=poste).update(date_debut=date(2024, 6, 1))
+    assert empreintes([dep93.pk])[dep93.pk] != empreinte
+    apres = situations_du_tableau_de_bord([dep93], 2024, JOUR)[dep93.pk].aide_engagee
+    assert apres < avant
+    assert apres == situations_budgetaires([dep93], 2024, JOUR)[dep93.pk].aide_engagee
+
+
+def test_une_insertion_en_masse_change_l_empreinte(dep93):
+    poste = poste_occupe(dep93)
+    empreinte = empreintes([dep93.pk])[dep93.pk]
+    Convention.objects.bulk_create([ConventionFactory.build(poste=poste, numero="CONV-MASSE", date_debut=date(2027, 1, 1),
+                                                            date_fin=date(2027, 12, 31))])
+    assert empreintes([dep93.pk])[dep93.pk] != empreinte
+
+
+def test_un_avenant_et_une_suppression_changent_l_empreinte(dep93):
+    poste = poste_occupe(dep93)
+    convention = poste.conventions.get()
+    empreinte = empreintes([dep93.pk])[dep93.pk]
+    avenant = Avenant.objects.create(convention=convention, numero=1, type="heures", date_effet=date(2024, 7, 1),
+                                     date_signature=date(2024, 6, 1), heures_avant=Decimal("35"), heures_apres=Decimal("20"))
+    apres_avenant = empreintes([dep93.pk])[dep93.pk]
+    assert apres_avenant != empreinte
+    avenant.delete()
+    assert empreintes([dep93.pk])[dep93.pk] not in (empreinte, apres_avenant)
+
+
+def test_un_poste_change_de_departement_change_les_deux_empreintes(dep93, dep69):
+    poste = poste_occupe(dep93)
+    avant = empreintes([dep93.pk, dep69.pk])
+    poste.departement = dep69
+    poste.save()
+    apres = empreintes([dep93.pk, dep69.pk])
+    assert apres[dep93.pk] != avant[dep93.pk] and apres[dep69.pk] != avant[dep69.pk]
+    assert situations_du_tableau_de_bord([dep69], 2024, JOUR)[dep69.pk].postes_engages == 1
+    assert situations_du_tableau_de_bord([dep93], 2024, JOUR)[dep93.pk].postes_engages == 0
+
+
+def test_le_compactage_du_journal_garde_les_sommes(dep93, dep69):
+    poste_occupe(dep93)
+    poste_occupe(dep93)
+    poste_occupe(dep69)
+    lignes = JournalBudget.objects.count()
+    assert lignes > 2
+    sommes = {d: sum(JournalBudget.objects.filter(departement=d).values_list("n", flat=True)) for d in (dep93, dep69)}
+    assert compacter_journal_budget() == lignes - 2
+    assert JournalBudget.objects.count() == 2
+    assert {d: JournalBudget.objects.get(departement=d).n for d in (dep93, dep69)} == sommes
+    # after a compaction the next write still gives a new fingerprint
+    empreinte = empreintes([dep93.pk])[dep93.pk]
+    poste_occupe(dep93)
+    assert empreintes([dep93.pk])[dep93.pk] != empreinte
+
+
+def test_lire_les_empreintes_coute_autant_de_requetes_quel_que_soit_le_volume(dep93, django_assert_num_queries):
+    for _ in range(5):
+        poste_occupe(dep93)
+    with django_assert_num_queries(2):
+        empreintes([dep93.pk])
+
+
+def test_postes_en_exercice_et_vacants_du_cache(dep93):
+    poste_occupe(dep93)
+    vacant = PosteFactory(departement=dep93, employeur__departement=dep93)
+    ConventionFactory(poste=vacant, statut="en_cours", date_debut=date(2024, 1, 1), date_fin=date(2026, 12, 31),
+                      date_signature=date(2024, 1, 1))
+    for _ in range(2):  # computed, then read from the cache
+        situation = situations_du_tableau_de_bord([dep93], 2024, JOUR)[dep93.pk]
+        assert (situation.postes_en_exercice, situation.postes_vacants) == (2, 1)

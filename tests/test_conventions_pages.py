@@ -243,3 +243,29 @@ def test_zip_limite_le_nombre_de_pdf_a_produire_a_la_volee(client, monde, monkey
     reponse = client.get(reverse("postes:conventions_zip"), follow=True)
     assert "2 de ces conventions n’ont pas de PDF archivé" in reponse.content.decode()
     assert client.get(reverse("postes:conventions_zip"), {"statut": "projet"})["Content-Type"] == "application/zip"
+
+
+def test_tableau_de_bord_montre_les_50_echeances_les_plus_proches_et_exporte_toutes(client, monde, dep93, dep69):
+    from django.utils import timezone
+
+    from financements.aide import ajouter_mois
+    from tests.factories import PosteFactory
+
+    aujourd_hui = timezone.localdate()
+    fin = ajouter_mois(aujourd_hui, 3)
+    for i in range(52):
+        poste = PosteFactory(departement=dep93, employeur=monde["poste93"].employeur)
+        ConventionFactory(poste=poste, numero=f"ECHEANCE-{i:02d}", statut="en_cours", date_signature=date(2024, 1, 1),
+                          date_debut=date(fin.year - 2, fin.month, 1), date_fin=fin)
+    poste69 = PosteFactory(departement=dep69, employeur=monde["poste69"].employeur)
+    ConventionFactory(poste=poste69, numero="ECHEANCE-69", statut="en_cours", date_signature=date(2024, 1, 1),
+                      date_debut=date(fin.year - 2, fin.month, 1), date_fin=fin)
+    client.force_login(monde["agent93"])
+    html = client.get(reverse("financements:tableau_de_bord")).content.decode()
+    attendu = 52 + (1 if aujourd_hui <= date(2026, 12, 31) <= ajouter_mois(aujourd_hui, 6) else 0)  # SIGNEE-93
+    assert f'<p class="fr-tile__title">{attendu}</p>' in html
+    assert f"Les 50 échéances les plus proches sont affichées sur {attendu}" in html
+    assert html.count("ECHEANCE-") + html.count("SIGNEE-93") == 50 and "ECHEANCE-69" not in html
+    export = client.get(reverse("financements:tableau_de_bord"), {"tableau": "echeances", "export": "csv"})
+    lignes = export.content.decode("utf-8-sig").strip().splitlines()
+    assert len(lignes) == 1 + attendu and not any("ECHEANCE-69" in ligne for ligne in lignes)
