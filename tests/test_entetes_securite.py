@@ -141,3 +141,22 @@ def test_connexion_renouvelle_l_identifiant_de_session(client, agent93):
     avant = client.session.session_key
     client.post("/comptes/connexion/", {"username": agent93.email, "password": MOT_DE_PASSE})
     assert client.session.session_key != avant
+
+
+def test_la_session_n_est_pas_reecrite_a_chaque_page_mais_prolongee_chaque_minute(client, agent93):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    debut = timezone.now()
+
+    def ecritures(minutes):
+        with mock.patch("django.utils.timezone.now", return_value=debut + timedelta(minutes=minutes)):
+            with CaptureQueriesContext(connection) as contexte:
+                assert client.get("/postes/").status_code == 200
+        return [q["sql"] for q in contexte.captured_queries if q["sql"].startswith("UPDATE") and "django_session" in q["sql"]]
+
+    with mock.patch("django.utils.timezone.now", return_value=debut):
+        client.post("/comptes/connexion/", {"username": agent93.email, "password": MOT_DE_PASSE})
+    assert ecritures(0.5) == []  # within the minute: read only
+    assert len(ecritures(1.5)) == 1  # a minute later: the expiry is pushed back
+    assert ecritures(2) == []
