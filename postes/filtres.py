@@ -8,12 +8,8 @@ from quartiers.models import Departement
 
 
 class FormulaireFiltre(DsfrBaseForm):
-    """Filter forms drawn with the design system's inputs (every filter is optional: no mark)."""
-
-    def get_context(self):
-        context = super().get_context()
-        context["DSFR_MARK_OPTIONAL_FIELDS"] = False
-        return context
+    """Filter forms drawn with the design system's inputs (commun/filtres.html draws each field
+    group; like every optional field of the service, each is marked « (Optionnel) »)."""
 
 
 class FiltreScopeMixin:
