@@ -3,6 +3,7 @@
 See README.md, section « Configuration », for every variable.
 """
 
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -300,6 +301,9 @@ LOGGING = {
 
 # django-dsfr: mark optional fields, as the design system now recommends.
 DSFR_MARK_OPTIONAL_FIELDS = True
+# django-dsfr warns on every form drawn that this opt-in setting is transitional: once per process
+# would already be noise in the server's error log.
+warnings.filterwarnings("ignore", "Transitional Django setting DSFR_MARK_OPTIONAL_FIELDS", UserWarning)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Largest file accepted by the « Importer des postes » page, in bytes (the command has no limit).
 IMPORT_POSTES_TAILLE_MAX = env.int("IMPORT_POSTES_TAILLE_MAX", default=20 * 1024 * 1024)
