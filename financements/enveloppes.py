@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from financements.models import Enveloppe
 
@@ -71,15 +72,23 @@ def postes_engages(departement, annee: int) -> int:
     from postes.models import Convention, Demande, Poste, StatutConvention
 
     conventions = Convention.objects.filter(
-        poste__departement=departement, date_debut__lte=date(annee, 12, 31), date_fin__gte=date(annee, 1, 1)
+        poste=OuterRef("pk"), date_debut__lte=date(annee, 12, 31), date_fin__gte=date(annee, 1, 1)
     ).exclude(statut=StatutConvention.CADUQUE)
-    acceptees = Demande.objects.filter(annee_enveloppe=annee, poste__isnull=False)
-    # Two semi-joins rather than a join and a DISTINCT over every column: each post counted once.
+    acceptees = Demande.objects.filter(poste=OuterRef("pk"), annee_enveloppe=annee)
+    # Per post of the département, an index lookup in its conventions and its request: the cost
+    # follows the département's posts. (An IN or EXISTS here lets PostgreSQL hash the conventions
+    # of the whole country, which grows with the national volume.)
     return (
         Poste.objects.filter(departement=departement)
-        .filter(Q(pk__in=conventions.values("poste")) | Q(pk__in=acceptees.values("poste")))
+        .alias(nb_conventions=_nombre(conventions), nb_demandes=_nombre(acceptees))
+        .filter(Q(nb_conventions__gt=0) | Q(nb_demandes__gt=0))
         .count()
     )
+
+
+def _nombre(lignes):
+    """Correlated COUNT of `lignes` (filtered on OuterRef("pk")) as a scalar subquery, 0 when none."""
+    return Coalesce(Subquery(lignes.order_by().values("poste").annotate(n=Count("pk")).values("n")[:1]), 0)
 
 
 def situation_enveloppe(departement, annee: int) -> SituationEnveloppe:
