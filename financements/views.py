@@ -99,8 +99,7 @@ class TableauDeBordView(RoleRequisMixin, View):
         situations = situations_du_tableau_de_bord(departements, annee, aujourd_hui)
         jour = jour_de_reference(annee, aujourd_hui)
         lignes_dep = [
-            {"situation": s, "en_exercice": s.postes_en_exercice, "vacants": s.postes_vacants}
-            for s in situations.values()
+            s for s in situations.values()
             # a national view lists the départements that have something
             if s.enveloppe or s.postes_engages or s.postes_en_exercice or len(situations) == 1
         ]
@@ -121,11 +120,10 @@ class TableauDeBordView(RoleRequisMixin, View):
         # export reads them all.
         echeances_affichees = list(echeances.annotate(total=Window(Count("pk")))[:ECHEANCES_AFFICHEES])
         nombre_echeances = echeances_affichees[0].total if echeances_affichees else 0
-        mois_engages = [sum((l["situation"].mois_engages[i] for l in lignes_dep), Decimal("0.00")) for i in range(12)]
-        mois_prevus = [sum((l["situation"].mois_prevus[i] for l in lignes_dep), Decimal("0.00")) for i in range(12)]
+        mois_engages = [sum((s.mois_engages[i] for s in lignes_dep), Decimal("0.00")) for i in range(12)]
+        mois_prevus = [sum((s.mois_prevus[i] for s in lignes_dep), Decimal("0.00")) for i in range(12)]
         regions = {}
-        for l in lignes_dep:
-            s = l["situation"]
+        for s in lignes_dep:
             r = regions.setdefault(
                 s.departement.region.code,
                 {"nom": s.departement.region.nom, "postes_enveloppe": 0, "postes_engages": 0, "en_exercice": 0,
@@ -133,18 +131,18 @@ class TableauDeBordView(RoleRequisMixin, View):
             )
             r["postes_enveloppe"] += s.postes_enveloppe or 0
             r["postes_engages"] += s.postes_engages
-            r["en_exercice"] += l["en_exercice"]
-            r["vacants"] += l["vacants"]
+            r["en_exercice"] += s.postes_en_exercice
+            r["vacants"] += s.postes_vacants
             r["montant"] += s.montant_enveloppe or 0
             r["engagee"] += s.aide_engagee
             r["prevue"] += s.aide_prevue
         regions = sorted(regions.values(), key=lambda r: r["nom"])
         totaux = {
-            "en_exercice": sum(l["en_exercice"] for l in lignes_dep),
-            "vacants": sum(l["vacants"] for l in lignes_dep),
-            "postes_enveloppe": sum(l["situation"].postes_enveloppe or 0 for l in lignes_dep),
-            "postes_engages": sum(l["situation"].postes_engages for l in lignes_dep),
-            "montant": sum((l["situation"].montant_enveloppe or 0 for l in lignes_dep), Decimal("0.00")),
+            "en_exercice": sum(s.postes_en_exercice for s in lignes_dep),
+            "vacants": sum(s.postes_vacants for s in lignes_dep),
+            "postes_enveloppe": sum(s.postes_enveloppe or 0 for s in lignes_dep),
+            "postes_engages": sum(s.postes_engages for s in lignes_dep),
+            "montant": sum((s.montant_enveloppe or 0 for s in lignes_dep), Decimal("0.00")),
             "engagee": sum(mois_engages, Decimal("0.00")),
             "prevue": sum(mois_prevus, Decimal("0.00")),
         }
@@ -155,11 +153,10 @@ class TableauDeBordView(RoleRequisMixin, View):
                             "Postes vacants", "Enveloppe (€)", "Aide engagée (€)", "Aide prévue (€)",
                             "Reste disponible (€)", "Consommation prévue (%)"],
                 "lignes": [
-                    [l["situation"].departement.region.nom, str(l["situation"].departement), l["situation"].postes_enveloppe,
-                     l["situation"].postes_engages, l["en_exercice"], l["vacants"], l["situation"].montant_enveloppe,
-                     l["situation"].aide_engagee, l["situation"].aide_prevue, l["situation"].reste_disponible,
-                     l["situation"].taux_consommation]
-                    for l in lignes_dep
+                    [s.departement.region.nom, str(s.departement), s.postes_enveloppe, s.postes_engages,
+                     s.postes_en_exercice, s.postes_vacants, s.montant_enveloppe, s.aide_engagee, s.aide_prevue,
+                     s.reste_disponible, s.taux_consommation]
+                    for s in lignes_dep
                 ],
             },
             "regions": {
@@ -188,10 +185,10 @@ class TableauDeBordView(RoleRequisMixin, View):
                 "prevue": [str(v) for v in mois_prevus],
             },
             "enveloppes": {
-                "libelles": [str(l["situation"].departement) for l in lignes_dep if l["situation"].enveloppe],
-                "enveloppe": [str(l["situation"].montant_enveloppe) for l in lignes_dep if l["situation"].enveloppe],
-                "prevue": [str(l["situation"].aide_prevue) for l in lignes_dep if l["situation"].enveloppe],
-                "engagee": [str(l["situation"].aide_engagee) for l in lignes_dep if l["situation"].enveloppe],
+                "libelles": [str(s.departement) for s in lignes_dep if s.enveloppe],
+                "enveloppe": [str(s.montant_enveloppe) for s in lignes_dep if s.enveloppe],
+                "prevue": [str(s.aide_prevue) for s in lignes_dep if s.enveloppe],
+                "engagee": [str(s.aide_engagee) for s in lignes_dep if s.enveloppe],
             },
         }
         return {
