@@ -93,6 +93,7 @@ TEMPLATES = [
                 "config.context_processors.site",
                 "django.template.context_processors.csp",
             ],
+            "libraries": {"statiques": "commun.templatetags.statiques"},
         },
     },
 ]

@@ -154,3 +154,13 @@ def referentiel_des_tests_transactionnels(request):
         charger_territoires(Region, Departement)
         charger_bareme_smic(Bareme, Smic)
         charger_domaines(DomaineMediation)
+
+
+@pytest.fixture(scope="session")
+def site_deploye():
+    """The application deployed as the README's deploy section says (tests/deploye.py), once per session."""
+    from tests.deploye import arreter, deployer, dossier_temporaire
+
+    site = deployer(dossier_temporaire())
+    yield site
+    arreter(site)

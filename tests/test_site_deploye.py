@@ -1,0 +1,105 @@
+"""The site as deployed (README's deploy section: DEBUG=false, collectstatic with the manifest
+storage, gunicorn behind a TLS front server): what a person's browser receives."""
+
+import base64
+import hashlib
+import re
+
+import pytest
+import requests
+
+from demo.chargement import MOT_DE_PASSE_DEMO
+from tests.deploye import EN_TETES_FRONTAL
+
+RESSOURCES = re.compile(r'<(?:link|script)\b[^>]*?(?:href|src)="(/static/[^"]+)"[^>]*>')
+PAGES_PAR_ROLE = {
+    None: ["/comptes/connexion/", "/mentions-legales/", "/accessibilite/"],
+    "agent@demo.gouv.fr": ["/", "/demandes/", "/postes/", "/conventions/", "/financements/tableau-de-bord/", "/employeurs/"],
+    "employeur@demo.fr": ["/", "/demandes/mes-demandes/"],
+}
+
+
+class SessionDerriereLeFrontal(requests.Session):
+    """The cookies are Secure (HTTPS ends at the front server): this client talks to gunicorn behind it."""
+
+    def request(self, *args, **kwargs):
+        for cookie in self.cookies:
+            cookie.secure = False
+        return super().request(*args, **kwargs)
+
+
+def session_connectee(site, email):
+    session = SessionDerriereLeFrontal()
+    session.headers.update({**EN_TETES_FRONTAL, "Origin": site.url, "Referer": site.url + "/comptes/connexion/"})
+    if email:
+        page = session.get(site.url + "/comptes/connexion/", timeout=30)
+        jeton = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        reponse = session.post(
+            site.url + "/comptes/connexion/",
+            data={"csrfmiddlewaretoken": jeton, "username": email, "password": MOT_DE_PASSE_DEMO},
+            timeout=30,
+            allow_redirects=False,
+        )
+        assert reponse.status_code == 302, reponse.text[-2000:]
+        reponse = session.get(site.url + reponse.headers["Location"], timeout=30)
+        assert "Se déconnecter" in reponse.text, f"{email} n’a pas pu se connecter sur le site déployé"
+    return session
+
+
+def empreinte(contenu: bytes, algorithme: str) -> str:
+    return f"{algorithme}-" + base64.b64encode(hashlib.new(algorithme, contenu).digest()).decode()
+
+
+def test_check_deploy_sans_remarque_avec_les_variables_du_readme(site_deploye):
+    sortie = next(texte for commande, texte in site_deploye.sorties.items() if "check --deploy" in commande)
+    assert "System check identified no issues" in sortie, sortie
+
+
+@pytest.mark.parametrize("email", list(PAGES_PAR_ROLE))
+def test_feuilles_de_style_et_scripts_servis_avec_une_integrite_exacte(site_deploye, email):
+    session = session_connectee(site_deploye, email)
+    vus = 0
+    for chemin in PAGES_PAR_ROLE[email]:
+        page = session.get(site_deploye.url + chemin, timeout=30)
+        assert page.status_code == 200, (chemin, page.status_code)
+        for balise in re.finditer(r"<(?:link|script)\b[^>]*>", page.text):
+            texte = balise.group(0)
+            source = re.search(r'(?:href|src)="(/static/[^"]+)"', texte)
+            if not source:
+                continue
+            fichier = session.get(site_deploye.url + source.group(1), timeout=30)
+            assert fichier.status_code == 200, (chemin, source.group(1), fichier.status_code)
+            vus += 1
+            integrite = re.search(r'integrity="([^"]+)"', texte)
+            if integrite:
+                algorithme = integrite.group(1).split("-", 1)[0]
+                assert integrite.group(1) == empreinte(fichier.content, algorithme), (chemin, source.group(1))
+    assert vus >= 5
+
+
+def test_fichiers_statiques_empreintes_et_mis_en_cache_longtemps(site_deploye):
+    page = site_deploye.get("/comptes/connexion/")
+    feuille = re.search(r'href="(/static/dsfr/dist/dsfr/dsfr\.min\.[0-9a-f]{12}\.css)"', page.text)
+    assert feuille, "la feuille du DSFR n’est pas servie sous son nom empreinté (manifeste)"
+    reponse = site_deploye.get(feuille.group(1), headers={"Accept-Encoding": "gzip, br"})
+    assert "max-age=315360000" in reponse.headers["Cache-Control"]
+    assert reponse.headers.get("Content-Encoding") in {"gzip", "br"}
+
+
+def test_en_tetes_de_securite_sur_le_site_deploye(site_deploye):
+    reponse = site_deploye.get("/comptes/connexion/")
+    en_tetes = reponse.headers
+    assert "max-age=31536000" in en_tetes["Strict-Transport-Security"]
+    assert en_tetes["X-Content-Type-Options"] == "nosniff"
+    assert en_tetes["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in en_tetes["Content-Security-Policy"]
+    assert "unsafe-inline" not in en_tetes["Content-Security-Policy"]
+    assert en_tetes["Referrer-Policy"]
+    assert en_tetes["Permissions-Policy"]
+    assert "Secure" in en_tetes.get("Set-Cookie", "Secure")
+
+
+def test_sans_frontal_https_le_site_deploye_redirige_vers_https(site_deploye):
+    reponse = requests.get(site_deploye.url + "/comptes/connexion/", allow_redirects=False, timeout=30)
+    assert reponse.status_code == 301
+    assert reponse.headers["Location"].startswith("https://")
