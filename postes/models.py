@@ -11,13 +11,20 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from comptes.scopes import ScopedQuerySet
-from postes.regles_demandes import TypePiece
+from financements.aide import HEURES_MINIMUM as HEURES_MIN
+from financements.aide import HEURES_TEMPS_PLEIN as HEURES_MAX
+from postes.regles_convention import (  # the statuses' vocabulary lives with their rules
+    PREAVIS_EMPLOYEUR_MOIS,
+    STATUTS_DATES_DE_SIGNATURE,
+    STATUTS_SIGNES,
+    StatutConvention,
+    StatutPoste,
+)
+from postes.regles_demandes import DECISIONS, MODIFIABLES_PAR_L_EMPLOYEUR, StatutDemande, TypePiece
 
 # Département on 3 characters (093, 02A, 971, and 59L / 59V for the two Nord offices in ANCT's
 # register), year on 2 digits, then « R » + sequence (4) + version (2), or the older « RT » + 5 digits.
 FORMAT_IDENTIFIANT_POSTE = r"^[0-9]{2}[0-9A-Z][0-9]{2}R(T[0-9]{5}|[0-9]{6})$"
-HEURES_MIN = 17.5  # half time (D5134-151: full time or at least half time)
-HEURES_MAX = 35
 DUREE_MAX_CONVENTION_ANS = 3  # D5134-147
 
 
@@ -50,12 +57,6 @@ class DomaineMediation(models.Model):
 
     def __str__(self):
         return self.libelle
-
-
-class StatutPoste(models.TextChoices):
-    EN_ATTENTE = "en_attente", "En attente de convention"
-    ACTIF = "actif", "Actif"
-    FERME = "ferme", "Fermé"
 
 
 class PosteQuerySet(ScopedQuerySet):
@@ -128,15 +129,6 @@ class Poste(models.Model):
         return self.identifiant
 
 
-class StatutConvention(models.TextChoices):
-    PROJET = "projet", "Projet"
-    SIGNEE = "signee", "Signée"
-    EN_COURS = "en_cours", "En cours"
-    ECHUE = "echue", "Échue"
-    RESILIEE = "resiliee", "Résiliée"
-    CADUQUE = "caduque", "Caduque"
-
-
 class RangConvention(models.TextChoices):
     INITIALE = "initiale", "Convention initiale"
     RENOUVELLEMENT = "renouvellement", "Renouvellement"
@@ -169,8 +161,6 @@ class PlusMois(Func):
     output_field = models.DateField()
 
 
-PREAVIS_RESILIATION_EMPLOYEUR_MOIS = 2  # termination by the employer: two months' notice
-STATUTS_SIGNES = ("signee", "en_cours", "echue", "resiliee", "caduque")
 
 
 def chemin_pdf_convention(convention, nom_fichier):
@@ -245,7 +235,7 @@ class Convention(models.Model):
             ),
             models.CheckConstraint(condition=Q(statut__in=StatutConvention.values), name="convention_statut_connu"),
             models.CheckConstraint(
-                condition=~Q(statut__in=["signee", "en_cours", "echue", "caduque"]) | Q(date_signature__isnull=False),
+                condition=~Q(statut__in=list(STATUTS_DATES_DE_SIGNATURE)) | Q(date_signature__isnull=False),
                 name="convention_signee_datee",
             ),
             models.CheckConstraint(
@@ -262,7 +252,7 @@ class Convention(models.Model):
                 | Q(date_notification_resiliation__isnull=True)
                 | Q(
                     date_resiliation__gte=PlusMois(
-                        F("date_notification_resiliation"), mois=PREAVIS_RESILIATION_EMPLOYEUR_MOIS
+                        F("date_notification_resiliation"), mois=PREAVIS_EMPLOYEUR_MOIS
                     )
                 ),
                 name="convention_preavis_employeur_deux_mois",
@@ -487,16 +477,6 @@ class Affectation(models.Model):
         return f"{self.titulaire} sur {self.poste}"
 
 
-class StatutDemande(models.TextChoices):
-    BROUILLON = "brouillon", "Brouillon"
-    DEPOSEE = "deposee", "Déposée"
-    EN_INSTRUCTION = "en_instruction", "En instruction"
-    A_COMPLETER = "a_completer", "À compléter"
-    ACCEPTEE = "acceptee", "Acceptée"
-    REFUSEE = "refusee", "Refusée"
-    CLASSEE_SANS_SUITE = "classee_sans_suite", "Classée sans suite"
-
-
 class DemandeQuerySet(ScopedQuerySet):
     pass
 
@@ -587,7 +567,7 @@ class Demande(models.Model):
                 condition=Q(statut="brouillon") | Q(date_depot__isnull=False), name="demande_deposee_datee"
             ),
             models.CheckConstraint(
-                condition=~Q(statut__in=["acceptee", "refusee", "classee_sans_suite"]) | Q(date_decision__isnull=False),
+                condition=~Q(statut__in=list(DECISIONS)) | Q(date_decision__isnull=False),
                 name="demande_decision_datee",
             ),
             models.CheckConstraint(
@@ -604,11 +584,11 @@ class Demande(models.Model):
 
     @property
     def modifiable_par_l_employeur(self):
-        return self.statut in (StatutDemande.BROUILLON, StatutDemande.A_COMPLETER)
+        return self.statut in MODIFIABLES_PAR_L_EMPLOYEUR
 
     @property
     def decidee(self):
-        return self.statut in (StatutDemande.ACCEPTEE, StatutDemande.REFUSEE, StatutDemande.CLASSEE_SANS_SUITE)
+        return self.statut in DECISIONS
 
 
 class RegleAgeMinimum(models.Model):

@@ -10,12 +10,36 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db import models
+
 from financements.aide import ajouter_mois
 
 DELAI_CADUCITE_MOIS = 5  # nobody hired within five months of the start: the convention lapses
 PREAVIS_EMPLOYEUR_MOIS = 2  # termination at the employer's initiative: two months' notice
 
-PROJET, SIGNEE, EN_COURS, ECHUE, RESILIEE, CADUQUE = "projet", "signee", "en_cours", "echue", "resiliee", "caduque"
+
+
+class StatutConvention(models.TextChoices):
+    """The one vocabulary of a convention's statuses (labels shown on every page, export and chart)."""
+
+    PROJET = "projet", "Projet"
+    SIGNEE = "signee", "Signée"
+    EN_COURS = "en_cours", "En cours"
+    ECHUE = "echue", "Échue"
+    RESILIEE = "resiliee", "Résiliée"
+    CADUQUE = "caduque", "Caduque"
+
+
+class StatutPoste(models.TextChoices):
+    """The one vocabulary of a post's statuses, decided by `statut_poste` from its conventions."""
+
+    EN_ATTENTE = "en_attente", "En attente de convention"
+    ACTIF = "actif", "Actif"
+    FERME = "ferme", "Fermé"
+
+
+PROJET, SIGNEE, EN_COURS = StatutConvention.PROJET, StatutConvention.SIGNEE, StatutConvention.EN_COURS
+ECHUE, RESILIEE, CADUQUE = StatutConvention.ECHUE, StatutConvention.RESILIEE, StatutConvention.CADUQUE
 INITIATIVE_EMPLOYEUR = "initiative_employeur"
 STATUTS_EN_VIGUEUR = (SIGNEE, EN_COURS)
 # Signed at some point (a signed PDF may be stored, art. D5134-147: signed by the préfet).
@@ -153,7 +177,7 @@ def statut_poste(conventions: list[tuple[str, date | None]], jour: date) -> str:
     is signed or running (a termination with a future effective date still counts), en attente
     while only a draft exists (or nothing yet), fermé otherwise."""
     if any(s in STATUTS_EN_VIGUEUR or (s == RESILIEE and r is not None and r > jour) for s, r in conventions):
-        return "actif"
+        return StatutPoste.ACTIF
     if not conventions or any(s == PROJET for s, _ in conventions):
-        return "en_attente"
-    return "ferme"
+        return StatutPoste.EN_ATTENTE
+    return StatutPoste.FERME

@@ -16,13 +16,25 @@ from django.db import models
 
 from employeurs.regles import FormeJuridique, eligibilite_employeur
 
-BROUILLON = "brouillon"
-DEPOSEE = "deposee"
-EN_INSTRUCTION = "en_instruction"
-A_COMPLETER = "a_completer"
-ACCEPTEE = "acceptee"
-REFUSEE = "refusee"
-CLASSEE_SANS_SUITE = "classee_sans_suite"
+class StatutDemande(models.TextChoices):
+    """The one vocabulary of a request's statuses (labels shown on every page, export and chart)."""
+
+    BROUILLON = "brouillon", "Brouillon"
+    DEPOSEE = "deposee", "Déposée"
+    EN_INSTRUCTION = "en_instruction", "En instruction"
+    A_COMPLETER = "a_completer", "À compléter"
+    ACCEPTEE = "acceptee", "Acceptée"
+    REFUSEE = "refusee", "Refusée"
+    CLASSEE_SANS_SUITE = "classee_sans_suite", "Classée sans suite"
+
+
+BROUILLON = StatutDemande.BROUILLON
+DEPOSEE = StatutDemande.DEPOSEE
+EN_INSTRUCTION = StatutDemande.EN_INSTRUCTION
+A_COMPLETER = StatutDemande.A_COMPLETER
+ACCEPTEE = StatutDemande.ACCEPTEE
+REFUSEE = StatutDemande.REFUSEE
+CLASSEE_SANS_SUITE = StatutDemande.CLASSEE_SANS_SUITE
 
 TRANSITIONS = {
     BROUILLON: {DEPOSEE},
@@ -33,17 +45,10 @@ TRANSITIONS = {
     REFUSEE: set(),
     CLASSEE_SANS_SUITE: set(),
 }
-DECISIONS = frozenset({ACCEPTEE, REFUSEE, CLASSEE_SANS_SUITE})
-MODIFIABLES_PAR_L_EMPLOYEUR = frozenset({BROUILLON, A_COMPLETER})
-LIBELLES = {
-    BROUILLON: "brouillon",
-    DEPOSEE: "déposée",
-    EN_INSTRUCTION: "en instruction",
-    A_COMPLETER: "à compléter",
-    ACCEPTEE: "acceptée",
-    REFUSEE: "refusée",
-    CLASSEE_SANS_SUITE: "classée sans suite",
-}
+DECISIONS = (ACCEPTEE, REFUSEE, CLASSEE_SANS_SUITE)  # final (the order is that of the database constraint)
+MODIFIABLES_PAR_L_EMPLOYEUR = (BROUILLON, A_COMPLETER)
+# The labels of StatutDemande, inside a sentence (« Cette demande a déjà été refusée »).
+LIBELLES = {statut.value: statut.label.lower() for statut in StatutDemande}
 
 
 def transition_autorisee(avant: str, apres: str) -> bool:
@@ -68,8 +73,8 @@ def erreur_transition(avant: str, apres: str) -> str | None:
 
 # --- Completeness at filing ----------------------------------------------------------------------
 
-HEURES_MIN = Decimal("17.5")
-HEURES_MAX = Decimal("35")
+from financements.aide import HEURES_MINIMUM as HEURES_MIN  # noqa: E402  (D5134-151: at least half time)
+from financements.aide import HEURES_TEMPS_PLEIN as HEURES_MAX  # noqa: E402
 
 
 class TypePiece(models.TextChoices):

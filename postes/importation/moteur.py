@@ -47,10 +47,10 @@ from postes.models import (
     StatutPoste,
     fin_maximale_convention,
 )
+from postes.regles_convention import STATUTS_DATES_DE_SIGNATURE
 from quartiers.models import Departement, QuartierPrioritaire
 
 PAQUET = 2000
-STATUTS_SIGNES = {"signee", "en_cours", "echue", "caduque"}
 LECTEURS = {
     "identifiant": v.lire_identifiant,
     "heures": v.lire_heures,
@@ -293,7 +293,7 @@ class Analyse:
                 )
         statut = val.get("convention_statut") or ("signee" if val.get("convention_signature") else "projet")
         val["convention_statut"] = statut
-        if statut in STATUTS_SIGNES and not val.get("convention_signature"):
+        if statut in STATUTS_DATES_DE_SIGNATURE and not val.get("convention_signature"):
             self.erreur(ligne, "convention_signature", f"La convention {numero} est « {StatutConvention(statut).label} » : sa date de signature est obligatoire.")
 
     def doublons(self):
