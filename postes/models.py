@@ -655,7 +655,7 @@ class DiagnosticEligibilite(models.Model):
         ordering = ["-cree_le", "-pk"]
 
     def __str__(self):
-        return f"Diagnostic du {self.cree_le:%d/%m/%Y} – {self.affectation}"
+        return f"Diagnostic du {timezone.localtime(self.cree_le):%d/%m/%Y} – {self.affectation}"
 
     @property
     def date_naissance(self) -> date:
@@ -724,7 +724,7 @@ class EvenementDemande(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_type_display()} le {self.date:%d/%m/%Y}"
+        return f"{self.get_type_display()} le {timezone.localtime(self.date):%d/%m/%Y}"
 
     @property
     def visible_par_l_employeur(self):
@@ -754,7 +754,7 @@ class NoteInstruction(models.Model):
         constraints = [models.CheckConstraint(condition=~Q(texte=""), name="note_instruction_non_vide")]
 
     def __str__(self):
-        return f"Note du {self.cree_le:%d/%m/%Y}"
+        return f"Note du {timezone.localtime(self.cree_le):%d/%m/%Y}"
 
 
 class TypeContenu(models.TextChoices):

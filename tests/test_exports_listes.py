@@ -131,7 +131,7 @@ def test_export_des_postes_colonnes_du_format_d_import(client, monde, agent93):
     assert entetes[:6] == ["Identifiant", "Intitulé", "SIRET", "Raison sociale", "Forme juridique", "Département"]
     ligne = dict(zip(entetes, next(l for l in lignes if l[0] == monde["poste93"].identifiant)))
     assert ligne["Quartiers (codes QPV)"] == "QN09339M"
-    assert ligne["Domaines"] == "mediation-scolaire, lien-social"
+    assert ligne["Domaines"] == "Médiation scolaire, Lien social et vie de quartier"  # labels, not codes
     assert ligne["Heures hebdomadaires"] == "35,00" and ligne["Début de convention"] == "01/01/2024"
     assert ligne["Statut de la convention"] == "Signée"
 
