@@ -23,7 +23,7 @@ from financements.echeancier import PLEINE, REELLE, echeancier_convention
 from postes import convention_forms as formulaires
 from postes.filtres import ConventionFiltre
 from postes.models import Convention, Titulaire, fin_maximale_convention
-from postes.pdf import prefet_de
+from postes.pdf import le_prefet_de
 from postes.regles_convention import AVENANT, RENOUVELER, RESILIER, SIGNER, actions_permises, motif_refus
 from postes.services import conventions as services
 from postes.services.embauche import Embauche, EmbaucheRefusee
@@ -120,7 +120,7 @@ class SignerConvention(ActionConvention):
     )
 
     def get_initial(self):
-        return {"signataire": "Le p" + prefet_de(self.convention.poste.departement)[1:]}
+        return {"signataire": le_prefet_de(self.convention.poste.departement)}
 
     def executer(self, donnees):
         convention = services.signer(self.convention, auteur=self.request.user, **donnees)

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from commun.titres import titre_dans_une_phrase, titre_en_debut_de_ligne
 from comptes.scopes import ScopedQuerySet
 from financements.aide import HEURES_MINIMUM as HEURES_MIN
 from financements.aide import HEURES_TEMPS_PLEIN as HEURES_MAX
@@ -269,6 +270,16 @@ class Convention(models.Model):
 
     def __str__(self):
         return f"Convention {self.numero}"
+
+    @property
+    def signataire_dans_une_phrase(self) -> str:
+        """« Signée pour l’État par le préfet de la Seine-Saint-Denis » (commun/titres.py)."""
+        return titre_dans_une_phrase(self.signataire)
+
+    @property
+    def signataire_en_debut_de_ligne(self) -> str:
+        """« Le préfet de la Seine-Saint-Denis », at the start of the PDF's signature block."""
+        return titre_en_debut_de_ligne(self.signataire)
 
     def clean(self):
         if self.date_debut and self.date_fin:

@@ -166,7 +166,7 @@ def signer(convention: Convention, *, date_signature: date, signataire: str, aut
     convention.statut = StatutConvention.SIGNEE
     convention.date_signature = date_signature
     convention.signataire = signataire.strip()
-    _enregistrer(convention, f"Signée le {_jj(date_signature)} par {convention.signataire}", auteur)
+    _enregistrer(convention, f"Signée le {_jj(date_signature)} par {convention.signataire_dans_une_phrase}", auteur)
     _appliquer_statut_du_jour(convention, aujourd_hui, auteur)
     actualiser_statut_poste(convention.poste, aujourd_hui)
     stocker_pdf_signe(convention)
