@@ -70,9 +70,14 @@ heures_validators = [
 ]
 
 
-def heures_constraint(name: str) -> models.CheckConstraint:
+MESSAGE_HEURES = "La durée hebdomadaire doit être comprise entre 17,5 heures (mi-temps) et 35 heures (temps plein)."
+
+
+def heures_constraint(name: str, message: str) -> models.CheckConstraint:
     return models.CheckConstraint(
-        condition=Q(heures_hebdomadaires__gte=HEURES_MIN, heures_hebdomadaires__lte=HEURES_MAX), name=name
+        condition=Q(heures_hebdomadaires__gte=HEURES_MIN, heures_hebdomadaires__lte=HEURES_MAX),
+        name=name,
+        violation_error_message=message,
     )
 
 
@@ -120,10 +125,16 @@ class Poste(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(identifiant__regex=FORMAT_IDENTIFIANT_POSTE), name="poste_identifiant_format"
+                condition=Q(identifiant__regex=FORMAT_IDENTIFIANT_POSTE),
+                name="poste_identifiant_format",
+                violation_error_message="L’identifiant du poste doit suivre le format du registre national : département sur 3 caractères, année sur 2 chiffres, « R », numéro d’ordre et version (par exemple 09324R000101).",
             ),
-            heures_constraint("poste_heures_entre_mi_temps_et_temps_plein"),
-            models.CheckConstraint(condition=Q(statut__in=StatutPoste.values), name="poste_statut_connu"),
+            heures_constraint("poste_heures_entre_mi_temps_et_temps_plein", MESSAGE_HEURES),
+            models.CheckConstraint(
+                condition=Q(statut__in=StatutPoste.values),
+                name="poste_statut_connu",
+                violation_error_message="Choisissez un statut de poste de la liste.",
+            ),
         ]
 
     def __str__(self):
@@ -224,29 +235,42 @@ class Convention(models.Model):
             models.Index(fields=["poste", "date_debut"], name="convention_poste_debut_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(date_fin__gte=F("date_debut")), name="convention_dates_ordonnees"),
+            models.CheckConstraint(
+                condition=Q(date_fin__gte=F("date_debut")),
+                name="convention_dates_ordonnees",
+                violation_error_message="La date de fin de la convention doit suivre sa date de début.",
+            ),
             models.CheckConstraint(
                 condition=Q(date_fin__lte=PlusAnnees(F("date_debut"), annees=DUREE_MAX_CONVENTION_ANS)),
                 name="convention_duree_3_ans_maximum",
+                violation_error_message="Une convention dure au plus trois ans (art. D5134-147 du code du travail) : avancez la date de fin.",
             ),
-            heures_constraint("convention_heures_entre_mi_temps_et_temps_plein"),
+            heures_constraint("convention_heures_entre_mi_temps_et_temps_plein", MESSAGE_HEURES),
             models.CheckConstraint(
                 condition=Q(derogation_residence=False) | ~Q(motif_derogation=""),
                 name="convention_derogation_motivee",
+                violation_error_message="Une dérogation à la condition de résidence doit être motivée : indiquez son motif.",
             ),
-            models.CheckConstraint(condition=Q(statut__in=StatutConvention.values), name="convention_statut_connu"),
+            models.CheckConstraint(
+                condition=Q(statut__in=StatutConvention.values),
+                name="convention_statut_connu",
+                violation_error_message="Choisissez un statut de convention de la liste.",
+            ),
             models.CheckConstraint(
                 condition=~Q(statut__in=list(STATUTS_DATES_DE_SIGNATURE)) | Q(date_signature__isnull=False),
                 name="convention_signee_datee",
+                violation_error_message="Une convention signée, en cours, échue ou caduque doit avoir une date de signature.",
             ),
             models.CheckConstraint(
                 condition=~Q(statut="resiliee") | (Q(date_resiliation__isnull=False) & ~Q(motif_resiliation="")),
                 name="convention_resiliation_motivee",
+                violation_error_message="Une convention résiliée doit avoir un motif et une date d’effet de résiliation.",
             ),
             models.CheckConstraint(
                 condition=Q(date_notification_resiliation__isnull=True)
                 | Q(date_resiliation__gte=F("date_notification_resiliation")),
                 name="convention_resiliation_apres_notification",
+                violation_error_message="La résiliation ne peut pas prendre effet avant sa notification.",
             ),
             models.CheckConstraint(
                 condition=~Q(motif_resiliation="initiative_employeur")
@@ -257,14 +281,18 @@ class Convention(models.Model):
                     )
                 ),
                 name="convention_preavis_employeur_deux_mois",
+                violation_error_message="À l’initiative de l’employeur, la résiliation prend effet au plus tôt deux mois après sa notification (préavis).",
             ),
             models.CheckConstraint(
-                condition=Q(pdf="") | Q(statut__in=STATUTS_SIGNES), name="convention_pdf_seulement_si_signee"
+                condition=Q(pdf="") | Q(statut__in=STATUTS_SIGNES),
+                name="convention_pdf_seulement_si_signee",
+                violation_error_message="Seule une convention signée peut avoir un PDF signé archivé.",
             ),
             models.CheckConstraint(
                 condition=(Q(pdf="") & Q(pdf_sha256=""))
                 | (~Q(pdf="") & Q(pdf_sha256__regex=r"^[0-9a-f]{64}$")),
                 name="convention_pdf_avec_empreinte",
+                violation_error_message="Un PDF archivé doit être accompagné de son empreinte SHA-256 (64 caractères hexadécimaux), et une empreinte d’un PDF.",
             ),
         ]
 
@@ -344,8 +372,16 @@ class Avenant(models.Model):
         verbose_name_plural = "avenants"
         ordering = ["convention", "numero"]
         constraints = [
-            models.UniqueConstraint(fields=["convention", "numero"], name="avenant_numero_unique_par_convention"),
-            models.CheckConstraint(condition=Q(type__in=TypeAvenant.values), name="avenant_type_connu"),
+            models.UniqueConstraint(
+                fields=["convention", "numero"],
+                name="avenant_numero_unique_par_convention",
+                violation_error_message="Cette convention a déjà un avenant portant ce numéro.",
+            ),
+            models.CheckConstraint(
+                condition=Q(type__in=TypeAvenant.values),
+                name="avenant_type_connu",
+                violation_error_message="Choisissez l’objet de l’avenant dans la liste.",
+            ),
             models.CheckConstraint(
                 condition=~Q(type="heures")
                 | (
@@ -354,14 +390,18 @@ class Avenant(models.Model):
                     & Q(heures_apres__gte=HEURES_MIN, heures_apres__lte=HEURES_MAX)
                 ),
                 name="avenant_heures_renseignees",
+                violation_error_message="Un avenant sur les heures indique les heures avant et après, différentes, les nouvelles entre 17,5 et 35 heures.",
             ),
             models.CheckConstraint(
-                condition=~Q(type="titulaire") | Q(affectation__isnull=False), name="avenant_titulaire_affectation"
+                condition=~Q(type="titulaire") | Q(affectation__isnull=False),
+                name="avenant_titulaire_affectation",
+                violation_error_message="Un avenant de changement de titulaire doit être rattaché à la nouvelle affectation.",
             ),
             models.UniqueConstraint(
                 fields=["convention", "date_effet"],
                 condition=Q(type="heures"),
                 name="avenant_heures_une_date_effet",
+                violation_error_message="Un autre avenant change déjà les heures de cette convention à cette date d’effet.",
             ),
         ]
 
@@ -415,6 +455,7 @@ class Titulaire(models.Model):
             models.CheckConstraint(
                 condition=Q(situation_avant_embauche__in=SituationAvantEmbauche.values),
                 name="titulaire_situation_connue",
+                violation_error_message="Choisissez la situation de la personne avant l’embauche dans la liste.",
             ),
         ]
 
@@ -463,6 +504,7 @@ class Affectation(models.Model):
             models.CheckConstraint(
                 condition=Q(date_fin__isnull=True) | Q(date_fin__gte=F("date_debut")),
                 name="affectation_dates_ordonnees",
+                violation_error_message="La date de fin de l’affectation doit suivre sa date de début.",
             ),
             # Without the btree_gist extension (absent from the embedded server), the post is turned
             # into a one-value range so that a plain GiST index can enforce "no overlap per post".
@@ -565,24 +607,36 @@ class Demande(models.Model):
             models.Index(fields=["instructeur", "statut"], name="demande_instructeur_idx"),
         ]
         constraints = [
-            heures_constraint("demande_heures_entre_mi_temps_et_temps_plein"),
-            models.CheckConstraint(condition=Q(statut__in=StatutDemande.values), name="demande_statut_connu"),
+            heures_constraint("demande_heures_entre_mi_temps_et_temps_plein", MESSAGE_HEURES),
+            models.CheckConstraint(
+                condition=Q(statut__in=StatutDemande.values),
+                name="demande_statut_connu",
+                violation_error_message="Choisissez un statut de demande de la liste.",
+            ),
             models.CheckConstraint(
                 condition=Q(budget_previsionnel__isnull=True) | Q(budget_previsionnel__gte=0),
                 name="demande_budget_positif",
+                violation_error_message="Le budget prévisionnel ne peut pas être négatif.",
             ),
             models.CheckConstraint(
-                condition=~Q(statut="refusee") | ~Q(motif_decision=""), name="demande_refus_motive"
+                condition=~Q(statut="refusee") | ~Q(motif_decision=""),
+                name="demande_refus_motive",
+                violation_error_message="Un refus doit être motivé : indiquez le motif de la décision.",
             ),
             models.CheckConstraint(
-                condition=Q(statut="brouillon") | Q(date_depot__isnull=False), name="demande_deposee_datee"
+                condition=Q(statut="brouillon") | Q(date_depot__isnull=False),
+                name="demande_deposee_datee",
+                violation_error_message="Une demande déposée doit avoir une date de dépôt.",
             ),
             models.CheckConstraint(
                 condition=~Q(statut__in=list(DECISIONS)) | Q(date_decision__isnull=False),
                 name="demande_decision_datee",
+                violation_error_message="Une demande acceptée, refusée ou classée sans suite doit avoir une date de décision.",
             ),
             models.CheckConstraint(
-                condition=~Q(statut="acceptee") | Q(poste__isnull=False), name="demande_acceptee_cree_un_poste"
+                condition=~Q(statut="acceptee") | Q(poste__isnull=False),
+                name="demande_acceptee_cree_un_poste",
+                violation_error_message="Une demande acceptée doit être rattachée au poste qu’elle a créé.",
             ),
         ]
 
@@ -617,7 +671,9 @@ class RegleAgeMinimum(models.Model):
         ordering = ["date_effet"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(age_minimum__gte=16, age_minimum__lte=70), name="regle_age_minimum_plausible"
+                condition=Q(age_minimum__gte=16, age_minimum__lte=70),
+                name="regle_age_minimum_plausible",
+                violation_error_message="L’âge minimum doit être compris entre 16 et 70 ans.",
             ),
         ]
 
@@ -643,7 +699,7 @@ class DiagnosticEligibilite(models.Model):
     date_contrat = models.DateField("date de signature du contrat retenue")
     eligible = models.BooleanField("éligible")
     entrees = models.JSONField("données examinées")
-    criteres = models.JSONField("résultat par critère", help_text="[{critere, ok, motif, article}, …]")
+    criteres = models.JSONField("résultat par critère", help_text="Le résultat de chaque critère (âge, situation, résidence, employeur), avec son motif et son article.")
     version_regles = models.CharField("règles appliquées", max_length=255)
     qpv = models.ForeignKey(
         "quartiers.QuartierPrioritaire",
@@ -731,7 +787,11 @@ class EvenementDemande(models.Model):
         verbose_name_plural = "événements des demandes"
         ordering = ["date", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(type__in=TypeEvenement.values), name="evenement_demande_type_connu"),
+            models.CheckConstraint(
+                condition=Q(type__in=TypeEvenement.values),
+                name="evenement_demande_type_connu",
+                violation_error_message="Choisissez un type d’événement de la liste.",
+            ),
         ]
 
     def __str__(self):
@@ -762,7 +822,11 @@ class NoteInstruction(models.Model):
         verbose_name = "note d’instruction"
         verbose_name_plural = "notes d’instruction"
         ordering = ["-cree_le", "-pk"]
-        constraints = [models.CheckConstraint(condition=~Q(texte=""), name="note_instruction_non_vide")]
+        constraints = [models.CheckConstraint(
+            condition=~Q(texte=""),
+            name="note_instruction_non_vide",
+            violation_error_message="Une note d’instruction ne peut pas être vide.",
+        )]
 
     def __str__(self):
         return f"Note du {timezone.localtime(self.cree_le):%d/%m/%Y}"
@@ -802,9 +866,21 @@ class PieceJointe(models.Model):
         verbose_name_plural = "pièces jointes"
         ordering = ["type_piece", "depose_le"]
         constraints = [
-            models.CheckConstraint(condition=Q(type_piece__in=TypePiece.values), name="piece_jointe_type_connu"),
-            models.CheckConstraint(condition=Q(type_contenu__in=TypeContenu.values), name="piece_jointe_format_accepte"),
-            models.CheckConstraint(condition=Q(taille__gt=0), name="piece_jointe_non_vide"),
+            models.CheckConstraint(
+                condition=Q(type_piece__in=TypePiece.values),
+                name="piece_jointe_type_connu",
+                violation_error_message="Choisissez un type de pièce de la liste.",
+            ),
+            models.CheckConstraint(
+                condition=Q(type_contenu__in=TypeContenu.values),
+                name="piece_jointe_format_accepte",
+                violation_error_message="Une pièce jointe doit être un PDF, une image PNG ou une image JPEG.",
+            ),
+            models.CheckConstraint(
+                condition=Q(taille__gt=0),
+                name="piece_jointe_non_vide",
+                violation_error_message="Une pièce jointe ne peut pas être un fichier vide.",
+            ),
         ]
 
     def __str__(self):
