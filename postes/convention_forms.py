@@ -1,6 +1,5 @@
 """Forms of the convention actions (signature, termination, renewal, avenants)."""
 
-from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
