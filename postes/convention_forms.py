@@ -1,12 +1,11 @@
 """Forms of the convention actions (signature, termination, renewal, avenants)."""
 
-
 from django import forms
 from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
-from financements.forms import ChampDate
 from financements.aide import HEURES_MINIMUM, HEURES_TEMPS_PLEIN
+from financements.forms import ChampDate
 from postes.forms_eligibilite import VerificationForm, verifier_prise_de_poste
 from postes.models import MotifResiliation, Titulaire, TypeContrat
 

@@ -15,6 +15,9 @@ from decimal import Decimal
 from django.db import models
 
 from employeurs.regles import FormeJuridique, eligibilite_employeur
+from financements.aide import HEURES_MINIMUM as HEURES_MIN  # D5134-151: at least half time
+from financements.aide import HEURES_TEMPS_PLEIN as HEURES_MAX
+
 
 class StatutDemande(models.TextChoices):
     """The one vocabulary of a request's statuses (labels shown on every page, export and chart)."""
@@ -73,8 +76,6 @@ def erreur_transition(avant: str, apres: str) -> str | None:
 
 # --- Completeness at filing ----------------------------------------------------------------------
 
-from financements.aide import HEURES_MINIMUM as HEURES_MIN  # noqa: E402  (D5134-151: at least half time)
-from financements.aide import HEURES_TEMPS_PLEIN as HEURES_MAX  # noqa: E402
 
 
 class TypePiece(models.TextChoices):
