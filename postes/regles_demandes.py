@@ -77,7 +77,6 @@ def erreur_transition(avant: str, apres: str) -> str | None:
 # --- Completeness at filing ----------------------------------------------------------------------
 
 
-
 class TypePiece(models.TextChoices):
     STATUTS = "statuts", "Statuts de l’association"
     BUDGET = "budget_previsionnel", "Budget prévisionnel"
