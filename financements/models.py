@@ -12,6 +12,7 @@ class Smic(models.Model):
     date_effet = models.DateField(
         "en vigueur à partir du",
         unique=True,
+        error_messages={"unique": "Un SMIC prend déjà effet à cette date : modifiez-le plutôt que d’en créer un second."},
         help_text="Le 1er d’un mois : chaque 1er janvier, ou en cours d’année après une revalorisation exceptionnelle.",
     )
     horaire_brut = models.DecimalField("montant horaire brut (€)", max_digits=6, decimal_places=2)
@@ -47,6 +48,7 @@ class Bareme(models.Model):
     date_effet = models.DateField(
         "en vigueur à partir du",
         unique=True,
+        error_messages={"unique": "Un barème prend déjà effet à cette date : modifiez-le plutôt que d’en créer un second."},
         help_text="Toujours un 1er juillet : le barème est revalorisé chaque année à cette date.",
     )
     montant_annuel = models.DecimalField("montant annuel à temps plein (€)", max_digits=10, decimal_places=2)

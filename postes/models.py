@@ -47,8 +47,12 @@ def fin_maximale_convention(debut: date) -> date:
 class DomaineMediation(models.Model):
     """Reference list of mediation domains seen in practice."""
 
-    code = models.SlugField("code", max_length=50, unique=True)
-    libelle = models.CharField("libellé", max_length=150, unique=True)
+    code = models.SlugField(
+        "code", max_length=50, unique=True, error_messages={"unique": "Un autre domaine de médiation porte déjà ce code."}
+    )
+    libelle = models.CharField(
+        "libellé", max_length=150, unique=True, error_messages={"unique": "Un autre domaine de médiation porte déjà ce libellé."}
+    )
     ordre = models.PositiveSmallIntegerField("ordre", default=0)
 
     class Meta:
@@ -661,7 +665,11 @@ class RegleAgeMinimum(models.Model):
     du travail). Dated data, amended by national administrators: a change of the law adds a row;
     earlier rows keep applying to contracts signed earlier."""
 
-    date_effet = models.DateField("contrats signés à partir du", unique=True)
+    date_effet = models.DateField(
+        "contrats signés à partir du",
+        unique=True,
+        error_messages={"unique": "Une règle d’âge s’applique déjà à partir de cette date : modifiez-la plutôt que d’en créer une seconde."},
+    )
     age_minimum = models.PositiveSmallIntegerField("âge minimum (ans)")
     reference = models.CharField("texte de référence", max_length=255)
 

@@ -113,3 +113,11 @@ def test_admin_une_contrainte_de_convention_est_expliquee_sans_son_nom(client, a
     assert reponse.status_code == 200
     assert "convention_signee_datee" not in html and "convention_dates_ordonnees" not in html
     assert "doit avoir une date de signature" in html
+
+
+def test_admin_un_bareme_en_double_est_explique(client, admin_national):
+    client.force_login(admin_national)
+    html = client.post(
+        reverse("admin:financements_bareme_add"), {"date_effet": "01/07/2024", "montant_annuel": "1", "reference": ""}
+    ).content.decode()
+    assert "Un barème prend déjà effet à cette date" in html
