@@ -76,6 +76,8 @@ def _projet(poste) -> str:
 
 
 def contexte_pdf(convention, aujourd_hui: date | None = None) -> dict:
+    from postes.services.conventions import renouvellements_dans_la_chaine
+
     poste = convention.poste
     bareme = lignes_bareme()
     annuel = taux_en_vigueur(bareme, convention.date_debut.replace(day=1))
@@ -106,6 +108,8 @@ def contexte_pdf(convention, aujourd_hui: date | None = None) -> dict:
         "pied_de_page": chaine_css(f"Convention n° {convention.numero} – poste {poste.identifiant}"),
         "regle_aide": REGLE_AIDE,
         "renouvellements_max": settings.CONVENTION_RENOUVELLEMENTS_MAX,
+        # The same count as the allowed actions (postes.regles_convention.actions_permises).
+        "renouvellements_restants": settings.CONVENTION_RENOUVELLEMENTS_MAX - renouvellements_dans_la_chaine(convention),
         "projet_filigrane": convention.statut == "projet",
         "edite_le": aujourd_hui or timezone.localdate(),
     }

@@ -159,3 +159,18 @@ def test_le_lecteur_signale_syntaxe_de_gabarit_et_valeurs_brutes(extrait, defaut
 
 def test_le_lecteur_ne_confond_pas_un_mot_francais_avec_nan():
     assert defauts_du_texte("Financement annuel : nantissement refusé, Nanterre") == []
+
+
+def test_le_pdf_d_un_renouvellement_ne_promet_pas_un_nouveau_renouvellement(convention, poste93, settings):
+    """Art. L5134-103 : renouvelable une fois ; le PDF du renouvellement le dit."""
+    from postes.pdf import rendre_pdf
+
+    settings.CONVENTION_RENOUVELLEMENTS_MAX = 1
+    renouvellement = ConventionFactory(
+        poste=poste93, numero="09324R000101-2", rang="renouvellement", precedente=convention,
+        date_debut=date(2027, 7, 1), date_fin=date(2030, 6, 30),
+    )
+    assert "peut être renouvelée par accord exprès des parties, une seule fois" in texte(rendre_pdf(convention))
+    contenu = texte(rendre_pdf(renouvellement))
+    assert "ne peut plus être renouvelée (un seul renouvellement)" in contenu
+    assert "peut être renouvelée par accord exprès des parties" not in contenu
