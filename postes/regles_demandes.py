@@ -58,6 +58,24 @@ def transition_autorisee(avant: str, apres: str) -> bool:
     return apres in TRANSITIONS.get(avant, set())
 
 
+# What an agent may do on a request, as the transition each action makes (services/demandes.py).
+ACTIONS_AGENT = {
+    "instruire": (DEPOSEE, EN_INSTRUCTION),
+    "reprendre": (A_COMPLETER, EN_INSTRUCTION),
+    "demander_complements": (EN_INSTRUCTION, A_COMPLETER),
+    "decider": (EN_INSTRUCTION, ACCEPTEE),
+}
+
+
+def actions_agent(statut: str) -> frozenset[str]:
+    """The instruction actions the page offers on a request in `statut`: those whose transition is
+    allowed from it, and confiding the instruction until the decision (which is final)."""
+    actions = {nom for nom, (avant, apres) in ACTIONS_AGENT.items() if statut == avant and transition_autorisee(avant, apres)}
+    if statut not in DECISIONS:
+        actions.add("affecter")
+    return frozenset(actions)
+
+
 def erreur_transition(avant: str, apres: str) -> str | None:
     """Why a request cannot go from `avant` to `apres`, in French, or None when it can."""
     if transition_autorisee(avant, apres):
