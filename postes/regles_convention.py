@@ -3,7 +3,10 @@
 Sources: code du travail, art. D5134-147 to D5134-154 (convention of at most three years, signed by
 the préfet, renewable by express agreement; termination; lapse when nobody is hired) and the
 instruction of 8 September 2025 (one renewal at most, kept as the setting
-CONVENTION_RENOUVELLEMENTS_MAX). Statuses are the values of `postes.models.StatutConvention`.
+CONVENTION_RENOUVELLEMENTS_MAX). The statuses of conventions and posts are defined here, once, with
+their French labels (`StatutConvention`, `StatutPoste`, re-exported by postes.models), and so are the
+status sets the rules use and the allowed actions (`actions_permises`, asked by the page and the
+services).
 """
 
 from dataclasses import dataclass
@@ -16,7 +19,6 @@ from financements.aide import ajouter_mois
 
 DELAI_CADUCITE_MOIS = 5  # nobody hired within five months of the start: the convention lapses
 PREAVIS_EMPLOYEUR_MOIS = 2  # termination at the employer's initiative: two months' notice
-
 
 
 class StatutConvention(models.TextChoices):
