@@ -9,12 +9,27 @@ import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import chain, islice
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.text import slugify
 
 DEBUTS_DANGEREUX = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("csv", "xlsx")
+FORMAT_DATE_XLSX = "dd/mm/yyyy"
+FORMAT_DATE_HEURE_XLSX = "dd/mm/yyyy hh:mm"
+FORMAT_MONTANT_XLSX = "#,##0.00"
+LIGNES_POUR_LARGEURS = 200  # column widths are measured on the header and the first rows
+LARGEUR_MINIMALE, LARGEUR_MAXIMALE = 8, 60
+
+
+def heure_de_paris(valeur: datetime) -> datetime:
+    """An aware datetime (stored in UTC) as the naive wall-clock time of Europe/Paris (TIME_ZONE),
+    what a person in a prefecture reads; a naive datetime is taken as already local."""
+    if timezone.is_aware(valeur):
+        return timezone.localtime(valeur, timezone.get_default_timezone()).replace(tzinfo=None)
+    return valeur
 
 
 def neutraliser(valeur):
@@ -38,7 +53,7 @@ def _csv_cellule(valeur):
     if isinstance(valeur, float):
         return repr(valeur).replace(".", ",")
     if isinstance(valeur, datetime):
-        return valeur.strftime("%d/%m/%Y %H:%M")
+        return heure_de_paris(valeur).strftime("%d/%m/%Y %H:%M")
     if isinstance(valeur, date):
         return valeur.strftime("%d/%m/%Y")
     return valeur
@@ -54,20 +69,71 @@ def contenu_csv(entetes: Sequence[str], lignes: Iterable[Sequence]) -> bytes:
     return ("\ufeff" + tampon.getvalue()).encode("utf-8")
 
 
+def _xlsx_valeur(valeur):
+    valeur = neutraliser(valeur)
+    if isinstance(valeur, datetime):
+        return heure_de_paris(valeur)
+    return valeur
+
+
+def _texte_affiche(valeur) -> str:
+    """What a spreadsheet shows for the value, to size its column."""
+    if isinstance(valeur, datetime):
+        return "00/00/0000 00:00"
+    if isinstance(valeur, date):
+        return "00/00/0000"
+    if isinstance(valeur, Decimal):
+        return f"{valeur:,.2f}"
+    return max(str(valeur).split("\n"), key=len, default="")
+
+
+def largeurs_colonnes(entetes: Sequence[str], lignes: Sequence[Sequence]) -> list[float]:
+    """A readable width per column: its longest header or cell (first rows), within bounds."""
+    largeurs = []
+    for i, entete in enumerate(entetes):
+        plus_long = max([len(str(entete)), *(len(_texte_affiche(l[i])) for l in lignes if i < len(l))])
+        largeurs.append(min(max(plus_long + 2, LARGEUR_MINIMALE), LARGEUR_MAXIMALE))
+    return largeurs
+
+
+def titre_de_feuille(titre: str) -> str:
+    """A sheet name Excel accepts: at most 31 characters, none of []:*?/\\."""
+    propre = "".join(" " if c in "[]:*?/\\" else c for c in titre).strip()
+    return propre[:31].strip() or "Export"
+
+
 def contenu_xlsx(entetes: Sequence[str], lignes: Iterable[Sequence], titre: str = "Export") -> bytes:
+    """One sheet: a bold, frozen header row; dates and datetimes as real date cells (dd/mm/yyyy,
+    Europe/Paris wall-clock time), amounts with two decimals, columns wide enough to read."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     classeur = Workbook(write_only=True)
-    feuille = classeur.create_sheet(title=titre[:31] or "Export")
-    feuille.append([neutraliser(e) for e in entetes])
-    for ligne in lignes:
-        cellules = []
-        for v in ligne:
-            v = neutraliser(v)
-            if isinstance(v, datetime) and v.tzinfo is not None:
-                v = v.replace(tzinfo=None)
-            cellules.append(v)
-        feuille.append(cellules)
+    feuille = classeur.create_sheet(title=titre_de_feuille(titre))
+    lignes = iter(lignes)
+    premieres = [[_xlsx_valeur(v) for v in ligne] for ligne in islice(lignes, LIGNES_POUR_LARGEURS)]
+    for i, largeur in enumerate(largeurs_colonnes(entetes, premieres), start=1):
+        feuille.column_dimensions[get_column_letter(i)].width = largeur
+    feuille.freeze_panes = "A2"
+    gras = Font(bold=True)
+
+    def cellule(valeur, police=None):
+        c = WriteOnlyCell(feuille, value=valeur)
+        if isinstance(valeur, datetime):
+            c.number_format = FORMAT_DATE_HEURE_XLSX
+        elif isinstance(valeur, date):
+            c.number_format = FORMAT_DATE_XLSX
+        elif isinstance(valeur, Decimal):
+            c.number_format = FORMAT_MONTANT_XLSX
+        if police is not None:
+            c.font = police
+        return c
+
+    feuille.append([cellule(neutraliser(e), gras) for e in entetes])
+    for valeurs in chain(premieres, ([_xlsx_valeur(v) for v in ligne] for ligne in lignes)):
+        feuille.append([cellule(v) for v in valeurs])
     tampon = io.BytesIO()
     classeur.save(tampon)
     return tampon.getvalue()

@@ -12,6 +12,9 @@ def lire(nom: str):
     return json.loads((REFERENCE / nom).read_text(encoding="utf-8"))
 
 
+REFERENCE_BAREME = "Barème national (art. D5134-158 à D5134-160 du code du travail)"
+
+
 def charger_territoires(Region, Departement):
     data = lire("territoires.json")
     regions = {}
@@ -28,7 +31,7 @@ def charger_bareme_smic(Bareme, Smic):
     for b in data["bareme"]:
         Bareme.objects.update_or_create(
             date_effet=b["date_effet"],
-            defaults={"montant_annuel": b["montant_annuel"], "reference": "Barème national (DESIGN.md §2)"},
+            defaults={"montant_annuel": b["montant_annuel"], "reference": REFERENCE_BAREME},
         )
     for s in data["smic"]:
         Smic.objects.update_or_create(date_effet=s["date_effet"], defaults={"horaire_brut": s["horaire_brut"]})

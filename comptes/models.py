@@ -62,7 +62,11 @@ class Utilisateur(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = "utilisateurs"
         ordering = ["email"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="utilisateur_role_connu"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values),
+                name="utilisateur_role_connu",
+                violation_error_message="Choisissez un rôle de la liste : agent de préfecture, employeur ou administrateur national.",
+            ),
         ]
 
     def __str__(self):

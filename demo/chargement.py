@@ -25,7 +25,7 @@ from postes.models import (
     Titulaire,
     ajouter_annees,
 )
-from postes.pdf import prefet_de
+from postes.pdf import le_prefet_de
 from quartiers.models import Departement, Geographie, QuartierPrioritaire, departement_du_code_qpv
 
 FICHIER = Path(__file__).resolve().parent.parent / "fixtures" / "demo.json"
@@ -124,7 +124,7 @@ def charger_demo(aujourd_hui: date | None = None) -> dict:
                 derogation_residence=bool(c.get("derogation")),
                 motif_derogation=c.get("derogation", ""),
                 date_signature=None if c["statut"] == "projet" else signature,
-                signataire="" if c["statut"] == "projet" else "Le p" + prefet_de(deps[p["departement"]])[1:],
+                signataire="" if c["statut"] == "projet" else le_prefet_de(deps[p["departement"]]),
                 motif_resiliation=resiliation["motif"] if resiliation else "",
                 date_resiliation=premier_du_mois(aujourd_hui, resiliation["mois"]) if resiliation else None,
             )

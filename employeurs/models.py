@@ -52,9 +52,15 @@ class Employeur(models.Model):
             models.Index(fields=["departement", "raison_sociale"], name="employeur_dep_raison_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(siret__regex=r"^[0-9]{14}$"), name="employeur_siret_14_chiffres"),
             models.CheckConstraint(
-                condition=models.Q(forme_juridique__in=FormeJuridique.values), name="employeur_forme_juridique_connue"
+                condition=models.Q(siret__regex=r"^[0-9]{14}$"),
+                name="employeur_siret_14_chiffres",
+                violation_error_message="Le SIRET doit compter exactement 14 chiffres, sans espace.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(forme_juridique__in=FormeJuridique.values),
+                name="employeur_forme_juridique_connue",
+                violation_error_message="Choisissez une forme juridique de la liste.",
             ),
         ]
 

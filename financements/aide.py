@@ -31,6 +31,29 @@ HEURES_TEMPS_PLEIN = Decimal("35")
 HEURES_MINIMUM = Decimal("17.5")  # at least half time (D5134-151, 2°: weekly working time)
 HEURES_MENSUELLES_SMIC = Decimal("151.67")  # 35 h × 52 / 12, the legal monthly hours
 
+
+def motif_date_effet_bareme(jour: date) -> str | None:
+    """The aid's barème is revalued every 1 July, in proportion to the SMIC (art. D5134-158 to
+    D5134-160 du code du travail): a date of effect is a 1 July. French reason, or None."""
+    if (jour.month, jour.day) == (7, 1):
+        return None
+    return (
+        "Le barème de l’aide est revalorisé chaque 1er juillet (art. D5134-158 à D5134-160 du code du travail) : "
+        f"la date d’effet doit être un 1er juillet, et non le {jour:%d/%m/%Y}."
+    )
+
+
+def motif_date_effet_smic(jour: date) -> str | None:
+    """The SMIC is revalued from the first day of a month: every 1 January, and during the year when
+    prices rise enough (1 May 2023, 1 November 2024; art. L3231-5 du code du travail). French
+    reason, or None."""
+    if jour.day == 1:
+        return None
+    return (
+        "Le SMIC est revalorisé à compter du premier jour d’un mois (chaque 1er janvier, ou en cours d’année "
+        f"après une hausse des prix) : la date d’effet doit être le 1er d’un mois, et non le {jour:%d/%m/%Y}."
+    )
+
 REGLE_AIDE = (
     "Le montant annuel A d’un poste à temps plein est celui du barème en vigueur le premier jour de "
     "chaque mois civil (le barème est revalorisé chaque 1er juillet).",

@@ -29,8 +29,8 @@ from django.utils import timezone
 from financements.echeancier import PLEINE, PREVISION, REELLE, bornes_annee, echeancier_convention, lignes_bareme
 from financements.models import Enveloppe
 from postes.models import Affectation, Avenant, Convention
+from postes.regles_convention import CADUQUE, PROJET, RESILIEE, STATUTS_EN_VIGUEUR, STATUTS_ENGAGES
 
-STATUTS_ENGAGES = ("signee", "en_cours", "echue", "resiliee")
 ZERO = Decimal("0.00")
 
 
@@ -91,9 +91,9 @@ def conventions_de_l_annee(annee: int, departements=None, exclure: int | None = 
     """Conventions that may cover a day of `annee`, ready for the aid computation (2 queries)."""
     debut, fin = bornes_annee(annee)
     conventions = (
-        Convention.objects.exclude(statut="caduque")
+        Convention.objects.exclude(statut=CADUQUE)
         .filter(date_debut__lte=fin, date_fin__gte=debut)
-        .exclude(statut="resiliee", date_resiliation__lte=debut)
+        .exclude(statut=RESILIEE, date_resiliation__lte=debut)
         .select_related("poste")
         .prefetch_related(
             Prefetch("avenants", queryset=Avenant.objects.filter(type="heures")),
@@ -110,7 +110,7 @@ def conventions_de_l_annee(annee: int, departements=None, exclure: int | None = 
 def aide_de_l_annee(convention, annee: int, aujourd_hui: date, bareme) -> tuple:
     """(engaged, forecast) schedules of one convention for the year (None when nothing)."""
     debut, fin = bornes_annee(annee)
-    if convention.statut == "projet":
+    if convention.statut == PROJET:
         return None, echeancier_convention(convention, debut, fin, occupation=PLEINE, bareme=bareme)
     if convention.statut not in STATUTS_ENGAGES:
         return None, None
@@ -206,11 +206,11 @@ def postes_en_exercice(postes, jour: date):
     """Posts under a convention in force on `jour` (signed or running and covering it, or terminated
     with a later effective date)."""
     en_vigueur = Q(
-        conventions__statut__in=("signee", "en_cours"),
+        conventions__statut__in=STATUTS_EN_VIGUEUR,
         conventions__date_debut__lte=jour,
         conventions__date_fin__gte=jour,
     ) | Q(
-        conventions__statut="resiliee",
+        conventions__statut=RESILIEE,
         conventions__date_debut__lte=jour,
         conventions__date_resiliation__gt=jour,
     )

@@ -1,20 +1,42 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
 from comptes.scopes import ScopedQuerySet
+from financements.aide import motif_date_effet_bareme, motif_date_effet_smic
 
 
 class Smic(models.Model):
     """Gross hourly SMIC (metropolitan France) from a date. Monthly = hourly × 151.67."""
 
-    date_effet = models.DateField("en vigueur à partir du", unique=True)
+    date_effet = models.DateField(
+        "en vigueur à partir du",
+        unique=True,
+        error_messages={"unique": "Un SMIC prend déjà effet à cette date : modifiez-le plutôt que d’en créer un second."},
+        help_text="Le 1er d’un mois : chaque 1er janvier, ou en cours d’année après une revalorisation exceptionnelle.",
+    )
     horaire_brut = models.DecimalField("montant horaire brut (€)", max_digits=6, decimal_places=2)
 
     class Meta:
         verbose_name = "SMIC"
         verbose_name_plural = "SMIC"
         ordering = ["-date_effet"]
-        constraints = [models.CheckConstraint(condition=Q(horaire_brut__gt=0), name="smic_positif")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(horaire_brut__gt=0),
+                name="smic_positif",
+                violation_error_message="Le SMIC horaire brut doit être supérieur à zéro.",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_effet__day=1),
+                name="smic_date_effet_premier_du_mois",
+                violation_error_message="Le SMIC est revalorisé à compter du premier jour d’un mois : la date d’effet doit être le 1er d’un mois.",
+            ),
+        ]
+
+    def clean(self):
+        if self.date_effet and (motif := motif_date_effet_smic(self.date_effet)):
+            raise ValidationError({"date_effet": motif})
 
     def __str__(self):
         return f"SMIC au {self.date_effet:%d/%m/%Y} : {self.horaire_brut} €/h"
@@ -23,7 +45,12 @@ class Smic(models.Model):
 class Bareme(models.Model):
     """Flat annual aid for a full-time post from a date (revalued every 1 July, D5134-158 to -160)."""
 
-    date_effet = models.DateField("en vigueur à partir du", unique=True)
+    date_effet = models.DateField(
+        "en vigueur à partir du",
+        unique=True,
+        error_messages={"unique": "Un barème prend déjà effet à cette date : modifiez-le plutôt que d’en créer un second."},
+        help_text="Toujours un 1er juillet : le barème est revalorisé chaque année à cette date.",
+    )
     montant_annuel = models.DecimalField("montant annuel à temps plein (€)", max_digits=10, decimal_places=2)
     reference = models.CharField("texte de référence", max_length=255, blank=True)
 
@@ -31,7 +58,22 @@ class Bareme(models.Model):
         verbose_name = "barème de l’aide"
         verbose_name_plural = "barèmes de l’aide"
         ordering = ["-date_effet"]
-        constraints = [models.CheckConstraint(condition=Q(montant_annuel__gte=0), name="bareme_montant_positif")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(montant_annuel__gte=0),
+                name="bareme_montant_positif",
+                violation_error_message="Le montant annuel du barème ne peut pas être négatif.",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_effet__month=7, date_effet__day=1),
+                name="bareme_date_effet_1er_juillet",
+                violation_error_message="Le barème de l’aide est revalorisé chaque 1er juillet (art. D5134-158 à D5134-160 du code du travail) : la date d’effet doit être un 1er juillet.",
+            ),
+        ]
+
+    def clean(self):
+        if self.date_effet and (motif := motif_date_effet_bareme(self.date_effet)):
+            raise ValidationError({"date_effet": motif})
 
     def __str__(self):
         return f"Barème au {self.date_effet:%d/%m/%Y} : {self.montant_annuel} €"
@@ -58,10 +100,26 @@ class Enveloppe(models.Model):
         verbose_name_plural = "enveloppes"
         ordering = ["-annee", "departement__code"]
         constraints = [
-            models.UniqueConstraint(fields=["departement", "annee"], name="enveloppe_unique_par_departement_annee"),
-            models.CheckConstraint(condition=Q(montant__gte=0), name="enveloppe_montant_positif"),
-            models.CheckConstraint(condition=Q(nombre_postes__gte=0), name="enveloppe_postes_positif"),
-            models.CheckConstraint(condition=Q(annee__gte=1999, annee__lte=2100), name="enveloppe_annee_plausible"),
+            models.UniqueConstraint(
+                fields=["departement", "annee"],
+                name="enveloppe_unique_par_departement_annee",
+                violation_error_message="Ce département a déjà une enveloppe pour cette année : modifiez-la plutôt que d’en créer une seconde.",
+            ),
+            models.CheckConstraint(
+                condition=Q(montant__gte=0),
+                name="enveloppe_montant_positif",
+                violation_error_message="Le montant de l’enveloppe ne peut pas être négatif.",
+            ),
+            models.CheckConstraint(
+                condition=Q(nombre_postes__gte=0),
+                name="enveloppe_postes_positif",
+                violation_error_message="Le nombre de postes de l’enveloppe ne peut pas être négatif.",
+            ),
+            models.CheckConstraint(
+                condition=Q(annee__gte=1999, annee__lte=2100),
+                name="enveloppe_annee_plausible",
+                violation_error_message="L’année doit être comprise entre 1999 (création du programme) et 2100.",
+            ),
         ]
 
     def __str__(self):
@@ -96,9 +154,21 @@ class FinancementAnnuel(models.Model):
             models.Index(fields=["annee"], name="financement_annee_idx"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["poste", "annee"], name="financement_unique_par_poste_annee"),
-            models.CheckConstraint(condition=Q(montant__gte=0), name="financement_montant_positif"),
-            models.CheckConstraint(condition=Q(annee__gte=1999, annee__lte=2100), name="financement_annee_plausible"),
+            models.UniqueConstraint(
+                fields=["poste", "annee"],
+                name="financement_unique_par_poste_annee",
+                violation_error_message="Ce poste a déjà un financement pour cette année : modifiez-le plutôt que d’en créer un second.",
+            ),
+            models.CheckConstraint(
+                condition=Q(montant__gte=0),
+                name="financement_montant_positif",
+                violation_error_message="Le montant du financement ne peut pas être négatif.",
+            ),
+            models.CheckConstraint(
+                condition=Q(annee__gte=1999, annee__lte=2100),
+                name="financement_annee_plausible",
+                violation_error_message="L’année doit être comprise entre 1999 (création du programme) et 2100.",
+            ),
         ]
 
     def __str__(self):

@@ -15,6 +15,7 @@ from financements.echeancier import lignes_bareme, lignes_smic
 from financements.forms import SimulateurForm, TableauDeBordForm
 from financements.simulation import PART_ANNONCEE, simuler
 from postes.models import Convention
+from postes.regles_convention import STATUTS_EN_VIGUEUR
 from quartiers.models import Departement
 
 ROLES_AGENTS = (Role.AGENT,)
@@ -108,7 +109,7 @@ class TableauDeBordView(RoleRequisMixin, View):
             Convention.objects.for_user(user)
             .filter(
                 poste__departement__in=departements,
-                statut__in=("signee", "en_cours"),
+                statut__in=STATUTS_EN_VIGUEUR,
                 date_fin__gte=aujourd_hui,
                 date_fin__lte=fin_horizon,
             )

@@ -1,11 +1,10 @@
 """Forms of the convention actions (signature, termination, renewal, avenants)."""
 
-from decimal import Decimal
-
 from django import forms
 from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
+from financements.aide import HEURES_MINIMUM, HEURES_TEMPS_PLEIN
 from financements.forms import ChampDate
 from postes.forms_eligibilite import VerificationForm, verifier_prise_de_poste
 from postes.models import MotifResiliation, Titulaire, TypeContrat
@@ -17,8 +16,8 @@ def champ_heures(label="Heures hebdomadaires", **kwargs):
         help_text="De 17,5 (mi-temps) à 35 (temps plein).",
         max_digits=4,
         decimal_places=2,
-        min_value=Decimal("17.5"),
-        max_value=Decimal("35"),
+        min_value=HEURES_MINIMUM,
+        max_value=HEURES_TEMPS_PLEIN,
         localize=True,
         error_messages={
             "min_value": "La durée hebdomadaire doit être d’au moins 17,5 heures (mi-temps).",

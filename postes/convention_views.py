@@ -23,8 +23,8 @@ from financements.echeancier import PLEINE, REELLE, echeancier_convention
 from postes import convention_forms as formulaires
 from postes.filtres import ConventionFiltre
 from postes.models import Convention, Titulaire, fin_maximale_convention
-from postes.pdf import prefet_de
-from postes.regles_convention import STATUTS_EN_VIGUEUR
+from postes.pdf import le_prefet_de
+from postes.regles_convention import AVENANT, RENOUVELER, RESILIER, SIGNER, actions_permises, motif_refus
 from postes.services import conventions as services
 from postes.services.embauche import Embauche, EmbaucheRefusee
 from postes.views_eligibilite import VerificationMixin
@@ -51,6 +51,7 @@ def contexte_convention(convention: Convention, user) -> dict:
     except AideImpossible as erreur:
         erreur_aide = str(erreur)
     renouvellement = Convention.objects.filter(precedente=convention).first()
+    permises = actions_permises(services.etat_convention(convention)) if est_agent else frozenset()
     return {
         "echeancier": echeancier,
         "erreur_aide": erreur_aide,
@@ -59,12 +60,7 @@ def contexte_convention(convention: Convention, user) -> dict:
         "avenants": convention.avenants.select_related("affectation__titulaire").order_by("numero"),
         "historique": convention.history.select_related("history_user").order_by("-history_date")[:30],
         "renouvellement": renouvellement,
-        "actions": {
-            "signer": est_agent and convention.statut == "projet",
-            "resilier": est_agent and convention.statut in STATUTS_EN_VIGUEUR,
-            "renouveler": est_agent and convention.statut in ("signee", "en_cours", "echue") and renouvellement is None,
-            "avenant": est_agent and convention.statut in STATUTS_EN_VIGUEUR,
-        },
+        "actions": {action: True for action in permises},
     }
 
 
@@ -76,10 +72,20 @@ class ActionConvention(RoleRequisMixin, FormView):
     titre = ""
     bouton = "Valider"
     explication = ""
+    action = ""  # one of postes.regles_convention.ACTIONS
 
     @cached_property
     def convention(self) -> Convention:
         return get_object_or_404(conventions_visibles(self.request.user), pk=self.kwargs["pk"])
+
+    def get(self, request, *args, **kwargs):
+        # The form of an action the rules do not allow now is not shown: the reason is (the page
+        # does not offer the button; this answers an old link or a typed address).
+        motif = motif_refus(self.action, services.etat_convention(self.convention))
+        if motif:
+            messages.error(request, motif)
+            return redirect(reverse("postes:convention", args=[self.convention.pk]))
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -104,6 +110,7 @@ class ActionConvention(RoleRequisMixin, FormView):
 
 
 class SignerConvention(ActionConvention):
+    action = SIGNER
     form_class = formulaires.SignatureForm
     titre = "Signer la convention"
     bouton = "Enregistrer la signature"
@@ -113,7 +120,7 @@ class SignerConvention(ActionConvention):
     )
 
     def get_initial(self):
-        return {"signataire": "Le p" + prefet_de(self.convention.poste.departement)[1:]}
+        return {"signataire": le_prefet_de(self.convention.poste.departement)}
 
     def executer(self, donnees):
         convention = services.signer(self.convention, auteur=self.request.user, **donnees)
@@ -121,6 +128,7 @@ class SignerConvention(ActionConvention):
 
 
 class ResilierConvention(ActionConvention):
+    action = RESILIER
     form_class = formulaires.ResiliationForm
     titre = "Résilier la convention"
     bouton = "Résilier"
@@ -135,6 +143,7 @@ class ResilierConvention(ActionConvention):
 
 
 class RenouvelerConvention(ActionConvention):
+    action = RENOUVELER
     form_class = formulaires.RenouvellementForm
     titre = "Renouveler la convention par accord exprès"
     bouton = "Créer le renouvellement"
@@ -161,6 +170,7 @@ class RenouvelerConvention(ActionConvention):
 
 
 class AvenantHeures(ActionConvention):
+    action = AVENANT
     form_class = formulaires.AvenantHeuresForm
     titre = "Avenant : durée hebdomadaire de travail"
     bouton = "Enregistrer l’avenant"
@@ -177,6 +187,7 @@ class AvenantHeures(ActionConvention):
 class AvenantTitulaire(VerificationMixin, ActionConvention):
     """The new titulaire goes through the eligibility check of a hire; a refusal shows the diagnosis."""
 
+    action = AVENANT
     form_class = formulaires.AvenantTitulaireForm
     template_name = "postes/convention_action.html"
     titre = "Avenant : changement de titulaire"

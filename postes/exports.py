@@ -1,7 +1,8 @@
 """Columns of the post and convention downloads.
 
 The post export is also the import format: its headers are those `postes/importation/colonnes.py`
-reads, lists are written `QN09339M, QN09340M`, choices by their label, so that a downloaded file
+reads, lists are written `QN09339M, QN09340M`, choices and mediation domains by their French label
+(never a code), so that a downloaded file
 imported again changes nothing."""
 
 from postes.importation.colonnes import CHAMPS
@@ -35,7 +36,7 @@ COLONNES_POSTES = [
     (entete("forme_juridique"), lambda p: p.employeur.get_forme_juridique_display()),
     (entete("departement"), "departement.code"),
     (entete("quartiers"), lambda p: ", ".join(q.code for q in p.quartiers.all())),
-    (entete("domaines"), lambda p: ", ".join(d.code for d in p.domaines.all())),
+    (entete("domaines"), lambda p: ", ".join(d.libelle for d in p.domaines.all())),
     (entete("heures"), "heures_hebdomadaires"),
     (entete("missions"), "missions"),
     (entete("statut"), lambda p: p.get_statut_display()),
@@ -73,7 +74,7 @@ COLONNES_DEMANDES = [
     ("Intitulé", "intitule"),
     ("Nature du projet", "projet"),
     ("Missions", "missions"),
-    ("Domaines", lambda d: ", ".join(x.code for x in d.domaines.all())),
+    ("Domaines", lambda d: ", ".join(x.libelle for x in d.domaines.all())),
     ("Quartiers (codes QPV)", lambda d: ", ".join(q.code for q in d.quartiers.all())),
     ("Heures hebdomadaires", "heures_hebdomadaires"),
     ("Début souhaité", "date_debut_souhaitee"),

@@ -10,14 +10,22 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from commun.titres import titre_dans_une_phrase, titre_en_debut_de_ligne
 from comptes.scopes import ScopedQuerySet
-from postes.regles_demandes import TypePiece
+from financements.aide import HEURES_MINIMUM as HEURES_MIN
+from financements.aide import HEURES_TEMPS_PLEIN as HEURES_MAX
+from postes.regles_convention import (  # the statuses' vocabulary lives with their rules
+    PREAVIS_EMPLOYEUR_MOIS,
+    STATUTS_DATES_DE_SIGNATURE,
+    STATUTS_SIGNES,
+    StatutConvention,
+    StatutPoste,
+)
+from postes.regles_demandes import DECISIONS, MODIFIABLES_PAR_L_EMPLOYEUR, StatutDemande, TypePiece
 
 # Département on 3 characters (093, 02A, 971, and 59L / 59V for the two Nord offices in ANCT's
 # register), year on 2 digits, then « R » + sequence (4) + version (2), or the older « RT » + 5 digits.
 FORMAT_IDENTIFIANT_POSTE = r"^[0-9]{2}[0-9A-Z][0-9]{2}R(T[0-9]{5}|[0-9]{6})$"
-HEURES_MIN = 17.5  # half time (D5134-151: full time or at least half time)
-HEURES_MAX = 35
 DUREE_MAX_CONVENTION_ANS = 3  # D5134-147
 
 
@@ -39,8 +47,12 @@ def fin_maximale_convention(debut: date) -> date:
 class DomaineMediation(models.Model):
     """Reference list of mediation domains seen in practice."""
 
-    code = models.SlugField("code", max_length=50, unique=True)
-    libelle = models.CharField("libellé", max_length=150, unique=True)
+    code = models.SlugField(
+        "code", max_length=50, unique=True, error_messages={"unique": "Un autre domaine de médiation porte déjà ce code."}
+    )
+    libelle = models.CharField(
+        "libellé", max_length=150, unique=True, error_messages={"unique": "Un autre domaine de médiation porte déjà ce libellé."}
+    )
     ordre = models.PositiveSmallIntegerField("ordre", default=0)
 
     class Meta:
@@ -50,12 +62,6 @@ class DomaineMediation(models.Model):
 
     def __str__(self):
         return self.libelle
-
-
-class StatutPoste(models.TextChoices):
-    EN_ATTENTE = "en_attente", "En attente de convention"
-    ACTIF = "actif", "Actif"
-    FERME = "ferme", "Fermé"
 
 
 class PosteQuerySet(ScopedQuerySet):
@@ -68,9 +74,14 @@ heures_validators = [
 ]
 
 
-def heures_constraint(name: str) -> models.CheckConstraint:
+MESSAGE_HEURES = "La durée hebdomadaire doit être comprise entre 17,5 heures (mi-temps) et 35 heures (temps plein)."
+
+
+def heures_constraint(name: str, message: str) -> models.CheckConstraint:
     return models.CheckConstraint(
-        condition=Q(heures_hebdomadaires__gte=HEURES_MIN, heures_hebdomadaires__lte=HEURES_MAX), name=name
+        condition=Q(heures_hebdomadaires__gte=HEURES_MIN, heures_hebdomadaires__lte=HEURES_MAX),
+        name=name,
+        violation_error_message=message,
     )
 
 
@@ -118,23 +129,20 @@ class Poste(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(identifiant__regex=FORMAT_IDENTIFIANT_POSTE), name="poste_identifiant_format"
+                condition=Q(identifiant__regex=FORMAT_IDENTIFIANT_POSTE),
+                name="poste_identifiant_format",
+                violation_error_message="L’identifiant du poste doit suivre le format du registre national : département sur 3 caractères, année sur 2 chiffres, « R », numéro d’ordre et version (par exemple 09324R000101).",
             ),
-            heures_constraint("poste_heures_entre_mi_temps_et_temps_plein"),
-            models.CheckConstraint(condition=Q(statut__in=StatutPoste.values), name="poste_statut_connu"),
+            heures_constraint("poste_heures_entre_mi_temps_et_temps_plein", MESSAGE_HEURES),
+            models.CheckConstraint(
+                condition=Q(statut__in=StatutPoste.values),
+                name="poste_statut_connu",
+                violation_error_message="Choisissez un statut de poste de la liste.",
+            ),
         ]
 
     def __str__(self):
         return self.identifiant
-
-
-class StatutConvention(models.TextChoices):
-    PROJET = "projet", "Projet"
-    SIGNEE = "signee", "Signée"
-    EN_COURS = "en_cours", "En cours"
-    ECHUE = "echue", "Échue"
-    RESILIEE = "resiliee", "Résiliée"
-    CADUQUE = "caduque", "Caduque"
 
 
 class RangConvention(models.TextChoices):
@@ -169,8 +177,6 @@ class PlusMois(Func):
     output_field = models.DateField()
 
 
-PREAVIS_RESILIATION_EMPLOYEUR_MOIS = 2  # termination by the employer: two months' notice
-STATUTS_SIGNES = ("signee", "en_cours", "echue", "resiliee", "caduque")
 
 
 def chemin_pdf_convention(convention, nom_fichier):
@@ -233,52 +239,79 @@ class Convention(models.Model):
             models.Index(fields=["poste", "date_debut"], name="convention_poste_debut_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(date_fin__gte=F("date_debut")), name="convention_dates_ordonnees"),
+            models.CheckConstraint(
+                condition=Q(date_fin__gte=F("date_debut")),
+                name="convention_dates_ordonnees",
+                violation_error_message="La date de fin de la convention doit suivre sa date de début.",
+            ),
             models.CheckConstraint(
                 condition=Q(date_fin__lte=PlusAnnees(F("date_debut"), annees=DUREE_MAX_CONVENTION_ANS)),
                 name="convention_duree_3_ans_maximum",
+                violation_error_message="Une convention dure au plus trois ans (art. D5134-147 du code du travail) : avancez la date de fin.",
             ),
-            heures_constraint("convention_heures_entre_mi_temps_et_temps_plein"),
+            heures_constraint("convention_heures_entre_mi_temps_et_temps_plein", MESSAGE_HEURES),
             models.CheckConstraint(
                 condition=Q(derogation_residence=False) | ~Q(motif_derogation=""),
                 name="convention_derogation_motivee",
+                violation_error_message="Une dérogation à la condition de résidence doit être motivée : indiquez son motif.",
             ),
-            models.CheckConstraint(condition=Q(statut__in=StatutConvention.values), name="convention_statut_connu"),
             models.CheckConstraint(
-                condition=~Q(statut__in=["signee", "en_cours", "echue", "caduque"]) | Q(date_signature__isnull=False),
+                condition=Q(statut__in=StatutConvention.values),
+                name="convention_statut_connu",
+                violation_error_message="Choisissez un statut de convention de la liste.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(statut__in=list(STATUTS_DATES_DE_SIGNATURE)) | Q(date_signature__isnull=False),
                 name="convention_signee_datee",
+                violation_error_message="Une convention signée, en cours, échue ou caduque doit avoir une date de signature.",
             ),
             models.CheckConstraint(
                 condition=~Q(statut="resiliee") | (Q(date_resiliation__isnull=False) & ~Q(motif_resiliation="")),
                 name="convention_resiliation_motivee",
+                violation_error_message="Une convention résiliée doit avoir un motif et une date d’effet de résiliation.",
             ),
             models.CheckConstraint(
                 condition=Q(date_notification_resiliation__isnull=True)
                 | Q(date_resiliation__gte=F("date_notification_resiliation")),
                 name="convention_resiliation_apres_notification",
+                violation_error_message="La résiliation ne peut pas prendre effet avant sa notification.",
             ),
             models.CheckConstraint(
                 condition=~Q(motif_resiliation="initiative_employeur")
                 | Q(date_notification_resiliation__isnull=True)
                 | Q(
                     date_resiliation__gte=PlusMois(
-                        F("date_notification_resiliation"), mois=PREAVIS_RESILIATION_EMPLOYEUR_MOIS
+                        F("date_notification_resiliation"), mois=PREAVIS_EMPLOYEUR_MOIS
                     )
                 ),
                 name="convention_preavis_employeur_deux_mois",
+                violation_error_message="À l’initiative de l’employeur, la résiliation prend effet au plus tôt deux mois après sa notification (préavis).",
             ),
             models.CheckConstraint(
-                condition=Q(pdf="") | Q(statut__in=STATUTS_SIGNES), name="convention_pdf_seulement_si_signee"
+                condition=Q(pdf="") | Q(statut__in=STATUTS_SIGNES),
+                name="convention_pdf_seulement_si_signee",
+                violation_error_message="Seule une convention signée peut avoir un PDF signé archivé.",
             ),
             models.CheckConstraint(
                 condition=(Q(pdf="") & Q(pdf_sha256=""))
                 | (~Q(pdf="") & Q(pdf_sha256__regex=r"^[0-9a-f]{64}$")),
                 name="convention_pdf_avec_empreinte",
+                violation_error_message="Un PDF archivé doit être accompagné de son empreinte SHA-256 (64 caractères hexadécimaux), et une empreinte d’un PDF.",
             ),
         ]
 
     def __str__(self):
         return f"Convention {self.numero}"
+
+    @property
+    def signataire_dans_une_phrase(self) -> str:
+        """« Signée pour l’État par le préfet de la Seine-Saint-Denis » (commun/titres.py)."""
+        return titre_dans_une_phrase(self.signataire)
+
+    @property
+    def signataire_en_debut_de_ligne(self) -> str:
+        """« Le préfet de la Seine-Saint-Denis », at the start of the PDF's signature block."""
+        return titre_en_debut_de_ligne(self.signataire)
 
     def clean(self):
         if self.date_debut and self.date_fin:
@@ -343,8 +376,16 @@ class Avenant(models.Model):
         verbose_name_plural = "avenants"
         ordering = ["convention", "numero"]
         constraints = [
-            models.UniqueConstraint(fields=["convention", "numero"], name="avenant_numero_unique_par_convention"),
-            models.CheckConstraint(condition=Q(type__in=TypeAvenant.values), name="avenant_type_connu"),
+            models.UniqueConstraint(
+                fields=["convention", "numero"],
+                name="avenant_numero_unique_par_convention",
+                violation_error_message="Cette convention a déjà un avenant portant ce numéro.",
+            ),
+            models.CheckConstraint(
+                condition=Q(type__in=TypeAvenant.values),
+                name="avenant_type_connu",
+                violation_error_message="Choisissez l’objet de l’avenant dans la liste.",
+            ),
             models.CheckConstraint(
                 condition=~Q(type="heures")
                 | (
@@ -353,14 +394,18 @@ class Avenant(models.Model):
                     & Q(heures_apres__gte=HEURES_MIN, heures_apres__lte=HEURES_MAX)
                 ),
                 name="avenant_heures_renseignees",
+                violation_error_message="Un avenant sur les heures indique les heures avant et après, différentes, les nouvelles entre 17,5 et 35 heures.",
             ),
             models.CheckConstraint(
-                condition=~Q(type="titulaire") | Q(affectation__isnull=False), name="avenant_titulaire_affectation"
+                condition=~Q(type="titulaire") | Q(affectation__isnull=False),
+                name="avenant_titulaire_affectation",
+                violation_error_message="Un avenant de changement de titulaire doit être rattaché à la nouvelle affectation.",
             ),
             models.UniqueConstraint(
                 fields=["convention", "date_effet"],
                 condition=Q(type="heures"),
                 name="avenant_heures_une_date_effet",
+                violation_error_message="Un autre avenant change déjà les heures de cette convention à cette date d’effet.",
             ),
         ]
 
@@ -414,6 +459,7 @@ class Titulaire(models.Model):
             models.CheckConstraint(
                 condition=Q(situation_avant_embauche__in=SituationAvantEmbauche.values),
                 name="titulaire_situation_connue",
+                violation_error_message="Choisissez la situation de la personne avant l’embauche dans la liste.",
             ),
         ]
 
@@ -462,6 +508,7 @@ class Affectation(models.Model):
             models.CheckConstraint(
                 condition=Q(date_fin__isnull=True) | Q(date_fin__gte=F("date_debut")),
                 name="affectation_dates_ordonnees",
+                violation_error_message="La date de fin de l’affectation doit suivre sa date de début.",
             ),
             # Without the btree_gist extension (absent from the embedded server), the post is turned
             # into a one-value range so that a plain GiST index can enforce "no overlap per post".
@@ -485,16 +532,6 @@ class Affectation(models.Model):
 
     def __str__(self):
         return f"{self.titulaire} sur {self.poste}"
-
-
-class StatutDemande(models.TextChoices):
-    BROUILLON = "brouillon", "Brouillon"
-    DEPOSEE = "deposee", "Déposée"
-    EN_INSTRUCTION = "en_instruction", "En instruction"
-    A_COMPLETER = "a_completer", "À compléter"
-    ACCEPTEE = "acceptee", "Acceptée"
-    REFUSEE = "refusee", "Refusée"
-    CLASSEE_SANS_SUITE = "classee_sans_suite", "Classée sans suite"
 
 
 class DemandeQuerySet(ScopedQuerySet):
@@ -574,24 +611,36 @@ class Demande(models.Model):
             models.Index(fields=["instructeur", "statut"], name="demande_instructeur_idx"),
         ]
         constraints = [
-            heures_constraint("demande_heures_entre_mi_temps_et_temps_plein"),
-            models.CheckConstraint(condition=Q(statut__in=StatutDemande.values), name="demande_statut_connu"),
+            heures_constraint("demande_heures_entre_mi_temps_et_temps_plein", MESSAGE_HEURES),
+            models.CheckConstraint(
+                condition=Q(statut__in=StatutDemande.values),
+                name="demande_statut_connu",
+                violation_error_message="Choisissez un statut de demande de la liste.",
+            ),
             models.CheckConstraint(
                 condition=Q(budget_previsionnel__isnull=True) | Q(budget_previsionnel__gte=0),
                 name="demande_budget_positif",
+                violation_error_message="Le budget prévisionnel ne peut pas être négatif.",
             ),
             models.CheckConstraint(
-                condition=~Q(statut="refusee") | ~Q(motif_decision=""), name="demande_refus_motive"
+                condition=~Q(statut="refusee") | ~Q(motif_decision=""),
+                name="demande_refus_motive",
+                violation_error_message="Un refus doit être motivé : indiquez le motif de la décision.",
             ),
             models.CheckConstraint(
-                condition=Q(statut="brouillon") | Q(date_depot__isnull=False), name="demande_deposee_datee"
+                condition=Q(statut="brouillon") | Q(date_depot__isnull=False),
+                name="demande_deposee_datee",
+                violation_error_message="Une demande déposée doit avoir une date de dépôt.",
             ),
             models.CheckConstraint(
-                condition=~Q(statut__in=["acceptee", "refusee", "classee_sans_suite"]) | Q(date_decision__isnull=False),
+                condition=~Q(statut__in=list(DECISIONS)) | Q(date_decision__isnull=False),
                 name="demande_decision_datee",
+                violation_error_message="Une demande acceptée, refusée ou classée sans suite doit avoir une date de décision.",
             ),
             models.CheckConstraint(
-                condition=~Q(statut="acceptee") | Q(poste__isnull=False), name="demande_acceptee_cree_un_poste"
+                condition=~Q(statut="acceptee") | Q(poste__isnull=False),
+                name="demande_acceptee_cree_un_poste",
+                violation_error_message="Une demande acceptée doit être rattachée au poste qu’elle a créé.",
             ),
         ]
 
@@ -604,11 +653,11 @@ class Demande(models.Model):
 
     @property
     def modifiable_par_l_employeur(self):
-        return self.statut in (StatutDemande.BROUILLON, StatutDemande.A_COMPLETER)
+        return self.statut in MODIFIABLES_PAR_L_EMPLOYEUR
 
     @property
     def decidee(self):
-        return self.statut in (StatutDemande.ACCEPTEE, StatutDemande.REFUSEE, StatutDemande.CLASSEE_SANS_SUITE)
+        return self.statut in DECISIONS
 
 
 class RegleAgeMinimum(models.Model):
@@ -616,7 +665,11 @@ class RegleAgeMinimum(models.Model):
     du travail). Dated data, amended by national administrators: a change of the law adds a row;
     earlier rows keep applying to contracts signed earlier."""
 
-    date_effet = models.DateField("contrats signés à partir du", unique=True)
+    date_effet = models.DateField(
+        "contrats signés à partir du",
+        unique=True,
+        error_messages={"unique": "Une règle d’âge s’applique déjà à partir de cette date : modifiez-la plutôt que d’en créer une seconde."},
+    )
     age_minimum = models.PositiveSmallIntegerField("âge minimum (ans)")
     reference = models.CharField("texte de référence", max_length=255)
 
@@ -626,7 +679,9 @@ class RegleAgeMinimum(models.Model):
         ordering = ["date_effet"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(age_minimum__gte=16, age_minimum__lte=70), name="regle_age_minimum_plausible"
+                condition=Q(age_minimum__gte=16, age_minimum__lte=70),
+                name="regle_age_minimum_plausible",
+                violation_error_message="L’âge minimum doit être compris entre 16 et 70 ans.",
             ),
         ]
 
@@ -652,7 +707,7 @@ class DiagnosticEligibilite(models.Model):
     date_contrat = models.DateField("date de signature du contrat retenue")
     eligible = models.BooleanField("éligible")
     entrees = models.JSONField("données examinées")
-    criteres = models.JSONField("résultat par critère", help_text="[{critere, ok, motif, article}, …]")
+    criteres = models.JSONField("résultat par critère", help_text="Le résultat de chaque critère (âge, situation, résidence, employeur), avec son motif et son article.")
     version_regles = models.CharField("règles appliquées", max_length=255)
     qpv = models.ForeignKey(
         "quartiers.QuartierPrioritaire",
@@ -675,7 +730,7 @@ class DiagnosticEligibilite(models.Model):
         ordering = ["-cree_le", "-pk"]
 
     def __str__(self):
-        return f"Diagnostic du {self.cree_le:%d/%m/%Y} – {self.affectation}"
+        return f"Diagnostic du {timezone.localtime(self.cree_le):%d/%m/%Y} – {self.affectation}"
 
     @property
     def date_naissance(self) -> date:
@@ -740,11 +795,15 @@ class EvenementDemande(models.Model):
         verbose_name_plural = "événements des demandes"
         ordering = ["date", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(type__in=TypeEvenement.values), name="evenement_demande_type_connu"),
+            models.CheckConstraint(
+                condition=Q(type__in=TypeEvenement.values),
+                name="evenement_demande_type_connu",
+                violation_error_message="Choisissez un type d’événement de la liste.",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.get_type_display()} le {self.date:%d/%m/%Y}"
+        return f"{self.get_type_display()} le {timezone.localtime(self.date):%d/%m/%Y}"
 
     @property
     def visible_par_l_employeur(self):
@@ -771,10 +830,14 @@ class NoteInstruction(models.Model):
         verbose_name = "note d’instruction"
         verbose_name_plural = "notes d’instruction"
         ordering = ["-cree_le", "-pk"]
-        constraints = [models.CheckConstraint(condition=~Q(texte=""), name="note_instruction_non_vide")]
+        constraints = [models.CheckConstraint(
+            condition=~Q(texte=""),
+            name="note_instruction_non_vide",
+            violation_error_message="Une note d’instruction ne peut pas être vide.",
+        )]
 
     def __str__(self):
-        return f"Note du {self.cree_le:%d/%m/%Y}"
+        return f"Note du {timezone.localtime(self.cree_le):%d/%m/%Y}"
 
 
 class TypeContenu(models.TextChoices):
@@ -811,9 +874,21 @@ class PieceJointe(models.Model):
         verbose_name_plural = "pièces jointes"
         ordering = ["type_piece", "depose_le"]
         constraints = [
-            models.CheckConstraint(condition=Q(type_piece__in=TypePiece.values), name="piece_jointe_type_connu"),
-            models.CheckConstraint(condition=Q(type_contenu__in=TypeContenu.values), name="piece_jointe_format_accepte"),
-            models.CheckConstraint(condition=Q(taille__gt=0), name="piece_jointe_non_vide"),
+            models.CheckConstraint(
+                condition=Q(type_piece__in=TypePiece.values),
+                name="piece_jointe_type_connu",
+                violation_error_message="Choisissez un type de pièce de la liste.",
+            ),
+            models.CheckConstraint(
+                condition=Q(type_contenu__in=TypeContenu.values),
+                name="piece_jointe_format_accepte",
+                violation_error_message="Une pièce jointe doit être un PDF, une image PNG ou une image JPEG.",
+            ),
+            models.CheckConstraint(
+                condition=Q(taille__gt=0),
+                name="piece_jointe_non_vide",
+                violation_error_message="Une pièce jointe ne peut pas être un fichier vide.",
+            ),
         ]
 
     def __str__(self):

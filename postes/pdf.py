@@ -16,6 +16,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from commun.titres import titre_dans_une_phrase
 from financements.aide import HEURES_TEMPS_PLEIN, REGLE_AIDE, arrondir_au_centime, taux_en_vigueur
 from financements.budget import euros
 from financements.echeancier import PLEINE, echeancier_convention, lignes_bareme
@@ -35,6 +36,12 @@ _CHARNIERE_PAR_CODE = {code: charniere for charniere, codes in CHARNIERES.items(
 def prefet_de(departement) -> str:
     """« Préfet de la Seine-Saint-Denis », « Préfet du Rhône », « Préfet de l’Ain »."""
     return f"Préfet {_CHARNIERE_PAR_CODE.get(departement.code, 'de ')}{departement.nom}"
+
+
+def le_prefet_de(departement) -> str:
+    """« Le préfet de la Seine-Saint-Denis » (the signatory proposed; commun/titres.py puts it in a
+    sentence: « … par le préfet de la Seine-Saint-Denis »)."""
+    return "Le " + titre_dans_une_phrase(prefet_de(departement))
 
 
 def chaine_css(texte: str) -> str:
@@ -69,6 +76,8 @@ def _projet(poste) -> str:
 
 
 def contexte_pdf(convention, aujourd_hui: date | None = None) -> dict:
+    from postes.services.conventions import renouvellements_dans_la_chaine
+
     poste = convention.poste
     bareme = lignes_bareme()
     annuel = taux_en_vigueur(bareme, convention.date_debut.replace(day=1))
@@ -85,7 +94,7 @@ def contexte_pdf(convention, aujourd_hui: date | None = None) -> dict:
         "employeur": poste.employeur,
         "departement": poste.departement,
         "prefet": prefet_de(poste.departement),
-        "prefet_texte": "p" + prefet_de(poste.departement)[1:],
+        "le_prefet": le_prefet_de(poste.departement),
         "prefet_complement": prefet_de(poste.departement).removeprefix("Préfet "),
         "projet": _projet(poste),
         "quartiers": list(poste.quartiers.all()),
@@ -99,6 +108,8 @@ def contexte_pdf(convention, aujourd_hui: date | None = None) -> dict:
         "pied_de_page": chaine_css(f"Convention n° {convention.numero} – poste {poste.identifiant}"),
         "regle_aide": REGLE_AIDE,
         "renouvellements_max": settings.CONVENTION_RENOUVELLEMENTS_MAX,
+        # The same count as the allowed actions (postes.regles_convention.actions_permises).
+        "renouvellements_restants": settings.CONVENTION_RENOUVELLEMENTS_MAX - renouvellements_dans_la_chaine(convention),
         "projet_filigrane": convention.statut == "projet",
         "edite_le": aujourd_hui or timezone.localdate(),
     }

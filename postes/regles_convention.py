@@ -3,20 +3,58 @@
 Sources: code du travail, art. D5134-147 to D5134-154 (convention of at most three years, signed by
 the préfet, renewable by express agreement; termination; lapse when nobody is hired) and the
 instruction of 8 September 2025 (one renewal at most, kept as the setting
-CONVENTION_RENOUVELLEMENTS_MAX). Statuses are the values of `postes.models.StatutConvention`.
+CONVENTION_RENOUVELLEMENTS_MAX). The statuses of conventions and posts are defined here, once, with
+their French labels (`StatutConvention`, `StatutPoste`, re-exported by postes.models), and so are the
+status sets the rules use and the allowed actions (`actions_permises`, asked by the page and the
+services).
 """
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+
+from django.db import models
 
 from financements.aide import ajouter_mois
 
 DELAI_CADUCITE_MOIS = 5  # nobody hired within five months of the start: the convention lapses
 PREAVIS_EMPLOYEUR_MOIS = 2  # termination at the employer's initiative: two months' notice
 
-PROJET, SIGNEE, EN_COURS, ECHUE, RESILIEE, CADUQUE = "projet", "signee", "en_cours", "echue", "resiliee", "caduque"
+
+class StatutConvention(models.TextChoices):
+    """The one vocabulary of a convention's statuses (labels shown on every page, export and chart)."""
+
+    PROJET = "projet", "Projet"
+    SIGNEE = "signee", "Signée"
+    EN_COURS = "en_cours", "En cours"
+    ECHUE = "echue", "Échue"
+    RESILIEE = "resiliee", "Résiliée"
+    CADUQUE = "caduque", "Caduque"
+
+
+class StatutPoste(models.TextChoices):
+    """The one vocabulary of a post's statuses, decided by `statut_poste` from its conventions."""
+
+    EN_ATTENTE = "en_attente", "En attente de convention"
+    ACTIF = "actif", "Actif"
+    FERME = "ferme", "Fermé"
+
+
+PROJET, SIGNEE, EN_COURS = StatutConvention.PROJET, StatutConvention.SIGNEE, StatutConvention.EN_COURS
+ECHUE, RESILIEE, CADUQUE = StatutConvention.ECHUE, StatutConvention.RESILIEE, StatutConvention.CADUQUE
 INITIATIVE_EMPLOYEUR = "initiative_employeur"
 STATUTS_EN_VIGUEUR = (SIGNEE, EN_COURS)
+# Signed at some point (a signed PDF may be stored, art. D5134-147: signed by the préfet).
+STATUTS_SIGNES = (SIGNEE, EN_COURS, ECHUE, RESILIEE, CADUQUE)
+# Statuses that require a signature date (a terminated convention keeps the one it had).
+STATUTS_DATES_DE_SIGNATURE = (SIGNEE, EN_COURS, ECHUE, CADUQUE)
+# Conventions whose aid is committed (financements/budget.py): signed, whatever happened next, but not lapsed.
+STATUTS_ENGAGES = (SIGNEE, EN_COURS, ECHUE, RESILIEE)
+STATUTS_RENOUVELABLES = (SIGNEE, EN_COURS, ECHUE)  # renewal starts the day after the end (D5134-147)
+STATUTS_FINIS_SANS_SUITE = (RESILIEE, CADUQUE)  # their renewal can no longer be signed
+
+SIGNER, RESILIER, RENOUVELER, AVENANT = "signer", "resilier", "renouveler", "avenant"
+ACTIONS = (SIGNER, RESILIER, RENOUVELER, AVENANT)
 
 
 def date_limite_embauche(debut: date) -> date:
@@ -67,6 +105,60 @@ def renouvellement_possible(renouvellements_deja_faits: int, maximum: int) -> bo
     return renouvellements_deja_faits < maximum
 
 
+@dataclass(frozen=True)
+class EtatConvention:
+    """What decides the actions allowed on a convention: its status, the renewals that lead to it,
+    the number of the renewal already prepared from it (if any), the renewal limit."""
+
+    statut: str
+    libelle_statut: str
+    renouvellements_deja_faits: int = 0
+    renouvelee_par: str | None = None
+    renouvellements_max: int = 1
+
+
+def motif_refus(action: str, etat: EtatConvention) -> str | None:
+    """Why `action` is not allowed on a convention in `etat` (a French sentence), or None if it is.
+
+    - signer: a draft only (art. D5134-147: the préfet signs the convention);
+    - résilier: a convention signed or running (art. D5134-152);
+    - renouveler: signed, running or expired, not yet renewed, and within the limit of renewals by
+      express agreement (art. D5134-147, L5134-103; instruction of 8 September 2025: one,
+      setting CONVENTION_RENOUVELLEMENTS_MAX);
+    - avenant: a convention signed or running (art. D5134-151: working time changed by avenant)."""
+    statut = f"« {etat.libelle_statut} »"
+    if action == SIGNER:
+        return None if etat.statut == PROJET else f"Seule une convention en projet peut être signée : celle-ci est {statut}."
+    if action == RESILIER:
+        if etat.statut in STATUTS_EN_VIGUEUR:
+            return None
+        return f"Seule une convention signée ou en cours peut être résiliée : celle-ci est {statut}."
+    if action == AVENANT:
+        if etat.statut in STATUTS_EN_VIGUEUR:
+            return None
+        return f"Un avenant ne peut modifier qu’une convention signée ou en cours : celle-ci est {statut}."
+    if action == RENOUVELER:
+        if etat.statut not in STATUTS_RENOUVELABLES:
+            return f"Seule une convention signée, en cours ou échue peut être renouvelée : celle-ci est {statut}."
+        if etat.renouvelee_par:
+            return f"Cette convention a déjà été renouvelée (convention {etat.renouvelee_par})."
+        if not renouvellement_possible(etat.renouvellements_deja_faits, etat.renouvellements_max):
+            deja, maximum = etat.renouvellements_deja_faits, etat.renouvellements_max
+            return (
+                f"Renouvellement refusé : cette convention est déjà issue de {deja} "
+                f"renouvellement{'s' if deja > 1 else ''} et le nombre de renouvellements par accord exprès est "
+                f"limité à {maximum} (art. L5134-103 du code du travail, instruction du 8 septembre 2025)."
+            )
+        return None
+    raise ValueError(f"Action inconnue : {action}")
+
+
+def actions_permises(etat: EtatConvention) -> frozenset[str]:
+    """The actions allowed on a convention in `etat` (the page offers these, the services refuse the
+    others with `motif_refus`)."""
+    return frozenset(action for action in ACTIONS if motif_refus(action, etat) is None)
+
+
 def periodes_heures(
     debut: date, fin: date, heures_initiales: Decimal, avenants: list[tuple[date, Decimal]]
 ) -> list[tuple[date, date, Decimal]]:
@@ -87,7 +179,7 @@ def statut_poste(conventions: list[tuple[str, date | None]], jour: date) -> str:
     is signed or running (a termination with a future effective date still counts), en attente
     while only a draft exists (or nothing yet), fermé otherwise."""
     if any(s in STATUTS_EN_VIGUEUR or (s == RESILIEE and r is not None and r > jour) for s, r in conventions):
-        return "actif"
+        return StatutPoste.ACTIF
     if not conventions or any(s == PROJET for s, _ in conventions):
-        return "en_attente"
-    return "ferme"
+        return StatutPoste.EN_ATTENTE
+    return StatutPoste.FERME

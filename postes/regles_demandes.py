@@ -15,14 +15,29 @@ from decimal import Decimal
 from django.db import models
 
 from employeurs.regles import FormeJuridique, eligibilite_employeur
+from financements.aide import HEURES_MINIMUM as HEURES_MIN  # D5134-151: at least half time
+from financements.aide import HEURES_TEMPS_PLEIN as HEURES_MAX
 
-BROUILLON = "brouillon"
-DEPOSEE = "deposee"
-EN_INSTRUCTION = "en_instruction"
-A_COMPLETER = "a_completer"
-ACCEPTEE = "acceptee"
-REFUSEE = "refusee"
-CLASSEE_SANS_SUITE = "classee_sans_suite"
+
+class StatutDemande(models.TextChoices):
+    """The one vocabulary of a request's statuses (labels shown on every page, export and chart)."""
+
+    BROUILLON = "brouillon", "Brouillon"
+    DEPOSEE = "deposee", "Déposée"
+    EN_INSTRUCTION = "en_instruction", "En instruction"
+    A_COMPLETER = "a_completer", "À compléter"
+    ACCEPTEE = "acceptee", "Acceptée"
+    REFUSEE = "refusee", "Refusée"
+    CLASSEE_SANS_SUITE = "classee_sans_suite", "Classée sans suite"
+
+
+BROUILLON = StatutDemande.BROUILLON
+DEPOSEE = StatutDemande.DEPOSEE
+EN_INSTRUCTION = StatutDemande.EN_INSTRUCTION
+A_COMPLETER = StatutDemande.A_COMPLETER
+ACCEPTEE = StatutDemande.ACCEPTEE
+REFUSEE = StatutDemande.REFUSEE
+CLASSEE_SANS_SUITE = StatutDemande.CLASSEE_SANS_SUITE
 
 TRANSITIONS = {
     BROUILLON: {DEPOSEE},
@@ -33,21 +48,32 @@ TRANSITIONS = {
     REFUSEE: set(),
     CLASSEE_SANS_SUITE: set(),
 }
-DECISIONS = frozenset({ACCEPTEE, REFUSEE, CLASSEE_SANS_SUITE})
-MODIFIABLES_PAR_L_EMPLOYEUR = frozenset({BROUILLON, A_COMPLETER})
-LIBELLES = {
-    BROUILLON: "brouillon",
-    DEPOSEE: "déposée",
-    EN_INSTRUCTION: "en instruction",
-    A_COMPLETER: "à compléter",
-    ACCEPTEE: "acceptée",
-    REFUSEE: "refusée",
-    CLASSEE_SANS_SUITE: "classée sans suite",
-}
+DECISIONS = (ACCEPTEE, REFUSEE, CLASSEE_SANS_SUITE)  # final (the order is that of the database constraint)
+MODIFIABLES_PAR_L_EMPLOYEUR = (BROUILLON, A_COMPLETER)
+# The labels of StatutDemande, inside a sentence (« Cette demande a déjà été refusée »).
+LIBELLES = {statut.value: statut.label.lower() for statut in StatutDemande}
 
 
 def transition_autorisee(avant: str, apres: str) -> bool:
     return apres in TRANSITIONS.get(avant, set())
+
+
+# What an agent may do on a request, as the transition each action makes (services/demandes.py).
+ACTIONS_AGENT = {
+    "instruire": (DEPOSEE, EN_INSTRUCTION),
+    "reprendre": (A_COMPLETER, EN_INSTRUCTION),
+    "demander_complements": (EN_INSTRUCTION, A_COMPLETER),
+    "decider": (EN_INSTRUCTION, ACCEPTEE),
+}
+
+
+def actions_agent(statut: str) -> frozenset[str]:
+    """The instruction actions the page offers on a request in `statut`: those whose transition is
+    allowed from it, and confiding the instruction until the decision (which is final)."""
+    actions = {nom for nom, (avant, apres) in ACTIONS_AGENT.items() if statut == avant and transition_autorisee(avant, apres)}
+    if statut not in DECISIONS:
+        actions.add("affecter")
+    return frozenset(actions)
 
 
 def erreur_transition(avant: str, apres: str) -> str | None:
@@ -67,9 +93,6 @@ def erreur_transition(avant: str, apres: str) -> str | None:
 
 
 # --- Completeness at filing ----------------------------------------------------------------------
-
-HEURES_MIN = Decimal("17.5")
-HEURES_MAX = Decimal("35")
 
 
 class TypePiece(models.TextChoices):

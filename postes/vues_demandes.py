@@ -34,7 +34,7 @@ from postes.formulaires_demandes import (
     RechercheQuartierForm,
 )
 from postes.models import Demande, EvenementDemande, PieceJointe, StatutDemande, TypeEvenement
-from postes.regles_demandes import TypePiece, pieces_exigees
+from postes.regles_demandes import TypePiece, actions_agent, pieces_exigees
 from postes.services import demandes as services
 from quartiers.models import QuartierPrioritaire
 
@@ -366,6 +366,7 @@ def _contexte_detail(request, demande, **formulaires):
             form_complements=formulaires.get("form_complements") or ComplementsForm(),
             form_decision=formulaires.get("form_decision") or DecisionForm(),
             enveloppe=situation_enveloppe(demande.departement, _annee_enveloppe(demande)),
+            actions={action: True for action in actions_agent(demande.statut)},
         )
     elif demande.modifiable_par_l_employeur:
         context["manques"] = _manques(demande)

@@ -42,7 +42,9 @@ class Departement(models.Model):
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(code__regex=r"^([0-9]{2}|2A|2B|97[0-9]|98[0-9])$"), name="departement_code_insee"
+                condition=models.Q(code__regex=r"^([0-9]{2}|2A|2B|97[0-9]|98[0-9])$"),
+                name="departement_code_insee",
+                violation_error_message="Le code du département doit être un code INSEE : deux chiffres (93), 2A, 2B, ou trois chiffres outre-mer (974).",
             ),
         ]
 
@@ -87,10 +89,10 @@ class QuartierPrioritaire(models.Model):
         Departement, verbose_name="département", on_delete=models.PROTECT, related_name="quartiers"
     )
     communes = models.JSONField(
-        "communes", default=list, blank=True, help_text='Liste de {"insee": "93066", "nom": "Saint-Denis"}.'
+        "communes", default=list, blank=True, help_text="Les communes du quartier, chacune avec son code INSEE et son nom."
     )
     geometrie = models.JSONField(
-        "contour (GeoJSON, WGS84)", null=True, blank=True, help_text="Polygon ou MultiPolygon en WGS84."
+        "contour (GeoJSON, WGS84)", null=True, blank=True, help_text="Le contour publié par l’ANCT (GeoJSON, coordonnées en degrés WGS84) ; il sert à dire si une adresse est dans le quartier."
     )
     geometrie_demo = models.BooleanField(
         "contour de démonstration",
@@ -110,8 +112,13 @@ class QuartierPrioritaire(models.Model):
             models.CheckConstraint(
                 condition=models.Q(code__regex=r"^(QN[0-9]{2}[0-9AB][0-9]{2}[A-Z]|QP[0-9]{2}[0-9AB][0-9]{3})$"),
                 name="qpv_code_format",
+                violation_error_message="Le code du quartier prioritaire doit suivre le format officiel : QN suivi de 6 caractères (QN09339M) pour la géographie 2024, QP suivi de 6 caractères pour celle de 2015.",
             ),
-            models.CheckConstraint(condition=models.Q(geographie__in=Geographie.values), name="qpv_geographie_connue"),
+            models.CheckConstraint(
+                condition=models.Q(geographie__in=Geographie.values),
+                name="qpv_geographie_connue",
+                violation_error_message="La géographie d’un quartier prioritaire est 2015 ou 2024.",
+            ),
         ]
 
     def __str__(self):

@@ -3,27 +3,26 @@ and served unchanged (same SHA-256), and the `convention_pdf` command."""
 
 import hashlib
 import io
-import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from pypdf import PdfReader
 
 from postes.models import Convention, Poste
 from postes.pdf import prefet_de
 from postes.services.conventions import PdfAltere, lire_pdf_stocke, signer
 from quartiers.models import Departement
-from tests.factories import ConventionFactory, QuartierFactory
+from tests.factories import ConventionFactory, EmployeurFactory, PosteFactory, QuartierFactory
+from tests.lecture_pdf import defauts_du_texte, verifier_pdf_lisible
 
 pytestmark = pytest.mark.django_db
 
 
 def texte(pdf: bytes) -> str:
-    brut = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
-    return re.sub(r"[\s\u00a0\u202f]+", " ", brut)
+    """The text a person reads, after checking it shows no template syntax, no None, no nan."""
+    return verifier_pdf_lisible(pdf)
 
 
 @pytest.fixture
@@ -128,3 +127,50 @@ def test_archiver_les_pdf_des_conventions_signees_sans_pdf(settings, tmp_path, p
     assert Convention.objects.get(pk=signee.pk).pdf_sha256 and not Convention.objects.get(pk=projet.pk).pdf
     call_command("archiver_pdf_conventions", stdout=sortie)
     assert "0 PDF de convention signée archivé." in sortie.getvalue()
+
+
+def test_la_premiere_page_ne_montre_aucun_commentaire_de_gabarit(client, convention, agent93):
+    client.force_login(agent93)
+    contenu = texte(client.get(reverse("postes:convention_pdf", args=[convention.pk])).content)
+    assert contenu.startswith("PRÉFET DE LA SEINE-SAINT-DENIS") and "Rendered" not in contenu
+
+
+def test_un_pdf_aux_donnees_minimales_ne_montre_ni_none_ni_nan(settings, tmp_path, dep93):
+    """Employer without address, post without title, missions nor quarters, convention before the
+    first barème (no amount known): every blank reads as a French sentence or a dash."""
+    from postes.pdf import rendre_pdf
+
+    settings.MEDIA_ROOT = tmp_path
+    employeur = EmployeurFactory(departement=dep93, adresse="", code_postal="", commune="")
+    poste = PosteFactory(employeur=employeur, departement=dep93, intitule="", missions="")
+    minimale = ConventionFactory(poste=poste, date_debut=date(2019, 1, 1), date_fin=date(2019, 12, 31))
+    contenu = texte(rendre_pdf(minimale))
+    assert "Le montant de l’aide est celui du barème" in contenu
+
+
+@pytest.mark.parametrize(
+    "extrait, defaut",
+    [("{# commentaire #}", "{#"), ("{% if x %}", "{%"), ("{{ montant }}", "{{"), ("Montant : None", "None"),
+     ("Taux : nan %", "nan")],
+)
+def test_le_lecteur_signale_syntaxe_de_gabarit_et_valeurs_brutes(extrait, defaut):
+    assert any(defaut in d for d in defauts_du_texte(f"Article 5 – {extrait} – fin"))
+
+
+def test_le_lecteur_ne_confond_pas_un_mot_francais_avec_nan():
+    assert defauts_du_texte("Financement annuel : nantissement refusé, Nanterre") == []
+
+
+def test_le_pdf_d_un_renouvellement_ne_promet_pas_un_nouveau_renouvellement(convention, poste93, settings):
+    """Art. L5134-103 : renouvelable une fois ; le PDF du renouvellement le dit."""
+    from postes.pdf import rendre_pdf
+
+    settings.CONVENTION_RENOUVELLEMENTS_MAX = 1
+    renouvellement = ConventionFactory(
+        poste=poste93, numero="09324R000101-2", rang="renouvellement", precedente=convention,
+        date_debut=date(2027, 7, 1), date_fin=date(2030, 6, 30),
+    )
+    assert "peut être renouvelée par accord exprès des parties, une seule fois" in texte(rendre_pdf(convention))
+    contenu = texte(rendre_pdf(renouvellement))
+    assert "ne peut plus être renouvelée (un seul renouvellement)" in contenu
+    assert "peut être renouvelée par accord exprès des parties" not in contenu

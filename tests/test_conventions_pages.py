@@ -269,3 +269,22 @@ def test_tableau_de_bord_montre_les_50_echeances_les_plus_proches_et_exporte_tou
     export = client.get(reverse("financements:tableau_de_bord"), {"tableau": "echeances", "export": "csv"})
     lignes = export.content.decode("utf-8-sig").strip().splitlines()
     assert len(lignes) == 1 + attendu and not any("ECHEANCE-69" in ligne for ligne in lignes)
+
+
+def test_renouveler_n_est_pas_propose_sur_un_renouvellement_quand_la_limite_est_atteinte(client, monde, settings):
+    """Art. L5134-103 : renouvelable une fois (CONVENTION_RENOUVELLEMENTS_MAX = 1)."""
+    settings.CONVENTION_RENOUVELLEMENTS_MAX = 1
+    renouvellement = ConventionFactory(
+        poste=monde["signee93"].poste, numero="RENOUVELLEMENT-93", rang="renouvellement",
+        precedente=monde["signee93"], statut="signee", date_signature=date(2026, 11, 1),
+        date_debut=date(2027, 1, 1), date_fin=date(2029, 12, 31),
+    )
+    client.force_login(monde["agent93"])
+    page = client.get(reverse("postes:convention", args=[renouvellement.pk])).content.decode()
+    assert reverse("postes:convention_renouveler", args=[renouvellement.pk]) not in page
+    assert reverse("postes:convention_resilier", args=[renouvellement.pk]) in page
+    formulaire = client.get(reverse("postes:convention_renouveler", args=[renouvellement.pk]), follow=True)
+    assert "limité à 1" in formulaire.content.decode()
+    settings.CONVENTION_RENOUVELLEMENTS_MAX = 2
+    page = client.get(reverse("postes:convention", args=[renouvellement.pk])).content.decode()
+    assert reverse("postes:convention_renouveler", args=[renouvellement.pk]) in page

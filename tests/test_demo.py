@@ -72,3 +72,19 @@ def test_connexion_par_le_formulaire(demo, client):
 def test_mauvais_mot_de_passe_message_en_francais(demo, client):
     reponse = client.post(reverse("comptes:connexion"), {"username": "agent@demo.gouv.fr", "password": "faux"})
     assert "Adresse électronique ou mot de passe incorrect." in reponse.content.decode()
+
+
+def test_le_statut_de_chaque_poste_de_demo_suit_ses_conventions(demo):
+    """One status vocabulary (issue 15, defect 11): a post shown « Actif » has a convention in force,
+    as the dashboard counts it."""
+    from django.utils import timezone
+
+    from postes.regles_convention import statut_poste
+
+    aujourd_hui = timezone.localdate()
+    ecarts = [
+        (p.identifiant, p.statut, attendu)
+        for p in Poste.objects.prefetch_related("conventions")
+        if p.statut != (attendu := statut_poste([(c.statut, c.date_resiliation) for c in p.conventions.all()], aujourd_hui))
+    ]
+    assert ecarts == []

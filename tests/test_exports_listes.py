@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from financements.models import FinancementAnnuel
 from postes.models import DomaineMediation
 from tests.factories import ConventionFactory, EmployeurFactory, PosteFactory, QuartierFactory, departement
+from postes.services.conventions import actualiser_statut_poste
 from tests.outils_import import importer
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +27,11 @@ def monde(poste93, poste69):
     poste93.quartiers.add(quartier)
     poste93.domaines.add(*DomaineMediation.objects.filter(code__in=["mediation-scolaire", "lien-social"]))
     for poste in (poste93, poste69, poste_piege):
-        ConventionFactory(poste=poste, statut="signee", date_signature=date(2023, 12, 15))
+        statut = "echue" if poste is poste_piege else "signee"
+        ConventionFactory(poste=poste, statut=statut, date_signature=date(2023, 12, 15))
         FinancementAnnuel.objects.create(poste=poste, annee=2023, montant=Decimal("22555.73"), code_contrat_ville="CV1")
+        # A post's status follows its conventions (the import decides it the same way).
+        actualiser_statut_poste(poste, date.today())
     FinancementAnnuel.objects.create(poste=poste93, annee=2022, montant=Decimal("21254"))
     return locals()
 
@@ -127,7 +131,7 @@ def test_export_des_postes_colonnes_du_format_d_import(client, monde, agent93):
     assert entetes[:6] == ["Identifiant", "Intitulé", "SIRET", "Raison sociale", "Forme juridique", "Département"]
     ligne = dict(zip(entetes, next(l for l in lignes if l[0] == monde["poste93"].identifiant)))
     assert ligne["Quartiers (codes QPV)"] == "QN09339M"
-    assert ligne["Domaines"] == "mediation-scolaire, lien-social"
+    assert ligne["Domaines"] == "Médiation scolaire, Lien social et vie de quartier"  # labels, not codes
     assert ligne["Heures hebdomadaires"] == "35,00" and ligne["Début de convention"] == "01/01/2024"
     assert ligne["Statut de la convention"] == "Signée"
 

@@ -215,13 +215,14 @@ def test_employeur_d_un_autre_departement_lie_mais_non_modifie(agent93, dep69):
     assert "suivi par un autre département" in rapport.avertissements[0].message
 
 
-def test_ligne_anct_cree_employeur_a_preciser_poste_actif_et_financement(db):
+def test_ligne_anct_cree_employeur_a_preciser_poste_en_attente_de_convention_et_financement(db):
     rapport = importer(json_octets([ligne_anct()]), nom="adulte-relais-2023.json")
     assert comptes(rapport) == (1, 1, 0, 0, 0)
     poste = Poste.objects.select_related("employeur").get()
     assert poste.employeur.forme_juridique == FormeJuridique.A_PRECISER
     assert not poste.employeur.eligibilite.ok  # never made eligible by an import
-    assert poste.statut == StatutPoste.ACTIF and poste.heures_hebdomadaires == 35
+    # Financed in the register, but no convention known: its status follows its conventions.
+    assert poste.statut == StatutPoste.EN_ATTENTE and poste.heures_hebdomadaires == 35
     financement = FinancementAnnuel.objects.get()
     assert (financement.poste, financement.annee, financement.montant, financement.code_contrat_ville) == (
         poste, 2023, Decimal("22555.73"), "CV123")
@@ -336,11 +337,12 @@ def test_poste_existant_du_perimetre_mis_a_jour_par_l_agent(agent93, poste93):
 
 def test_historique_ecrit_pour_chaque_poste_et_convention_importes(quartiers, agent93):
     importer(csv_octets([ligne_poste()]), utilisateur=agent93)
-    importer(csv_octets([ligne_poste(Statut="Fermé")]), utilisateur=agent93)
+    importer(csv_octets([ligne_poste(Missions="Accueil des familles et des élèves")]), utilisateur=agent93)
     poste = Poste.objects.get()
     historique = list(poste.history.order_by("history_date", "history_id"))
-    assert [(h.history_type, h.statut, h.history_user, h.history_change_reason) for h in historique] == [
-        ("+", "actif", agent93, "Import de postes"), ("~", "ferme", agent93, "Import de postes")]
+    assert [(h.history_type, h.missions, h.history_user, h.history_change_reason) for h in historique] == [
+        ("+", "Accueil des familles", agent93, "Import de postes"),
+        ("~", "Accueil des familles et des élèves", agent93, "Import de postes")]
     assert historique[0].identifiant == poste.identifiant and historique[0].employeur_id == poste.employeur_id
     convention = Convention.objects.get()
     assert convention.history.get().history_type == "+"
@@ -365,3 +367,34 @@ def test_l_agent_precise_la_forme_juridique_d_un_employeur_importe(client, agent
     client.post(url, {"forme_juridique": "association"})
     employeur.refresh_from_db()
     assert employeur.forme_juridique == FormeJuridique.ASSOCIATION and employeur.eligibilite.ok
+
+
+def test_le_statut_d_un_poste_importe_suit_ses_conventions_et_non_la_colonne_statut(quartiers):
+    rapport = importer(csv_octets([ligne_poste(Statut="Fermé")]))
+    assert Poste.objects.get().statut == StatutPoste.ACTIF  # its convention is « en cours »
+    assert [a.message for a in rapport.avertissements] == [
+        "Le statut d’un poste suit ses conventions : « Fermé » lu dans le fichier, « Actif » retenu."]
+    rapport = importer(csv_octets([ligne_poste(**{"Statut de la convention": "Échue", "Statut": "Fermé"})]))
+    assert comptes(rapport) == (1, 0, 1, 0, 0) and rapport.avertissements == []
+    assert Poste.objects.get().statut == StatutPoste.FERME
+
+
+def test_poste_importe_meme_statut_sur_sa_page_et_au_tableau_de_bord(client, agent93, quartiers, dep93):
+    """A post funded in the register without a convention is not « Actif » on its page while the
+    dashboard does not count it in exercise; a post with a running convention is both."""
+    from django.urls import reverse
+
+    importer(json_octets([ligne_anct(id_poste="09323R000201", insee_dep="93")]), nom="adulte-relais-2023.json")
+    debut = date.today().replace(day=1)
+    importer(csv_octets([ligne_poste(**{
+        "Début de convention": debut.strftime("%d/%m/%Y"),
+        "Fin de convention": debut.replace(year=debut.year + 2).strftime("%d/%m/%Y"),
+        "Signature de la convention": debut.strftime("%d/%m/%Y"), "Statut": "",
+    })]))
+    client.force_login(agent93)
+    sans_convention = Poste.objects.get(identifiant="09323R000201")
+    avec_convention = Poste.objects.get(identifiant="09323R000101")
+    assert "En attente de convention" in client.get(reverse("postes:detail", args=[sans_convention.identifiant])).content.decode()
+    assert "Actif" in client.get(reverse("postes:detail", args=[avec_convention.identifiant])).content.decode()
+    tableau = client.get(reverse("financements:tableau_de_bord"), {"departement": dep93.pk}).context
+    assert tableau["totaux"]["en_exercice"] == Poste.objects.filter(statut=StatutPoste.ACTIF).count() == 1

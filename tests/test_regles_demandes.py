@@ -166,3 +166,20 @@ def test_libelle_du_compteur_d_enveloppe():
     assert SituationEnveloppe(2026, "93", 30, 1).libelle == "Enveloppe 2026 : 1 poste engagé sur 30"
     assert SituationEnveloppe(2026, "93", 30, 12).restants == 18
     assert not SituationEnveloppe(2026, "93", None, 0).ouverte
+
+
+@pytest.mark.parametrize(
+    "statut, attendues",
+    [
+        ("deposee", {"instruire", "affecter"}),
+        ("en_instruction", {"decider", "demander_complements", "affecter"}),
+        ("a_completer", {"reprendre", "affecter"}),
+        ("brouillon", {"affecter"}),
+        ("acceptee", set()),
+        ("refusee", set()),
+    ],
+)
+def test_les_actions_offertes_a_l_agent_suivent_les_transitions_permises(statut, attendues):
+    from postes.regles_demandes import actions_agent
+
+    assert actions_agent(statut) == attendues

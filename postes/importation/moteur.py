@@ -47,10 +47,10 @@ from postes.models import (
     StatutPoste,
     fin_maximale_convention,
 )
+from postes.regles_convention import STATUTS_DATES_DE_SIGNATURE, statut_poste
 from quartiers.models import Departement, QuartierPrioritaire
 
 PAQUET = 2000
-STATUTS_SIGNES = {"signee", "en_cours", "echue", "caduque"}
 LECTEURS = {
     "identifiant": v.lire_identifiant,
     "heures": v.lire_heures,
@@ -173,6 +173,7 @@ class Analyse:
         self.colonnes: Colonnes = reconnaitre(table.entetes)
         self.lignes = [Ligne(numero, cellules) for numero, cellules in table.lignes]
         self.avertissements: list[Probleme] = []
+        self.aujourd_hui = timezone.localdate()  # the day a post's status is decided from its conventions
         # plan
         self.employeurs_crees: dict[str, Employeur] = {}
         self.employeurs_modifies: dict[str, Employeur] = {}
@@ -293,7 +294,7 @@ class Analyse:
                 )
         statut = val.get("convention_statut") or ("signee" if val.get("convention_signature") else "projet")
         val["convention_statut"] = statut
-        if statut in STATUTS_SIGNES and not val.get("convention_signature"):
+        if statut in STATUTS_DATES_DE_SIGNATURE and not val.get("convention_signature"):
             self.erreur(ligne, "convention_signature", f"La convention {numero} est « {StatutConvention(statut).label} » : sa date de signature est obligatoire.")
 
     def doublons(self):
@@ -368,6 +369,12 @@ class Analyse:
             self.employeurs_modifiables.update(
                 self.perimetre.employeurs().filter(siret__in=paquet).values_list("siret", flat=True).distinct()
             )
+        self.conventions_des_postes: dict[int, dict[str, tuple]] = defaultdict(dict)
+        for paquet in par_paquets(ids_postes):
+            for poste_id, numero, statut, resiliation in Convention.objects.filter(poste_id__in=paquet).values_list(
+                "poste_id", "numero", "statut", "date_resiliation"
+            ):
+                self.conventions_des_postes[poste_id][numero] = (statut, resiliation)
         numeros = {l.valeurs["convention"] for l in lignes if l.valeurs.get("convention")}
         self.conventions: dict[str, Convention] = {}
         for paquet in par_paquets(numeros):
@@ -471,6 +478,38 @@ class Analyse:
         for ligne in valides:
             self.planifier_financement(ligne)
             self.planifier_convention(ligne)
+        for identifiant, lignes in par_poste.items():
+            self.planifier_statut(identifiant, max(lignes, key=lambda l: l.rang), lignes)
+
+    def planifier_statut(self, identifiant, decisive: Ligne, lignes):
+        """A post's status follows its conventions (postes.regles_convention.statut_poste, the rule the
+        application applies after every signature, termination and daily update): a post funded in
+        the register without a convention is « En attente de convention », like on the dashboard.
+        A « Statut » cell that says otherwise is not taken, and the line is signalled."""
+        poste = self.postes.get(identifiant) or self.postes_crees[identifiant]
+        conventions = dict(self.conventions_des_postes.get(poste.pk, {})) if poste.pk else {}
+        for ligne in lignes:
+            numero = ligne.valeurs.get("convention")
+            if numero:
+                existante = self.conventions.get(numero)
+                conventions[numero] = (ligne.valeurs["convention_statut"], existante.date_resiliation if existante else None)
+        attendu = statut_poste(list(conventions.values()), self.aujourd_hui)
+        if poste.pk is None:
+            poste.statut = attendu
+        elif poste.statut != attendu:
+            poste.statut = attendu
+            self.champs_postes.add("statut")
+            self.postes_modifies[identifiant] = poste
+            decisive.change = True
+        for ligne in lignes:
+            lu = ligne.valeurs.get("statut")
+            if lu and lu != attendu:
+                self.avertir(
+                    ligne.numero,
+                    self.colonnes.nom("statut"),
+                    f"Le statut d’un poste suit ses conventions : « {StatutPoste(lu).label} » lu dans le fichier, "
+                    f"« {StatutPoste(attendu).label} » retenu.",
+                )
 
     def decide(self, ligne: Ligne) -> bool:
         """Does this line carry the post's current state? Not when it is a year older than one on record."""
@@ -530,7 +569,6 @@ class Analyse:
         poste = self.postes.get(identifiant)
         employeur = self.employeur(val["siret"])
         if poste is None:
-            finance = any(l.annee for l in lignes)
             poste = Poste(
                 identifiant=identifiant,
                 employeur=employeur,
@@ -538,7 +576,7 @@ class Analyse:
                 intitule=val.get("intitule", ""),
                 missions=val.get("missions", ""),
                 heures_hebdomadaires=val.get("heures", Decimal("35.00")),
-                statut=val.get("statut") or (StatutPoste.ACTIF if finance else StatutPoste.EN_ATTENTE),
+                statut=StatutPoste.EN_ATTENTE,  # decided by its conventions (planifier_statut)
             )
             self.postes_crees[identifiant] = poste
             for l in lignes:
@@ -550,7 +588,7 @@ class Analyse:
                     changes["employeur"] = employeur
                 if not ligne.departement_deduit and val["departement_obj"].pk != poste.departement_id:
                     changes["departement"] = val["departement_obj"]
-                for champ, attribut in (("intitule", "intitule"), ("missions", "missions"), ("heures", "heures_hebdomadaires"), ("statut", "statut")):
+                for champ, attribut in (("intitule", "intitule"), ("missions", "missions"), ("heures", "heures_hebdomadaires")):
                     if champ in val and val[champ] != getattr(poste, attribut):
                         changes[attribut] = val[champ]
             if changes:

@@ -37,11 +37,18 @@ from postes.models import (
     fin_maximale_convention,
 )
 from postes.regles_convention import (
+    AVENANT,
+    RENOUVELER,
+    RESILIER,
+    SIGNER,
     STATUTS_EN_VIGUEUR,
+    STATUTS_ENGAGES,
+    STATUTS_FINIS_SANS_SUITE,
+    EtatConvention,
+    motif_refus,
     date_effet_minimale_resiliation,
     date_limite_embauche,
     dernier_jour_couvert,
-    renouvellement_possible,
     statut_du_jour,
     statut_poste,
 )
@@ -132,23 +139,20 @@ def signer(convention: Convention, *, date_signature: date, signataire: str, aut
     """projet → signée (then en cours at once if it has started). Stores the signed PDF."""
     aujourd_hui = aujourd_hui or timezone.localdate()
     convention = _verrouiller(convention)
-    if convention.statut != StatutConvention.PROJET:
-        raise TransitionRefusee(
-            f"Seule une convention en projet peut être signée : celle-ci est « {convention.get_statut_display()} »."
-        )
+    _exiger(SIGNER, convention)
     if not signataire or not signataire.strip():
         raise TransitionRefusee({"signataire": "Indiquez le nom et la qualité du signataire pour l’État."})
     if date_signature > aujourd_hui:
         raise TransitionRefusee({"date_signature": "La date de signature ne peut pas être dans le futur."})
     if date_signature > convention.date_fin:
         raise TransitionRefusee({"date_signature": "La date de signature est postérieure à la fin de la convention."})
-    if convention.precedente and convention.precedente.statut in ("resiliee", "caduque"):
+    if convention.precedente and convention.precedente.statut in STATUTS_FINIS_SANS_SUITE:
         raise TransitionRefusee(
             f"La convention renouvelée {convention.precedente.numero} est "
             f"« {convention.precedente.get_statut_display().lower()} » : ce renouvellement ne peut plus être signé."
         )
     chevauchement = (
-        Convention.objects.filter(poste=convention.poste, statut__in=("signee", "en_cours", "echue", "resiliee"))
+        Convention.objects.filter(poste=convention.poste, statut__in=STATUTS_ENGAGES)
         .exclude(pk=convention.pk)
         .filter(date_debut__lte=convention.date_fin, date_fin__gte=convention.date_debut)
     )
@@ -162,7 +166,7 @@ def signer(convention: Convention, *, date_signature: date, signataire: str, aut
     convention.statut = StatutConvention.SIGNEE
     convention.date_signature = date_signature
     convention.signataire = signataire.strip()
-    _enregistrer(convention, f"Signée le {_jj(date_signature)} par {convention.signataire}", auteur)
+    _enregistrer(convention, f"Signée le {_jj(date_signature)} par {convention.signataire_dans_une_phrase}", auteur)
     _appliquer_statut_du_jour(convention, aujourd_hui, auteur)
     actualiser_statut_poste(convention.poste, aujourd_hui)
     stocker_pdf_signe(convention)
@@ -185,11 +189,7 @@ def resilier(
     """signée / en cours → résiliée, from `date_effet` (first day without the convention)."""
     aujourd_hui = aujourd_hui or timezone.localdate()
     convention = _verrouiller(convention)
-    if convention.statut not in STATUTS_EN_VIGUEUR:
-        raise TransitionRefusee(
-            "Seule une convention signée ou en cours peut être résiliée : celle-ci est "
-            f"« {convention.get_statut_display()} »."
-        )
+    _exiger(RESILIER, convention)
     if motif not in MotifResiliation.values:
         raise TransitionRefusee({"motif": "Choisissez un motif de résiliation."})
     minimum = date_effet_minimale_resiliation(motif, date_notification)
@@ -233,6 +233,25 @@ def renouvellements_dans_la_chaine(convention: Convention) -> int:
     return nombre
 
 
+def etat_convention(convention: Convention) -> EtatConvention:
+    """What the rules need to decide the allowed actions (postes.regles_convention.actions_permises)."""
+    renouvellement = Convention.objects.filter(precedente=convention).values_list("numero", flat=True).first()
+    return EtatConvention(
+        statut=convention.statut,
+        libelle_statut=convention.get_statut_display(),
+        renouvellements_deja_faits=renouvellements_dans_la_chaine(convention),
+        renouvelee_par=renouvellement,
+        renouvellements_max=settings.CONVENTION_RENOUVELLEMENTS_MAX,
+    )
+
+
+def _exiger(action: str, convention: Convention) -> None:
+    """Refuse (TransitionRefusee) an action the rules do not allow on this convention now."""
+    motif = motif_refus(action, etat_convention(convention))
+    if motif:
+        raise TransitionRefusee(motif)
+
+
 def numero_suivant(poste: Poste) -> str:
     """`<post identifier>-<n>`, n = 1 + the number of conventions of the post (unique)."""
     n = Convention.objects.filter(poste=poste).count() + 1
@@ -250,22 +269,7 @@ def renouveler(
     aujourd_hui = aujourd_hui or timezone.localdate()
     convention = _verrouiller(convention)
     Poste.objects.select_for_update().get(pk=convention.poste_id)
-    if convention.statut not in ("signee", "en_cours", "echue"):
-        raise TransitionRefusee(
-            "Seule une convention signée, en cours ou échue peut être renouvelée : celle-ci est "
-            f"« {convention.get_statut_display()} »."
-        )
-    existant = Convention.objects.filter(precedente=convention).first()
-    if existant:
-        raise TransitionRefusee(f"Cette convention a déjà été renouvelée (convention {existant.numero}).")
-    deja = renouvellements_dans_la_chaine(convention)
-    maximum = settings.CONVENTION_RENOUVELLEMENTS_MAX
-    if not renouvellement_possible(deja, maximum):
-        raise TransitionRefusee(
-            f"Renouvellement refusé : cette convention est déjà issue de {deja} renouvellement{'s' if deja > 1 else ''} "
-            f"et le nombre de renouvellements par accord exprès est limité à {maximum} "
-            "(instruction du 8 septembre 2025)."
-        )
+    _exiger(RENOUVELER, convention)
     debut = convention.date_fin + timedelta(days=1)
     if date_fin < debut:
         raise TransitionRefusee({"date_fin": f"Le renouvellement commence le {_jj(debut)} : sa fin doit suivre."})
@@ -298,11 +302,7 @@ def renouveler(
 
 
 def _verifier_avenant(convention: Convention, date_effet: date, date_signature: date, aujourd_hui: date) -> None:
-    if convention.statut not in STATUTS_EN_VIGUEUR:
-        raise TransitionRefusee(
-            "Un avenant ne peut modifier qu’une convention signée ou en cours : celle-ci est "
-            f"« {convention.get_statut_display()} »."
-        )
+    _exiger(AVENANT, convention)
     fin = dernier_jour_couvert(convention.statut, convention.date_fin, convention.date_resiliation)
     if not convention.date_debut <= date_effet <= fin:
         raise TransitionRefusee(

@@ -7,10 +7,12 @@ from datetime import date
 from django.db import IntegrityError, transaction
 
 from postes.eligibilite import Diagnostic, jj_mm_aaaa
-from postes.models import Affectation, Poste, StatutConvention, Titulaire
+from postes.models import Affectation, Poste, Titulaire
+from postes.regles_convention import STATUTS_EN_VIGUEUR
 from postes.services.diagnostic import Question, enregistrer_diagnostic, evaluer
 
-STATUTS_PERMETTANT_L_EMBAUCHE = (StatutConvention.SIGNEE, StatutConvention.EN_COURS)
+# No hiring before signature, nor after the convention has ended (art. D5134-147 à D5134-154).
+STATUTS_PERMETTANT_L_EMBAUCHE = STATUTS_EN_VIGUEUR
 PRISE_DE_POSTE_AVANT_CONTRAT = "La prise de poste ne peut pas précéder la signature du contrat de travail."
 
 

@@ -5,7 +5,8 @@ imported or signed before this version). Afterwards downloads and ZIPs only read
 
 from django.core.management.base import BaseCommand
 
-from postes.models import STATUTS_SIGNES, Convention
+from postes.models import Convention
+from postes.regles_convention import STATUTS_SIGNES
 from postes.services.conventions import pdf_de_la_convention
 
 

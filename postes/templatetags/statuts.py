@@ -1,0 +1,25 @@
+"""The colour of a status badge (DSFR badge), for every status of the application, from the
+statuses' one vocabulary (postes.regles_convention, postes.regles_demandes)."""
+
+from django import template
+
+from postes.regles_convention import STATUTS_EN_VIGUEUR, StatutConvention, StatutPoste
+from postes.regles_demandes import StatutDemande
+
+register = template.Library()
+
+TONS = {
+    "success": (StatutPoste.ACTIF, *STATUTS_EN_VIGUEUR, StatutDemande.ACCEPTEE),
+    "error": (
+        StatutPoste.FERME, StatutConvention.ECHUE, StatutConvention.RESILIEE, StatutConvention.CADUQUE,
+        StatutDemande.REFUSEE, StatutDemande.CLASSEE_SANS_SUITE,
+    ),
+    "warning": (StatutDemande.A_COMPLETER, StatutPoste.EN_ATTENTE),
+}
+TON_PAR_STATUT = {str(statut): ton for ton, statuts in TONS.items() for statut in statuts}
+
+
+@register.filter
+def ton_statut(statut) -> str:
+    """« success », « error », « warning » or « info » (drafts, submitted, under instruction)."""
+    return TON_PAR_STATUT.get(str(statut), "info")
