@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "commun.securite.PasDeCacheMiddleware",  # below WhiteNoise: static files keep their long cache
     "django_otp.middleware.OTPMiddleware",
     "comptes.double_facteur.DoubleFacteurObligatoireMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
