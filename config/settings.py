@@ -283,6 +283,12 @@ TAUX_CHARGES_PATRONALES_SMIC = env.str("TAUX_CHARGES_PATRONALES_SMIC", default="
 RETENTION_TITULAIRES_ANNEES = env.int("RETENTION_TITULAIRES_ANNEES", default=5)
 # Upload limit for request attachments, in bytes.
 PIECES_JOINTES_TAILLE_MAX = env.int("PIECES_JOINTES_TAILLE_MAX", default=10 * 1024 * 1024)
+# Caps per account (commun/quotas.py): drafts open at once per structure, attachments per request and
+# per structure (bytes), invitations sent by one account in 24 hours.
+DEMANDES_BROUILLONS_MAX = env.int("DEMANDES_BROUILLONS_MAX", default=10)
+PIECES_JOINTES_TAILLE_PAR_DEMANDE = env.int("PIECES_JOINTES_TAILLE_PAR_DEMANDE", default=50 * 1024 * 1024)
+PIECES_JOINTES_TAILLE_PAR_STRUCTURE = env.int("PIECES_JOINTES_TAILLE_PAR_STRUCTURE", default=500 * 1024 * 1024)
+INVITATIONS_PAR_JOUR = env.int("INVITATIONS_PAR_JOUR", default=30)
 
 LOGGING = {
     "version": 1,

@@ -133,7 +133,11 @@ def nouvelle(request):
     if structure is None:
         messages.error(request, "Votre compte n’est rattaché à aucune structure : demandez une invitation à la préfecture.")
         return redirect("postes:espace_employeur")
-    demande = services.creer_demande(structure, request.user)
+    try:
+        demande = services.creer_demande(structure, request.user)
+    except services.ErreurDemande as erreur:
+        messages.error(request, str(erreur))
+        return redirect("demandes:mes_demandes")
     messages.success(request, f"Brouillon n° {demande.numero} créé pour {structure}. Il est enregistré à chaque étape.")
     return redirect("demandes:etape", pk=demande.pk, etape="projet")
 
