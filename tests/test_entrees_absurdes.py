@@ -82,6 +82,28 @@ def test_chaque_liste_et_chaque_parametre_avec_des_valeurs_absurdes_jamais_de_50
     assert essais > 400
 
 
+def vues_de_liste():
+    """Every URL of the project drawn by a filtered list view (django-filter's FilterView)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+    from django_filters.views import FilterView
+
+    def parcourir(motifs, prefixe=""):
+        for motif in motifs:
+            if isinstance(motif, URLResolver):
+                yield from parcourir(motif.url_patterns, prefixe + str(motif.pattern))
+            elif isinstance(motif, URLPattern):
+                classe = getattr(motif.callback, "view_class", None)
+                if classe is not None and issubclass(classe, FilterView):
+                    yield "/" + prefixe + str(motif.pattern)
+
+    return set(parcourir(get_resolver().url_patterns))
+
+
+def test_chaque_vue_de_liste_du_projet_est_parcourue(monde):
+    parcourues = {url for _, url, _ in pages_de_liste(monde)}
+    assert vues_de_liste() <= parcourues, vues_de_liste() - parcourues
+
+
 def test_filtre_employeur_et_page_non_numeriques_repondent_la_liste_ou_404(client, monde):
     client.force_login(monde["agent"])
     assert client.get(reverse("postes:liste"), {"employeur": "abc"}).status_code == 200
