@@ -1,9 +1,11 @@
 """Security headers added to every response: the Content-Security-Policy (Django's own middleware,
-configured by `politique_csp`) and the Permissions-Policy (`PermissionsPolicyMiddleware`)."""
+configured by `politique_csp`), the Permissions-Policy (`PermissionsPolicyMiddleware`) and
+`Cache-Control: no-store` on what carries personal data (`PasDeCacheMiddleware`)."""
 
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.csp import CSP
 
 
@@ -43,4 +45,26 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+def est_telechargement(response) -> bool:
+    """An export, a PDF, a ZIP, an attached file: the response is meant to be saved."""
+    return response.headers.get("Content-Disposition", "").lower().startswith("attachment")
+
+
+class PasDeCacheMiddleware:
+    """Every page seen signed in, and every download, may hold personal data: neither the browser
+    (back button on a shared computer) nor a proxy keeps it (`Cache-Control: no-store`). Sits below
+    WhiteNoise, which answers static files itself: those keep their long cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or est_telechargement(response):
+            add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, max-age=0
+            patch_cache_control(response, private=True)
         return response

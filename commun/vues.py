@@ -41,6 +41,19 @@ class ListeFiltreeView(LoginRequiredMixin, FilterView):
         return context
 
 
+def objet_ou_404(queryset, identifiant):
+    """`get_object_or_404(queryset, pk=…)` for an identifier sent by the user (a form button's value):
+    anything but a whole number answers 404 like an unknown one, never a 500."""
+    from django.http import Http404
+    from django.shortcuts import get_object_or_404
+
+    try:
+        pk = int(str(identifiant).strip())
+    except (TypeError, ValueError):
+        raise Http404("Objet introuvable.") from None
+    return get_object_or_404(queryset, pk=pk)
+
+
 def interdit():
     raise PermissionDenied
 

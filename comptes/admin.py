@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from comptes.models import Utilisateur
+from comptes.models import Invitation, Utilisateur
 
 admin.site.site_header = "Adultes-relais – administration nationale"
 admin.site.site_title = "Adultes-relais"
@@ -23,3 +23,14 @@ class UtilisateurAdmin(UserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "role", "password1", "password2"]})]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "employeur", "invite_par", "cree_le"]
+    search_fields = ["email", "employeur__raison_sociale", "invite_par__email"]
+    readonly_fields = ["email", "employeur", "invite_par", "cree_le"]
+    date_hierarchy = "cree_le"
+
+    def has_add_permission(self, request):
+        return False

@@ -7,6 +7,7 @@ password hash and on the last login) and after PASSWORD_RESET_TIMEOUT. A new acc
 password nobody knows, so that « Mot de passe oublié » also works for it if the link has expired."""
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
@@ -15,9 +16,11 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
+from django.utils import timezone
 from django.utils.http import urlsafe_base64_encode
 
-from comptes.models import Role, Utilisateur
+from commun.quotas import erreur_invitations
+from comptes.models import Invitation, Role, Utilisateur
 
 
 class ErreurInvitation(Exception):
@@ -59,7 +62,13 @@ def envoyer_invitation(utilisateur, employeur, invite_par) -> int:
 @transaction.atomic
 def inviter_contact(employeur, email: str, prenom: str, nom: str, invite_par) -> tuple[Utilisateur, bool]:
     """Return the contact's account and whether it was created. Refuses the addresses of agents and
-    administrators (one account, one role) and deactivated accounts."""
+    administrators (one account, one role), deactivated accounts, and more than
+    INVITATIONS_PAR_JOUR invitations by `invite_par` in 24 hours (its row is locked while counting)."""
+    Utilisateur.objects.select_for_update().filter(pk=invite_par.pk).first()
+    envoyees = Invitation.objects.filter(invite_par=invite_par, cree_le__gte=timezone.now() - timedelta(days=1)).count()
+    refus = erreur_invitations(envoyees, settings.INVITATIONS_PAR_JOUR)
+    if refus:
+        raise ErreurInvitation(refus)
     email = Utilisateur.objects.normalize_email(email.strip()).lower()
     utilisateur = Utilisateur.objects.select_for_update().filter(email__iexact=email).first()
     if utilisateur is not None and utilisateur.role != Role.EMPLOYEUR:
@@ -75,5 +84,6 @@ def inviter_contact(employeur, email: str, prenom: str, nom: str, invite_par) ->
             email, secrets.token_urlsafe(32), role=Role.EMPLOYEUR, prenom=prenom.strip(), nom=nom.strip()
         )
     utilisateur.employeurs.add(employeur)
+    Invitation.objects.create(employeur=employeur, email=email, invite_par=invite_par)
     transaction.on_commit(lambda: envoyer_invitation(utilisateur, employeur, invite_par))
     return utilisateur, cree

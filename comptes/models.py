@@ -109,3 +109,23 @@ class Utilisateur(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.prenom or self.email
+
+
+class Invitation(models.Model):
+    """An invitation sent to an employer's contact (comptes/invitations.py): the trace of who invited
+    whom, and what the daily cap of invitations per account counts (INVITATIONS_PAR_JOUR)."""
+
+    employeur = models.ForeignKey("employeurs.Employeur", on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField("adresse invitée")
+    invite_par = models.ForeignKey(
+        Utilisateur, on_delete=models.SET_NULL, null=True, related_name="invitations_envoyees", verbose_name="invité par"
+    )
+    cree_le = models.DateTimeField("envoyée le", default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "invitation"
+        ordering = ["-cree_le"]
+        indexes = [models.Index(fields=["invite_par", "cree_le"], name="invitation_par_jour")]
+
+    def __str__(self):
+        return f"{self.email} ({self.employeur_id}, {self.cree_le:%d/%m/%Y})"

@@ -136,7 +136,7 @@ def verrouillages(request):
 @reserve_admin_national
 def debloquer(request):
     genre, valeur = request.POST.get("genre", ""), request.POST.get("valeur", "")
-    if genre not in ("compte", "adresse") or not valeur:
+    if genre not in ("compte", "adresse") or not valeur or "\x00" in valeur:
         raise Http404
     verrouillage.debloquer(genre, valeur)
     libelle = "Le compte" if genre == "compte" else "L’adresse"

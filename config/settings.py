@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "commun.securite.PasDeCacheMiddleware",  # below WhiteNoise: static files keep their long cache
     "django_otp.middleware.OTPMiddleware",
     "comptes.double_facteur.DoubleFacteurObligatoireMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -283,6 +284,12 @@ TAUX_CHARGES_PATRONALES_SMIC = env.str("TAUX_CHARGES_PATRONALES_SMIC", default="
 RETENTION_TITULAIRES_ANNEES = env.int("RETENTION_TITULAIRES_ANNEES", default=5)
 # Upload limit for request attachments, in bytes.
 PIECES_JOINTES_TAILLE_MAX = env.int("PIECES_JOINTES_TAILLE_MAX", default=10 * 1024 * 1024)
+# Caps per account (commun/quotas.py): drafts open at once per structure, attachments per request and
+# per structure (bytes), invitations sent by one account in 24 hours.
+DEMANDES_BROUILLONS_MAX = env.int("DEMANDES_BROUILLONS_MAX", default=10)
+PIECES_JOINTES_TAILLE_PAR_DEMANDE = env.int("PIECES_JOINTES_TAILLE_PAR_DEMANDE", default=50 * 1024 * 1024)
+PIECES_JOINTES_TAILLE_PAR_STRUCTURE = env.int("PIECES_JOINTES_TAILLE_PAR_STRUCTURE", default=500 * 1024 * 1024)
+INVITATIONS_PAR_JOUR = env.int("INVITATIONS_PAR_JOUR", default=30)
 
 LOGGING = {
     "version": 1,

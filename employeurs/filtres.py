@@ -1,6 +1,6 @@
 import django_filters
 
-from commun.recherche import rechercher
+from commun.recherche import FiltreRecherche, rechercher
 from employeurs.models import Employeur
 from employeurs.regles import FormeJuridique
 from postes.filtres import FiltreScopeMixin, FormulaireFiltre
@@ -8,7 +8,7 @@ from quartiers.models import Departement
 
 
 class EmployeurFiltre(FiltreScopeMixin, django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Rechercher (nom, SIRET, commune)", method="filtrer_recherche")
+    q = FiltreRecherche(label="Rechercher (nom, SIRET, commune)", method="filtrer_recherche")
     departement = django_filters.ModelChoiceFilter(
         label="Département", queryset=Departement.objects.none(), empty_label="Tous"
     )

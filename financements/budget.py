@@ -11,7 +11,11 @@ commit and are expected to cost. Definitions (also in README.md, « Budget ») :
   assumed filled again), plus draft conventions (accepted requests, renewals awaiting signature)
   at full occupancy — occupation « prévision » and « pleine »;
 - a new commitment (acceptance, renewal, more hours) is refused when the aide prévue plus its own
-  aid for the year would exceed the envelope's amount (`verifier_budget`).
+  aid for the year would exceed the envelope's amount (`verifier_budget`);
+- a new or renewed convention is refused when, for one of the years it covers, its post would be
+  one post too many for that year's envelope (`verifier_budget_convention`): posts and euros are
+  checked the same way, every year whose envelope exists (the first one must exist), and the
+  message names the year.
 
 Every convention's yearly amount is rounded to the cent once (financements/aide.py); monthly
 series add the conventions' monthly amounts, so they add up to the yearly totals.
@@ -27,6 +31,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from financements.echeancier import PLEINE, PREVISION, REELLE, bornes_annee, echeancier_convention, lignes_bareme
+from financements.enveloppes import erreur_reservation, poste_deja_engage, postes_engages
 from financements.models import Enveloppe
 from postes.models import Affectation, Avenant, Convention
 from postes.regles_convention import CADUQUE, PROJET, RESILIEE, STATUTS_EN_VIGUEUR, STATUTS_ENGAGES
@@ -184,11 +189,36 @@ def verifier_budget(
     return situation
 
 
+def verifier_postes(convention, annee: int, *, exiger_enveloppe: bool = True) -> None:
+    """Refuse (BudgetInsuffisant, French message naming the year) a convention (saved or not) that
+    would engage its post in `annee` when the envelope of that year has no post left for it. A post
+    already engaged that year by something else (another of its conventions, its accepted request)
+    takes no new place: it is counted once (financements/enveloppes.py). Locks the envelope row, like
+    `verifier_budget`."""
+    poste = convention.poste
+    enveloppe = Enveloppe.objects.select_for_update().filter(departement=poste.departement, annee=annee).first()
+    if enveloppe is None and not exiger_enveloppe:
+        return
+    if enveloppe is not None and poste_deja_engage(poste, annee, sauf_convention=convention.pk):
+        return
+    autres = postes_engages(poste.departement, annee, sauf_poste=poste.pk)
+    message = erreur_reservation(
+        enveloppe.nombre_postes if enveloppe else None,
+        autres,
+        annee,
+        poste.departement.code,
+        suite=f"La convention ne peut pas couvrir l’année {annee} sans une enveloppe complémentaire.",
+    )
+    if message:
+        raise BudgetInsuffisant(message)
+
+
 def verifier_budget_convention(convention, aujourd_hui: date | None = None) -> None:
     """Check a draft or renewal convention (saved or not) against the envelopes of every year it
-    covers, at full occupancy: the envelope of its first year must exist; later years are checked
-    when their envelope is already known."""
+    covers, in posts and in euros (aid at full occupancy), the same way: the envelope of its first
+    year must exist; later years are checked when their envelope is already known."""
     for annee in range(convention.date_debut.year, convention.date_fin.year + 1):
+        premiere = annee == convention.date_debut.year
         debut, fin = bornes_annee(annee)
         echeancier = echeancier_convention(convention, debut, fin, occupation=PLEINE)
         montant = ZERO if echeancier is None else echeancier.total
@@ -197,9 +227,10 @@ def verifier_budget_convention(convention, aujourd_hui: date | None = None) -> N
             annee,
             montant,
             aujourd_hui=aujourd_hui,
-            exiger_enveloppe=annee == convention.date_debut.year,
+            exiger_enveloppe=premiere,
             exclure=convention.pk,
         )
+        verifier_postes(convention, annee, exiger_enveloppe=premiere)
 
 
 def postes_en_exercice(postes, jour: date):

@@ -51,8 +51,14 @@ class SituationEnveloppe:
         return f"Enveloppe {self.annee} : {self.engages} poste{pluriel} engagé{pluriel} sur {self.nombre_postes}"
 
 
-def erreur_reservation(nombre_postes: int | None, engages: int, annee: int, departement: str) -> str | None:
-    """Why one more post cannot be engaged (pure function), or None when it can."""
+SUITE_DEMANDE = "La demande ne peut pas être acceptée sans une enveloppe complémentaire."
+
+
+def erreur_reservation(
+    nombre_postes: int | None, engages: int, annee: int, departement: str, suite: str = SUITE_DEMANDE
+) -> str | None:
+    """Why one more post cannot be engaged in `annee` (pure function), or None when it can. `engages`:
+    the posts already engaged that year, the one to engage not included."""
     if nombre_postes is None:
         return (
             f"Aucune enveloppe n’est ouverte pour le département {departement} en {annee} : "
@@ -61,14 +67,14 @@ def erreur_reservation(nombre_postes: int | None, engages: int, annee: int, depa
     if engages >= nombre_postes:
         return (
             f"L’enveloppe {annee} du département {departement} est épuisée : {engages} poste"
-            f"{'s' if engages > 1 else ''} engagé{'s' if engages > 1 else ''} sur {nombre_postes}. "
-            "La demande ne peut pas être acceptée sans une enveloppe complémentaire."
+            f"{'s' if engages > 1 else ''} engagé{'s' if engages > 1 else ''} sur {nombre_postes}. {suite}"
         )
     return None
 
 
-def postes_engages(departement, annee: int) -> int:
-    """Number of posts engaged for `annee` in `departement` (see the module docstring)."""
+def postes_engages(departement, annee: int, sauf_poste: int | None = None) -> int:
+    """Number of posts engaged for `annee` in `departement` (see the module docstring), the post
+    `sauf_poste` (a pk) not counted."""
     from postes.models import Convention, Demande, Poste, StatutConvention
 
     conventions = Convention.objects.filter(
@@ -78,12 +84,28 @@ def postes_engages(departement, annee: int) -> int:
     # Per post of the département, an index lookup in its conventions and its request: the cost
     # follows the département's posts. (An IN or EXISTS here lets PostgreSQL hash the conventions
     # of the whole country, which grows with the national volume.)
+    postes = Poste.objects.filter(departement=departement)
+    if sauf_poste is not None:
+        postes = postes.exclude(pk=sauf_poste)
     return (
-        Poste.objects.filter(departement=departement)
+        postes
         .alias(nb_conventions=_nombre(conventions), nb_demandes=_nombre(acceptees))
         .filter(Q(nb_conventions__gt=0) | Q(nb_demandes__gt=0))
         .count()
     )
+
+
+def poste_deja_engage(poste, annee: int, sauf_convention: int | None = None) -> bool:
+    """Is `poste` engaged for `annee` by something else than the convention `sauf_convention` (same
+    definition as `postes_engages`)?"""
+    from postes.models import Convention, Demande, StatutConvention
+
+    conventions = (
+        Convention.objects.filter(poste=poste, date_debut__lte=date(annee, 12, 31), date_fin__gte=date(annee, 1, 1))
+        .exclude(statut=StatutConvention.CADUQUE)
+        .exclude(pk=sauf_convention)
+    )
+    return conventions.exists() or Demande.objects.filter(poste=poste, annee_enveloppe=annee).exists()
 
 
 def _nombre(lignes):

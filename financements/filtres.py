@@ -1,13 +1,13 @@
 import django_filters
 
-from commun.recherche import rechercher
+from commun.recherche import FiltreRecherche, rechercher
 from financements.models import FinancementAnnuel
 from postes.filtres import FiltreEmployeur, FiltreScopeMixin, FormulaireFiltre
 from quartiers.models import Departement
 
 
 class FinancementFiltre(FiltreScopeMixin, django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Rechercher (poste, employeur)", method="filtrer_recherche")
+    q = FiltreRecherche(label="Rechercher (poste, employeur)", method="filtrer_recherche")
     annee = django_filters.NumberFilter(label="Année")
     departement = django_filters.ModelChoiceFilter(
         label="Département", field_name="poste__departement", queryset=Departement.objects.none(), empty_label="Tous"

@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
-from commun.recherche import rechercher
+from commun.recherche import FiltreRecherche, rechercher
 from postes.models import Convention, DomaineMediation, Poste, StatutConvention, StatutPoste
 from quartiers.models import Departement
 
@@ -23,7 +23,7 @@ class FiltreScopeMixin:
             self.filters["departement"].queryset = Departement.objects.for_user(user)
 
 
-class FiltreEmployeur(django_filters.CharFilter):
+class FiltreEmployeur(FiltreRecherche):
     """The employer filter of the lists: a name (accents and case ignored) or a SIRET, typed.
     A menu of every employer in scope would grow with the country (5,000 for a national
     administrator) and cost more to draw than the list itself. The rows stay those of the scoped
@@ -44,7 +44,7 @@ class FiltreEmployeur(django_filters.CharFilter):
         return rechercher(qs, texte, [f"{self.chemin}__raison_sociale"])
 
 class PosteFiltre(FiltreScopeMixin, django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Rechercher", method="filtrer_recherche")
+    q = FiltreRecherche(label="Rechercher", method="filtrer_recherche")
     departement = django_filters.ModelChoiceFilter(
         label="Département", queryset=Departement.objects.none(), empty_label="Tous"
     )
@@ -76,7 +76,7 @@ class PosteFiltre(FiltreScopeMixin, django_filters.FilterSet):
         return queryset.filter(pk__in=Poste.quartiers.through.objects.filter(quartierprioritaire__code=value).values("poste"))
 
 class ConventionFiltre(FiltreScopeMixin, django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Rechercher", method="filtrer_recherche")
+    q = FiltreRecherche(label="Rechercher", method="filtrer_recherche")
     departement = django_filters.ModelChoiceFilter(
         label="Département", field_name="poste__departement", queryset=Departement.objects.none(), empty_label="Tous"
     )

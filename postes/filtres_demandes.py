@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from commun.recherche import SansAccents, rechercher, sans_accents
+from commun.recherche import FiltreRecherche, SansAccents, rechercher, sans_accents
 from comptes.models import Role, Utilisateur
 from postes.filtres import FiltreEmployeur, FiltreScopeMixin, FormulaireFiltre
 from postes.models import Demande, StatutDemande
@@ -12,13 +12,13 @@ from quartiers.models import Departement
 class DemandeFiltre(FiltreScopeMixin, django_filters.FilterSet):
     """The instructors' inbox: every filter only offers what the user may see."""
 
-    q = django_filters.CharFilter(label="Rechercher (n°, employeur, SIRET, projet)", method="filtrer_recherche")
+    q = FiltreRecherche(label="Rechercher (n°, employeur, SIRET, projet)", method="filtrer_recherche")
     statut = django_filters.ChoiceFilter(label="Statut", choices=StatutDemande.choices, empty_label="Tous")
     departement = django_filters.ModelChoiceFilter(
         label="Département", queryset=Departement.objects.none(), empty_label="Tous"
     )
     employeur = FiltreEmployeur()
-    quartier = django_filters.CharFilter(label="Quartier (nom ou code)", method="filtrer_quartier")
+    quartier = FiltreRecherche(label="Quartier (nom ou code)", method="filtrer_quartier")
     instructeur = django_filters.ModelChoiceFilter(
         label="Instructeur", queryset=Utilisateur.objects.none(), empty_label="Tous", null_label="Non désigné"
     )
@@ -84,7 +84,7 @@ class DemandeFiltre(FiltreScopeMixin, django_filters.FilterSet):
 class MesDemandesFiltre(django_filters.FilterSet):
     """The employer's own list of requests."""
 
-    q = django_filters.CharFilter(label="Rechercher (n°, projet)", method="filtrer_recherche")
+    q = FiltreRecherche(label="Rechercher (n°, projet)", method="filtrer_recherche")
     statut = django_filters.ChoiceFilter(label="Statut", choices=StatutDemande.choices, empty_label="Tous")
     employeur = django_filters.ModelChoiceFilter(label="Structure", queryset=None, empty_label="Toutes")
 

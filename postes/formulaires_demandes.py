@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
+from commun.recherche import AIDE_RECHERCHE, ChampRecherche
 from commun.televersement import FORMATS_ACCEPTES, taille_lisible, valider_fichier
 from postes.models import Demande, DomaineMediation
 from postes.regles_demandes import HEURES_MAX, HEURES_MIN, TypePiece
@@ -46,10 +47,9 @@ class EtapeProjetForm(DsfrBaseForm, forms.ModelForm):
 
 
 class RechercheQuartierForm(DsfrBaseForm):
-    q = forms.CharField(
+    q = ChampRecherche(
         label="Rechercher un quartier prioritaire",
-        help_text="Nom du quartier, commune ou code (QN09339M) ; les accents sont facultatifs.",
-        max_length=100,
+        help_text=f"Nom du quartier, commune ou code (QN09339M) ; les accents sont facultatifs ; {AIDE_RECHERCHE}",
         required=False,
     )
 

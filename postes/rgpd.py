@@ -18,10 +18,19 @@ from postes.models import Affectation, Titulaire, ajouter_annees
 NOM_ANONYME = "Anonymisé"
 
 
+DONNEES_RESERVEES = (
+    "La date de naissance, l’adresse, le quartier prioritaire de résidence, la situation avant "
+    "l’embauche et les données examinées par les vérifications d’éligibilité sont réservées à la préfecture."
+)
+
+
 def voit_donnees_personnelles(user) -> bool:
-    """Birth date, address and the data examined by an eligibility check are needed by the prefecture
-    (agents, within their départements' scope, and national administrators) to check eligibility
-    (art. L5134-102 C. trav.), not by the employer: data minimisation (RGPD art. 5-1-c)."""
+    """The one rule of who sees a titulaire's eligibility data: birth date, address, QPV of residence,
+    situation before hiring (unemployment), the data examined by an eligibility check and its
+    per-criterion result. The prefecture needs them to check eligibility (art. L5134-102 C. trav.):
+    agents (within their départements' scope, `for_user`) and national administrators. The employer
+    does not: it sees that the person was found eligible (or not), on which date and by whom — data
+    minimisation (RGPD art. 5-1-c)."""
     return user.is_authenticated and (user.est_agent or user.est_admin_national)
 
 

@@ -13,7 +13,7 @@ from commun.vues import RoleRequisMixin
 from comptes.models import Role
 from postes.forms_eligibilite import EmbaucheForm, NouvelleVerificationForm, VerificationForm
 from postes.models import Affectation, DiagnosticEligibilite, Poste, Titulaire
-from postes.rgpd import voit_donnees_personnelles
+from postes.rgpd import DONNEES_RESERVEES, voit_donnees_personnelles
 from postes.services.diagnostic import evaluer, nouvelle_verification
 from postes.services.embauche import Embauche, EmbaucheRefusee, enregistrer_embauche
 from quartiers.geocodage import GeocodageImpossible
@@ -164,5 +164,6 @@ class TitulaireDetail(LoginRequiredMixin, DetailView):
             .filter(affectation__titulaire=self.object)
             .select_related("auteur", "affectation__poste", "qpv"),
             donnees_personnelles=voit_donnees_personnelles(user),
+            donnees_reservees=DONNEES_RESERVEES,
             **kwargs,
         )

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from commun.recherche import rechercher
 from commun.televersement import reponse_piece
-from commun.vues import ExportListeMixin, ListeFiltreeView, RoleRequisMixin, role_requis
+from commun.vues import ExportListeMixin, ListeFiltreeView, RoleRequisMixin, objet_ou_404, role_requis
 from comptes.models import Role
 from employeurs.structure_active import structure_active, structures_de
 from financements.enveloppes import EnveloppeInsuffisante, situation_enveloppe
@@ -133,7 +133,11 @@ def nouvelle(request):
     if structure is None:
         messages.error(request, "Votre compte n’est rattaché à aucune structure : demandez une invitation à la préfecture.")
         return redirect("postes:espace_employeur")
-    demande = services.creer_demande(structure, request.user)
+    try:
+        demande = services.creer_demande(structure, request.user)
+    except services.ErreurDemande as erreur:
+        messages.error(request, str(erreur))
+        return redirect("demandes:mes_demandes")
     messages.success(request, f"Brouillon n° {demande.numero} créé pour {structure}. Il est enregistré à chaque étape.")
     return redirect("demandes:etape", pk=demande.pk, etape="projet")
 
@@ -206,11 +210,11 @@ def _etape_modele(formulaire, nom):
 def _etape_quartiers(request, demande, context):
     if request.method == "POST":
         if "ajouter" in request.POST:
-            quartier = get_object_or_404(QuartierPrioritaire.objects.for_user(request.user), pk=request.POST["ajouter"])
+            quartier = objet_ou_404(QuartierPrioritaire.objects.for_user(request.user), request.POST["ajouter"])
             services.ajouter_quartier(demande, quartier)
             messages.success(request, f"{quartier} ajouté.")
         elif "retirer" in request.POST:
-            quartier = get_object_or_404(demande.quartiers.all(), pk=request.POST["retirer"])
+            quartier = objet_ou_404(demande.quartiers.all(), request.POST["retirer"])
             services.retirer_quartier(demande, quartier)
             messages.success(request, f"{quartier} retiré.")
         else:
@@ -251,7 +255,7 @@ def _etape_pieces(request, demande, context):
     form = PieceJointeForm(taille_max=taille_max)
     if request.method == "POST":
         if "supprimer" in request.POST:
-            piece = get_object_or_404(demande.pieces.all(), pk=request.POST["supprimer"])
+            piece = objet_ou_404(demande.pieces.all(), request.POST["supprimer"])
             services.supprimer_piece(piece)
             messages.success(request, f"Pièce « {piece.nom_original} » supprimée.")
             return redirect("demandes:etape", pk=demande.pk, etape="pieces")

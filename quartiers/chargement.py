@@ -46,6 +46,10 @@ class FichierInvalide(Exception):
         super().__init__("Fichier refusé, rien n’a été enregistré :\n- " + "\n- ".join(lignes))
 
 
+class SourceIntrouvable(FichierInvalide):
+    """The path given names no file: a bad argument rather than a bad file."""
+
+
 @dataclass
 class QuartierLu:
     code: str
@@ -85,7 +89,7 @@ def lire_source(source: str) -> bytes:
         return reponse.content
     chemin = Path(source)
     if not chemin.is_file():
-        raise FichierInvalide([f"Fichier introuvable : {source}."])
+        raise SourceIntrouvable([f"Fichier introuvable : {source}."])
     return chemin.read_bytes()
 
 

@@ -12,9 +12,12 @@ row lock): two agents accepting at the same moment cannot overrun the envelope.
 from datetime import date
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
+from commun.quotas import erreur_brouillons, erreur_pieces
 from comptes.models import Role, Utilisateur
 from financements.budget import BudgetInsuffisant, verifier_budget_convention
 from financements.enveloppes import EnveloppeInsuffisante, reserver_poste
@@ -87,8 +90,21 @@ def verifier_modifiable(demande: Demande) -> None:
         )
 
 
+def taille_des_pieces(pieces) -> int:
+    """Bytes of the attachments of `pieces` (a queryset)."""
+    return pieces.aggregate(total=Sum("taille"))["total"] or 0
+
+
+@transaction.atomic
 def creer_demande(employeur, auteur) -> Demande:
-    """A new draft for `employeur`, instructed (until a QPV is chosen) by the structure's département."""
+    """A new draft for `employeur`, instructed (until a QPV is chosen) by the structure's département.
+    Refused beyond DEMANDES_BROUILLONS_MAX drafts open at once for the structure (its row is locked
+    while counting, so two clicks cannot both pass the cap)."""
+    type(employeur).objects.select_for_update().filter(pk=employeur.pk).first()
+    ouverts = Demande.objects.filter(employeur=employeur, statut=StatutDemande.BROUILLON).count()
+    refus = erreur_brouillons(ouverts, settings.DEMANDES_BROUILLONS_MAX)
+    if refus:
+        raise ErreurDemande(refus)
     return Demande.objects.create(employeur=employeur, departement=employeur.departement, cree_par=auteur)
 
 
@@ -138,9 +154,21 @@ def retirer_quartier(demande: Demande, quartier) -> None:
 
 @transaction.atomic
 def ajouter_piece(demande: Demande, type_piece: str, fichier, format_, auteur) -> PieceJointe:
-    """Store an uploaded file already checked by `commun.televersement.valider_fichier` (`format_`)."""
+    """Store an uploaded file already checked by `commun.televersement.valider_fichier` (`format_`),
+    within the caps of the request and of the structure (PIECES_JOINTES_TAILLE_PAR_DEMANDE,
+    PIECES_JOINTES_TAILLE_PAR_STRUCTURE; the structure's row is locked while adding up)."""
     demande = _verrouiller(demande)
     verifier_modifiable(demande)
+    type(demande.employeur).objects.select_for_update().filter(pk=demande.employeur_id).first()
+    refus = erreur_pieces(
+        fichier.size,
+        taille_des_pieces(PieceJointe.objects.filter(demande=demande)),
+        taille_des_pieces(PieceJointe.objects.filter(demande__employeur_id=demande.employeur_id)),
+        settings.PIECES_JOINTES_TAILLE_PAR_DEMANDE,
+        settings.PIECES_JOINTES_TAILLE_PAR_STRUCTURE,
+    )
+    if refus:
+        raise ErreurDemande(refus)
     piece = PieceJointe(
         demande=demande,
         type_piece=type_piece,

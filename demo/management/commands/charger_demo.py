@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
+from commun.commandes import Commande
 from demo.chargement import MOT_DE_PASSE_DEMO, charger_demo, demo_deja_chargee
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = "Charge les données de démonstration (93 et 69) et crée les comptes de démonstration."
 
     def handle(self, *args, **options):

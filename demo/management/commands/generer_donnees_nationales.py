@@ -1,12 +1,12 @@
 import time
 
-from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from commun.commandes import ArgumentInvalide, Commande, Echec
 from demo.national import BaseNonVide, generer
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Génère, sur une base vide, un jeu de données à l’échelle nationale (tous les départements, "
         "1 584 QPV, ~5 000 employeurs, ~7 000 postes en exercice, ~30 000 conventions sur dix ans, "
@@ -19,12 +19,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["echelle"] <= 0:
-            raise CommandError("L’échelle doit être strictement positive.")
+            raise ArgumentInvalide("--echelle : l’échelle doit être strictement positive.")
         debut = time.perf_counter()
         try:
             resultat = generer(echelle=options["echelle"], graine=options["graine"])
         except BaseNonVide as erreur:
-            raise CommandError(str(erreur))
+            raise Echec(str(erreur)) from None
         # Fresh planner statistics after a bulk load: without them PostgreSQL plans for empty tables.
         with connection.cursor() as curseur:
             curseur.execute("ANALYZE")

@@ -1,12 +1,14 @@
 import time
 
-from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from commun.commandes import ArgumentInvalide, Commande
 from financements.cache_budget import prechauffer
 
+ANNEE_MIN, ANNEE_MAX = 1999, 2100  # the programme was created in 1999
 
-class Command(BaseCommand):
+
+class Command(Commande):
     help = (
         "Calcule d’avance les chiffres budgétaires du tableau de bord (aide engagée et prévue de chaque "
         "département pour l’année) : à lancer chaque jour après mettre_a_jour_conventions."
@@ -17,7 +19,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         aujourd_hui = timezone.localdate()
-        annee = options["annee"] or aujourd_hui.year
+        annee = aujourd_hui.year if options["annee"] is None else options["annee"]
+        if not ANNEE_MIN <= annee <= ANNEE_MAX:
+            raise ArgumentInvalide(f"--annee : {annee} est hors des années suivies ({ANNEE_MIN} à {ANNEE_MAX}).")
         debut = time.perf_counter()
         nombre = prechauffer(annee, aujourd_hui)
         self.stdout.write(

@@ -8,15 +8,14 @@ Exit status 2 with a French message on stderr for an impossible period or date, 
 import json
 import sys
 
-from django.core.management.base import BaseCommand
-
+from commun.commandes import Commande
 from financements.aide import NOMS_MOIS, AideImpossible, heures_fr
 from financements.budget import euros
 from financements.echeancier import lignes_bareme
 from financements.simulation import lire_date, lire_heures, lire_vacance, simuler
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = "Simule l’aide de l’État pour un poste d’adulte-relais, mois par mois."
 
     def add_arguments(self, parser):

@@ -1,13 +1,13 @@
 from datetime import date
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from commun.commandes import ArgumentInvalide, Commande
 from postes.rgpd import anonymiser_titulaires, titulaires_a_anonymiser
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Anonymise les titulaires dont la dernière affectation a pris fin depuis plus que la durée de "
         "conservation (RETENTION_TITULAIRES_ANNEES). À lancer chaque jour."
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         try:
             jour = date.fromisoformat(options["date"]) if options["date"] else timezone.localdate()
         except ValueError:
-            raise CommandError(f"Date invalide : « {options['date']} » (format attendu AAAA-MM-JJ).")
+            raise ArgumentInvalide(f"--date : date invalide « {options['date']} » (format attendu AAAA-MM-JJ).") from None
         annees = settings.RETENTION_TITULAIRES_ANNEES
         if options["dry_run"]:
             nombre = titulaires_a_anonymiser(jour).count()

@@ -3,14 +3,14 @@
 Generates and stores, once, the PDF of every signed convention that has none yet (conventions
 imported or signed before this version). Afterwards downloads and ZIPs only read the archive."""
 
-from django.core.management.base import BaseCommand
-
+from commun.commandes import ArgumentInvalide, Commande
 from postes.models import Convention
 from postes.regles_convention import STATUTS_SIGNES
 from postes.services.conventions import pdf_de_la_convention
+from quartiers.models import Departement
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = "Génère et archive le PDF des conventions signées qui n’en ont pas encore."
 
     def add_arguments(self, parser):
@@ -21,6 +21,8 @@ class Command(BaseCommand):
             "poste__employeur", "poste__departement"
         )
         if options["departement"]:
+            if not Departement.objects.filter(code=options["departement"]).exists():
+                raise ArgumentInvalide(f"--departement : aucun département ne porte le code « {options['departement']} ».")
             conventions = conventions.filter(poste__departement__code=options["departement"])
         nombre = 0
         for convention in conventions.order_by("numero").iterator(chunk_size=100):

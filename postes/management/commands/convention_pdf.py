@@ -5,13 +5,13 @@ preview marked PROJET for a draft."""
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from commun.commandes import ArgumentInvalide, Commande, Echec
 
 from postes.models import Convention
 from postes.services.conventions import pdf_de_la_convention
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = "Écrit le PDF d’une convention (archive signée, ou aperçu « PROJET » avant signature)."
 
     def add_arguments(self, parser):
@@ -25,12 +25,12 @@ class Command(BaseCommand):
             .first()
         )
         if convention is None:
-            raise CommandError(f"Aucune convention ne porte le numéro « {options['numero']} ».")
+            raise ArgumentInvalide(f"Aucune convention ne porte le numéro « {options['numero']} ».")
         contenu, signe = pdf_de_la_convention(convention)
         sortie = Path(options["output"])
         try:
             sortie.write_bytes(contenu)
         except OSError as erreur:
-            raise CommandError(f"Impossible d’écrire {sortie} : {erreur.strerror}.") from None
+            raise Echec(f"Impossible d’écrire {sortie} : {erreur.strerror}.") from None
         nature = "convention signée (archive)" if signe else "aperçu du projet"
         self.stdout.write(f"{sortie} : {nature} {convention.numero}, {len(contenu)} octets.")

@@ -10,8 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
-
+from commun.commandes import Commande
 from postes.importation.lecture import FichierIllisible, lire_table
 from postes.importation.moteur import Perimetre
 from postes.services.importation import importer_postes
@@ -37,7 +36,7 @@ class Progression:
         self.flux.flush()
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = "Importe des postes (format d’export de l’application ou registre ANCT) depuis un fichier CSV, XLSX ou JSON."
 
     def add_arguments(self, parser):

@@ -3,7 +3,7 @@
 
 from datetime import date
 
-from django.core.management.base import BaseCommand, CommandError
+from commun.commandes import ArgumentInvalide, Commande
 from django.utils import timezone
 
 from postes.models import StatutConvention, StatutPoste
@@ -14,10 +14,10 @@ def lire_date_option(texte: str, option: str) -> date:
     try:
         return date.fromisoformat(texte)
     except ValueError:
-        raise CommandError(f"{option} : date impossible « {texte} » (format attendu AAAA-MM-JJ).", returncode=2)
+        raise ArgumentInvalide(f"{option} : date impossible « {texte} » (format attendu AAAA-MM-JJ).")
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = "Met à jour le statut des conventions (en cours, échue, caduque) et des postes à une date (aujourd’hui par défaut)."
 
     def add_arguments(self, parser):

@@ -1,9 +1,7 @@
 """`python manage.py charger_qpv SOURCE [--geographie 2024]`: load the official QPV file of the ANCT."""
 
-from django.core.management.base import CommandError
-
-from commun.commandes import Commande
-from quartiers.chargement import FichierInvalide, charger_qpv
+from commun.commandes import ArgumentInvalide, Commande, Echec
+from quartiers.chargement import FichierInvalide, SourceIntrouvable, charger_qpv
 from quartiers.models import Geographie
 
 
@@ -28,13 +26,15 @@ class Command(Commande):
 
     def handle(self, *args, source, geographie, **options):
         if geographie not in Geographie.values:
-            raise CommandError(
-                f"Géographie « {geographie} » inconnue : choisissez parmi {', '.join(Geographie.values)}.", returncode=2
+            raise ArgumentInvalide(
+                f"Géographie « {geographie} » inconnue : choisissez parmi {', '.join(Geographie.values)}."
             )
         try:
             bilan = charger_qpv(source, geographie)
+        except SourceIntrouvable as erreur:
+            raise ArgumentInvalide(str(erreur)) from None
         except FichierInvalide as erreur:
-            raise CommandError(str(erreur), returncode=1) from None
+            raise Echec(str(erreur)) from None
         self.stdout.write(
             f"Quartiers prioritaires, géographie {geographie} : {nombre(bilan.crees, 'créé', 'créés')}, "
             f"{nombre(bilan.mis_a_jour, 'mis à jour', 'mis à jour')}, {nombre(bilan.inchanges, 'inchangé', 'inchangés')}"
