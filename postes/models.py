@@ -497,8 +497,21 @@ class StatutDemande(models.TextChoices):
     CLASSEE_SANS_SUITE = "classee_sans_suite", "Classée sans suite"
 
 
+def sans_brouillons_pour_la_prefecture(queryset, user, statut: str):
+    """The one rule on drafts: a request in « brouillon » is its employer's alone; anyone else (agent,
+    national administrator) reaches it, and its rows, once it has been filed. `statut` is the lookup
+    leading to the request's status."""
+    if user is not None and user.is_authenticated and not user.est_employeur:
+        return queryset.exclude(**{statut: StatutDemande.BROUILLON})
+    return queryset
+
+
 class DemandeQuerySet(ScopedQuerySet):
-    pass
+    """A draft is the employer's until it is filed: agents and national administrators reach a
+    request only once it has left the « brouillon » status."""
+
+    def for_user(self, user):
+        return sans_brouillons_pour_la_prefecture(super().for_user(user), user, "statut")
 
 
 class Demande(models.Model):
@@ -714,10 +727,14 @@ EVENEMENTS_INTERNES = frozenset({TypeEvenement.AFFECTATION})
 
 
 class ParDemandeQuerySet(ScopedQuerySet):
-    """Rows reached through their request: the request's département and employer decide."""
+    """Rows reached through their request: the request's département and employer decide, and a
+    draft's rows stay the employer's (same rule as `DemandeQuerySet.for_user`)."""
 
     scope_departement = "demande__departement"
     scope_employeur = "demande__employeur"
+
+    def for_user(self, user):
+        return sans_brouillons_pour_la_prefecture(super().for_user(user), user, "demande__statut")
 
 
 class EvenementDemande(models.Model):

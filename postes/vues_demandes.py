@@ -52,11 +52,9 @@ RESULTATS_QUARTIERS_MAX = 20
 
 
 def demandes_visibles(user):
-    """Requests the user may open: their structures' for an employer; filed ones in scope otherwise."""
-    demandes = Demande.objects.for_user(user)
-    if user.est_employeur:
-        return demandes
-    return demandes.exclude(statut=StatutDemande.BROUILLON)
+    """Requests the user may open: their structures' for an employer; filed ones in scope otherwise
+    (the rule on drafts lives in `DemandeQuerySet.for_user`)."""
+    return Demande.objects.for_user(user)
 
 
 def _demande_de_l_employeur(request, pk):
