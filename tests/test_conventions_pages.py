@@ -191,7 +191,55 @@ def test_simulateur_affiche_le_resultat_et_la_comparaison_au_smic(client, monde)
         {"debut": "2024-07-01", "fin": "2025-06-30", "heures": "35", "vacances": "01/09/2024 au 30/09/2024"},
     ).content.decode()
     assert "20\u202f909,73\u00a0€" in html  # 11/12 × 22 810,61
-    assert "environ 95" in html and "TAUX_CHARGES_PATRONALES_SMIC" in html
+    assert "environ 95" in html
+    assert "cotisations patronales" in html
+
+
+def test_simulateur_sans_nom_de_reglage_dans_la_page(client, monde):
+    client.force_login(monde["agent93"])
+    html = client.get(
+        reverse("financements:simulateur"), {"debut": "2024-07-01", "fin": "2025-06-30", "heures": "35"}
+    ).content.decode()
+    assert "Résultat" in html
+    assert "TAUX_CHARGES_PATRONALES_SMIC" not in html and "<code>" not in html
+
+
+@pytest.mark.parametrize(
+    "debut, fin",
+    [("2024-07-01", "9999-12-31"), ("9999-12-31", "9999-12-31"), ("0001-01-01", "0001-01-31"), ("2024-07-01", "2101-01-01")],
+)
+def test_simulateur_date_hors_du_calendrier_message_francais_sans_erreur_500(client, monde, debut, fin):
+    client.force_login(monde["agent93"])
+    reponse = client.get(reverse("financements:simulateur"), {"debut": debut, "fin": fin, "heures": "35"})
+    assert reponse.status_code == 200
+    html = reponse.content.decode()
+    assert "Résultat" not in html
+    assert "doit être comprise entre le 01/01/2000 et le 31/12/2100" in html
+
+
+def test_simulateur_montre_toutes_les_erreurs_a_la_fois_avec_leur_resume(client, monde):
+    import re
+
+    client.force_login(monde["agent93"])
+    html = client.get(
+        reverse("financements:simulateur"),
+        {"debut": "2024-07-31", "fin": "2024-07-01", "heures": "50", "vacances": "n’importe quoi"},
+    ).content.decode()
+    # Each error beside its field…
+    for champ, message in [
+        ("fin", "la fin (01/07/2024) précède le début"),
+        ("heures", "Durée hebdomadaire impossible : 50 heures"),
+        ("vacances", "Ligne 1 : Période de vacance illisible"),
+    ]:
+        bloc = re.search(rf'<div id="id_{champ}-desc-error">(.*?)</div>', html, re.S)
+        assert bloc and message in bloc.group(1), champ
+    # … and the summary at the top, with a link to each field.
+    resume = re.search(r'<div class="fr-alert fr-alert--error[^"]*"[^>]*id="resume-erreurs".*?</div>', html, re.S)
+    assert resume, "pas de résumé des erreurs"
+    assert "3 erreurs" in resume.group(0)
+    for champ in ("fin", "heures", "vacances"):
+        assert f'href="#id_{champ}"' in resume.group(0)
+    assert html.index('id="resume-erreurs"') < html.index('aria-label="Paramètres de la simulation"')
 
 
 def test_simulateur_refuse_une_periode_impossible_en_francais(client, monde):
