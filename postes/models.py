@@ -506,12 +506,37 @@ def sans_brouillons_pour_la_prefecture(queryset, user, statut: str):
     return queryset
 
 
+HEURES_PAR_DEFAUT_DEMANDE = 35
+
+
 class DemandeQuerySet(ScopedQuerySet):
     """A draft is the employer's until it is filed: agents and national administrators reach a
     request only once it has left the « brouillon » status."""
 
     def for_user(self, user):
         return sans_brouillons_pour_la_prefecture(super().for_user(user), user, "statut")
+
+    def brouillons_vides(self):
+        """Drafts in which nothing has been saved yet (every field as « Nouvelle demande » left it, no
+        domain, no QPV, no attachment). Such a draft is not listed and is reused by the next
+        « Nouvelle demande » of its structure: a draft exists from the first time something is saved
+        in it."""
+        return self.filter(
+            statut=StatutDemande.BROUILLON,
+            intitule="",
+            projet="",
+            missions="",
+            cofinancements="",
+            date_debut_souhaitee__isnull=True,
+            budget_previsionnel__isnull=True,
+            heures_hebdomadaires=HEURES_PAR_DEFAUT_DEMANDE,
+            domaines__isnull=True,
+            quartiers__isnull=True,
+            pieces__isnull=True,
+        )
+
+    def sans_brouillons_vides(self):
+        return self.exclude(pk__in=self.model.objects.brouillons_vides().values("pk"))
 
 
 class Demande(models.Model):
@@ -534,7 +559,7 @@ class Demande(models.Model):
         "quartiers.QuartierPrioritaire", verbose_name="quartiers d’intervention", blank=True
     )
     heures_hebdomadaires = models.DecimalField(
-        "heures hebdomadaires", max_digits=4, decimal_places=2, default=35, validators=heures_validators
+        "heures hebdomadaires", max_digits=4, decimal_places=2, default=HEURES_PAR_DEFAUT_DEMANDE, validators=heures_validators
     )
     date_debut_souhaitee = models.DateField("date de début souhaitée", null=True, blank=True)
     cofinancements = models.TextField("cofinancements", blank=True)

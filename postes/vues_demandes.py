@@ -113,7 +113,9 @@ class MesDemandes(RoleRequisMixin, ListeFiltreeView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        return super().get_queryset().select_related("employeur", "departement", "poste").order_by("-modifie_le", "-pk")
+        return (
+            super().get_queryset().sans_brouillons_vides().select_related("employeur", "departement", "poste").order_by("-modifie_le", "-pk")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -132,7 +134,10 @@ def nouvelle(request):
         messages.error(request, "Votre compte n’est rattaché à aucune structure : demandez une invitation à la préfecture.")
         return redirect("postes:espace_employeur")
     demande = services.creer_demande(structure, request.user)
-    messages.success(request, f"Brouillon n° {demande.numero} créé pour {structure}. Il est enregistré à chaque étape.")
+    messages.success(
+        request,
+        f"Nouvelle demande pour {structure} : elle est enregistrée comme brouillon dès que vous remplissez une étape.",
+    )
     return redirect("demandes:etape", pk=demande.pk, etape="projet")
 
 

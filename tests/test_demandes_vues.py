@@ -379,3 +379,51 @@ def test_enregistrer_sans_nouvelle_piece_ni_quartier_garde_le_brouillon_sans_err
         assert client.post(etape(demande, nom), {"suite": ""}).url != etape(demande, nom)
     reponse = client.post(etape(demande, "pieces"), {"ajouter": "", "type_piece": "statuts"})
     assert "Ce champ est obligatoire" in texte(reponse)
+
+
+# --- No empty drafts ---------------------------------------------------------------------------------
+
+
+def test_deux_clics_sur_nouvelle_demande_un_seul_brouillon_jamais_liste_vide(client, membre93, employeur93):
+    client.force_login(membre93)
+    premier = client.post(reverse("demandes:nouvelle"))
+    second = client.post(reverse("demandes:nouvelle"))
+    assert Demande.objects.count() == 1
+    demande = Demande.objects.get()
+    assert premier.url == second.url == etape(demande, "projet")
+    # Nothing saved yet: the draft is in no list.
+    assert f"n° {demande.numero}" not in texte(client.get(reverse("demandes:mes_demandes")))
+    assert f"{demande.numero}" not in texte(client.get(reverse("postes:espace_employeur")))
+    # The first thing saved makes it a draft, listed once; the next click opens a new one.
+    client.post(etape(demande, "projet"), {"intitule": "Médiateur de nuit", "projet": "", "missions": ""})
+    demande.refresh_from_db()
+    assert demande.intitule == "Médiateur de nuit"
+    assert texte(client.get(reverse("demandes:mes_demandes"))).count("Médiateur de nuit") == 1
+    client.post(reverse("demandes:nouvelle"))
+    assert Demande.objects.count() == 2
+
+
+def test_brouillon_vide_d_une_autre_structure_non_repris(client, membre93, employeur93):
+    autre = EmployeurFactory(departement=employeur93.departement)
+    vide_ailleurs = services.creer_demande(autre, membre93)
+    client.force_login(membre93)
+    client.post(reverse("demandes:nouvelle"))
+    assert Demande.objects.filter(employeur=employeur93).exclude(pk=vide_ailleurs.pk).count() == 1
+
+
+@pytest.mark.parametrize("quoi", ["quartier", "piece", "heures"])
+def test_un_brouillon_avec_quelque_chose_d_enregistre_n_est_pas_vide(membre93, employeur93, floreal, quoi, media):
+    demande = services.creer_demande(employeur93, membre93)
+    assert demande in Demande.objects.brouillons_vides()
+    if quoi == "quartier":
+        services.ajouter_quartier(demande, floreal)
+    elif quoi == "piece":
+        from commun.televersement import valider_fichier
+
+        fichier = SimpleUploadedFile("statuts.pdf", PDF_MINIMAL)
+        services.ajouter_piece(demande, "statuts", fichier, valider_fichier(fichier, 10**6), membre93)
+    else:
+        demande.heures_hebdomadaires = 24
+        demande.save()
+    assert demande not in Demande.objects.brouillons_vides()
+    assert services.creer_demande(employeur93, membre93) != demande

@@ -87,8 +87,16 @@ def verifier_modifiable(demande: Demande) -> None:
         )
 
 
+@transaction.atomic
 def creer_demande(employeur, auteur) -> Demande:
-    """A new draft for `employeur`, instructed (until a QPV is chosen) by the structure's département."""
+    """A new draft for `employeur`, instructed (until a QPV is chosen) by the structure's département;
+    or the structure's draft in which nothing has been saved yet, if there is one (never two empty
+    drafts: `DemandeQuerySet.brouillons_vides`). The structure's row is locked so that two clicks at
+    once do not create two drafts."""
+    type(employeur).objects.select_for_update().get(pk=employeur.pk)
+    vide = Demande.objects.brouillons_vides().filter(employeur=employeur).order_by("-pk").first()
+    if vide is not None:
+        return vide
     return Demande.objects.create(employeur=employeur, departement=employeur.departement, cree_par=auteur)
 
 
