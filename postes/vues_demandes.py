@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch, TextField
 from django.db.models.functions import Cast
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -159,6 +159,9 @@ def _contexte_etape(demande, etape):
 
 
 def _apres_enregistrement(request, demande, etape):
+    if "precedente" in request.POST:
+        precedente = NOMS_ETAPES[max(NOMS_ETAPES.index(etape) - 1, 0)]
+        return redirect("demandes:etape", pk=demande.pk, etape=precedente)
     if "suite" in request.POST:
         suivante = NOMS_ETAPES[min(NOMS_ETAPES.index(etape) + 1, len(NOMS_ETAPES) - 1)]
         return redirect("demandes:etape", pk=demande.pk, etape=suivante)
@@ -195,12 +198,48 @@ def _etape_structure(request, demande, context):
     context["form"] = form
 
 
+# What a person typed in a step and could not be saved yet (a field to correct) when they went back a
+# step: kept in the session, and put back in the step's form (with its errors) when they return.
+CHAMPS_NON_SAISIS = {"csrfmiddlewaretoken", "precedente", "suite", "enregistrer"}
+
+
+def _cle_saisie(demande, etape):
+    return f"saisie-demande-{demande.pk}-{etape}"
+
+
+def _revenir_en_gardant_la_saisie(request, demande, etape):
+    request.session[_cle_saisie(demande, etape)] = {
+        cle: request.POST.getlist(cle) for cle in request.POST if cle not in CHAMPS_NON_SAISIS
+    }
+    messages.warning(
+        request,
+        f"Ce que vous avez saisi à l’étape « {dict(ETAPES)[etape]} » n’est pas encore enregistré : un champ est à "
+        "corriger. Vous le retrouverez tel quel en revenant à cette étape.",
+    )
+    precedente = NOMS_ETAPES[max(NOMS_ETAPES.index(etape) - 1, 0)]
+    return redirect("demandes:etape", pk=demande.pk, etape=precedente)
+
+
+def _saisie_gardee(request, demande, etape):
+    saisie = request.session.pop(_cle_saisie(demande, etape), None)
+    if saisie is None:
+        return None
+    donnees = QueryDict(mutable=True)
+    for cle, valeurs in saisie.items():
+        donnees.setlist(cle, valeurs)
+    return donnees
+
+
 def _etape_modele(formulaire, nom):
     def vue(request, demande, context):
-        form = formulaire(request.POST or None, instance=demande)
-        if request.method == "POST" and form.is_valid():
-            form.save()
-            return _apres_enregistrement(request, demande, nom)
+        donnees = request.POST if request.method == "POST" else _saisie_gardee(request, demande, nom)
+        form = formulaire(donnees, instance=demande)
+        if request.method == "POST":
+            if form.is_valid():
+                form.save()
+                return _apres_enregistrement(request, demande, nom)
+            if "precedente" in request.POST:
+                return _revenir_en_gardant_la_saisie(request, demande, nom)
         context["form"] = form
 
     return vue

@@ -427,3 +427,33 @@ def test_un_brouillon_avec_quelque_chose_d_enregistre_n_est_pas_vide(membre93, e
         demande.save()
     assert demande not in Demande.objects.brouillons_vides()
     assert services.creer_demande(employeur93, membre93) != demande
+
+
+# --- Going back a step keeps what was typed ----------------------------------------------------------
+
+
+def test_etape_precedente_enregistre_ce_qui_a_ete_saisi(client, membre93, employeur93):
+    demande = services.creer_demande(employeur93, membre93)
+    client.force_login(membre93)
+    html = texte(client.get(etape(demande, "projet")))
+    assert 'name="precedente"' in html  # a button of the form, not a link that drops the input
+    reponse = client.post(etape(demande, "projet"), {"intitule": "Médiateur de nuit", "projet": "Tranquillité.", "missions": "", "precedente": ""})
+    assert reponse.url == etape(demande, "structure")
+    demande.refresh_from_db()
+    assert (demande.intitule, demande.projet) == ("Médiateur de nuit", "Tranquillité.")
+
+
+def test_etape_precedente_avec_une_erreur_garde_la_saisie_pour_le_retour(client, membre93, employeur93):
+    demande = services.creer_demande(employeur93, membre93)
+    client.force_login(membre93)
+    date_tapee = debut_souhaite().isoformat()
+    reponse = client.post(etape(demande, "organisation"), {"heures_hebdomadaires": "17", "date_debut_souhaitee": date_tapee, "precedente": ""})
+    assert reponse.url == etape(demande, "quartiers")
+    demande.refresh_from_db()
+    assert demande.heures_hebdomadaires == 35 and demande.date_debut_souhaitee is None  # nothing invalid written
+    avertissement = texte(client.get(reponse.url))
+    assert "n’est pas encore enregistré" in avertissement
+    html = texte(client.get(etape(demande, "organisation")))
+    assert 'value="17"' in html and f'value="{date_tapee}"' in html  # what was typed, as typed
+    assert "au moins 17,5 heures" in html  # with the reason it was not saved
+    assert 'value="17"' not in texte(client.get(etape(demande, "organisation")))  # given back once
