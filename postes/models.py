@@ -398,6 +398,11 @@ class Titulaire(models.Model):
         blank=True,
         related_name="residents",
     )
+    qpv_choisi_a_la_main = models.BooleanField(
+        "quartier choisi à la main",
+        default=False,
+        help_text="Le quartier de résidence a été choisi par l’agent, avec une justification, et non localisé depuis l’adresse.",
+    )
     situation_avant_embauche = models.CharField(
         "situation avant l’embauche", max_length=20, choices=SituationAvantEmbauche.choices
     )
@@ -414,6 +419,10 @@ class Titulaire(models.Model):
             models.CheckConstraint(
                 condition=Q(situation_avant_embauche__in=SituationAvantEmbauche.values),
                 name="titulaire_situation_connue",
+            ),
+            models.CheckConstraint(
+                condition=Q(qpv_choisi_a_la_main=False) | Q(qpv_residence__isnull=False),
+                name="titulaire_qpv_choisi_a_la_main_renseigne",
             ),
         ]
 

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from postes.eligibilite import Diagnostic, jj_mm_aaaa
 from postes.models import Affectation, Poste, StatutConvention, Titulaire
 from postes.services.diagnostic import Question, enregistrer_diagnostic, evaluer
+from quartiers.residence import Mode
 
 STATUTS_PERMETTANT_L_EMBAUCHE = (StatutConvention.SIGNEE, StatutConvention.EN_COURS)
 PRISE_DE_POSTE_AVANT_CONTRAT = "La prise de poste ne peut pas précéder la signature du contrat de travail."
@@ -91,6 +92,7 @@ def affecter_si_eligible(poste: Poste, embauche: Embauche, auteur, acte: str = "
             date_naissance=question.naissance,
             adresse=(residence.geocodage.libelle if residence.geocodage else residence.adresse)[:255],
             qpv_residence=residence.qpv,
+            qpv_choisi_a_la_main=residence.mode == Mode.QPV,
             situation_avant_embauche=question.situation,
         )
     try:
