@@ -437,19 +437,39 @@ def piece(request, pk):
 # --- Prefecture: instruction actions -------------------------------------------------------------
 
 
-def _action_agent(request, pk, action, formulaire=None, nom_formulaire=None, **kwargs_formulaire):
+def _action_agent(request, pk, action, formulaire=None, nom_formulaire=None, annonce=None, **kwargs_formulaire):
+    """An instruction action from the request page. With `annonce` (an irreversible action), a valid
+    form first shows what will happen, and the action runs once « Confirmer » is pressed."""
     demande = get_object_or_404(demandes_visibles(request.user), pk=pk)
     donnees = {}
     if formulaire is not None:
         form = formulaire(request.POST, **kwargs_formulaire)
-        if not form.is_valid():
-            messages.error(request, "Le formulaire contient des erreurs : corrigez-les ci-dessous.")
-            demande = get_object_or_404(
+
+        def page(**extra):
+            complete = get_object_or_404(
                 demandes_visibles(request.user).select_related("employeur__departement", "departement", "instructeur", "poste"),
                 pk=pk,
             )
-            return render(request, "demandes/detail.html", _contexte_detail(request, demande, **{nom_formulaire: form}))
+            return render(request, "demandes/detail.html", {**_contexte_detail(request, complete, **{nom_formulaire: form}), **extra})
+
+        if not form.is_valid():
+            messages.error(request, "Le formulaire contient des erreurs : corrigez-les ci-dessous.")
+            return page()
         donnees = form.cleaned_data
+        if annonce is not None and "modifier" in request.POST:
+            return page()
+        if annonce is not None and "confirmer" not in request.POST:
+            titre, phrases, bouton = annonce(demande, donnees)
+            return page(
+                form=form,
+                confirmation={
+                    "titre": titre,
+                    "texte": phrases,
+                    "bouton": bouton,
+                    "action": request.path,
+                    "annuler": reverse("demandes:detail", args=[pk]),
+                },
+            )
     try:
         message = action(demande, donnees)
     except (services.ErreurDemande, EnveloppeInsuffisante) as erreur:
@@ -516,15 +536,45 @@ def reprendre(request, pk):
 @require_POST
 @role_requis(Role.AGENT)
 def decider(request, pk):
+    def annonce(demande, donnees):
+        decision, motif = donnees["decision"], donnees["motif"].strip()
+        qui = f"la demande n° {demande.numero} de {demande.employeur}"
+        avec_motif = f", avec le motif : « {motif} »" if motif else ""
+        if decision == DecisionForm.ACCEPTER:
+            annee = _annee_enveloppe(demande)
+            return (
+                "Confirmez l’acceptation de la demande",
+                [
+                    f"Vous allez accepter {qui}.",
+                    f"Un poste et son projet de convention seront créés, et un poste de l’enveloppe {annee} du "
+                    f"département {demande.departement} sera réservé. L’employeur en sera prévenu par courriel{avec_motif}.",
+                ],
+                "Confirmer l’acceptation",
+            )
+        if decision == DecisionForm.REFUSER:
+            return (
+                "Confirmez le refus de la demande",
+                [f"Vous allez refuser {qui}.", f"L’employeur en sera prévenu par courriel{avec_motif}."],
+                "Confirmer le refus",
+            )
+        return (
+            "Confirmez le classement sans suite",
+            [f"Vous allez classer sans suite {qui}.", f"L’employeur en sera prévenu par courriel{avec_motif}."],
+            "Confirmer le classement sans suite",
+        )
+
     def action(demande, donnees):
         decision, motif = donnees["decision"], donnees["motif"]
         if decision == DecisionForm.ACCEPTER:
             poste = services.accepter_demande(demande, request.user, motif)
-            return f"Demande acceptée : poste {poste.identifiant} créé, avec son projet de convention {poste.identifiant}-1."
+            return (
+                f"Demande n° {demande.numero} acceptée : poste {poste.identifiant} créé, avec son projet de convention "
+                f"{poste.identifiant}-1 à signer. L’employeur est prévenu par courriel."
+            )
         if decision == DecisionForm.REFUSER:
             services.refuser_demande(demande, request.user, motif)
-            return "Demande refusée. L’employeur est prévenu par courriel."
+            return f"Demande n° {demande.numero} refusée : l’employeur est prévenu par courriel, avec le motif."
         services.classer_sans_suite(demande, request.user, motif)
-        return "Demande classée sans suite. L’employeur est prévenu par courriel."
+        return f"Demande n° {demande.numero} classée sans suite : l’employeur est prévenu par courriel."
 
-    return _action_agent(request, pk, action, DecisionForm, "form_decision")
+    return _action_agent(request, pk, action, DecisionForm, "form_decision", annonce=annonce)

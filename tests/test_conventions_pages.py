@@ -111,7 +111,7 @@ def test_signer_par_l_interface(client, monde):
     client.force_login(monde["agent93"])
     url = reverse("postes:convention_signer", args=[monde["projet93"].pk])
     assert "Le préfet de la Seine-Saint-Denis" in client.get(url).content.decode()
-    reponse = client.post(url, {"date_signature": "2024-12-01", "signataire": "Le préfet, Jeanne Martin"})
+    reponse = client.post(url, {"date_signature": "2024-12-01", "signataire": "Le préfet, Jeanne Martin", "confirmer": "1"})
     assert reponse.status_code == 302
     convention = Convention.objects.get(pk=monde["projet93"].pk)
     assert convention.statut == "signee" and convention.signataire == "Le préfet, Jeanne Martin" and convention.pdf_sha256
@@ -121,7 +121,7 @@ def test_refus_affiche_en_francais_sur_le_formulaire(client, monde):
     client.force_login(monde["agent93"])
     reponse = client.post(
         reverse("postes:convention_resilier", args=[monde["signee93"].pk]),
-        {"motif": "initiative_employeur", "date_notification": "2025-03-15", "date_effet": "2025-04-01"},
+        {"motif": "initiative_employeur", "date_notification": "2025-03-15", "date_effet": "2025-04-01", "confirmer": "1"},
     )
     assert reponse.status_code == 200
     assert "deux mois après la notification" in reponse.content.decode()
@@ -317,3 +317,68 @@ def test_tableau_de_bord_montre_les_50_echeances_les_plus_proches_et_exporte_tou
     export = client.get(reverse("financements:tableau_de_bord"), {"tableau": "echeances", "export": "csv"})
     lignes = export.content.decode("utf-8-sig").strip().splitlines()
     assert len(lignes) == 1 + attendu and not any("ECHEANCE-69" in ligne for ligne in lignes)
+
+
+# --- Irreversible actions: a confirmation that says what will happen, then what happened ------------
+
+
+def test_signature_demande_confirmation_puis_dit_ce_qui_a_ete_fait(client, monde):
+    client.force_login(monde["agent93"])
+    url = reverse("postes:convention_signer", args=[monde["projet93"].pk])
+    saisie = {"date_signature": "2024-12-01", "signataire": "Le préfet, Jeanne Martin"}
+    confirmation = client.post(url, saisie)
+    html = confirmation.content.decode()
+    assert confirmation.status_code == 200
+    assert "Confirmez : signer la convention" in html
+    assert "sera enregistrée comme signée le 01/12/2024 par « Le préfet, Jeanne Martin »" in html
+    assert "Cette action est définitive" in html and "Confirmer la signature" in html
+    assert 'type="hidden" name="signataire" value="Le préfet, Jeanne Martin"' in html
+    assert Convention.objects.get(pk=monde["projet93"].pk).statut == "projet"  # nothing done yet
+    modifier = client.post(url, {**saisie, "modifier": "1"}).content.decode()
+    assert "Confirmez" not in modifier and 'value="Le préfet, Jeanne Martin"' in modifier
+    reponse = client.post(url, {**saisie, "confirmer": "1"}, follow=True)
+    assert Convention.objects.get(pk=monde["projet93"].pk).statut == "signee"
+    assert "Convention PROJET-93 signée le 01/12/2024 par Le préfet, Jeanne Martin : son PDF signé est archivé" in reponse.content.decode()
+
+
+def test_resiliation_demande_confirmation_puis_dit_ce_qui_a_ete_fait(client, monde):
+    client.force_login(monde["agent93"])
+    url = reverse("postes:convention_resilier", args=[monde["signee93"].pk])
+    saisie = {"motif": "manquement", "date_notification": "2025-03-15", "date_effet": "2025-04-01"}
+    html = client.post(url, saisie).content.decode()
+    assert "sera résiliée à compter du 01/04/2025" in html and "elle court jusqu’au 31/03/2025" in html
+    assert Convention.objects.get(pk=monde["signee93"].pk).statut == "en_cours"
+    html = client.post(url, {**saisie, "confirmer": "1"}, follow=True).content.decode()
+    assert Convention.objects.get(pk=monde["signee93"].pk).statut == "resiliee"
+    assert "Convention SIGNEE-93 résiliée à compter du 01/04/2025 : l’aide n’est plus due à partir de cette date" in html
+
+
+def test_caducite_constatee_par_l_agent_apres_confirmation(client, monde, poste93):
+    from postes.models import Affectation
+
+    Affectation.objects.filter(poste=poste93).delete()  # nobody hired within five months of 01/01/2024
+    client.force_login(monde["agent93"])
+    convention = monde["signee93"]
+    assert reverse("postes:convention_caducite", args=[convention.pk]) in client.get(reverse("postes:convention", args=[convention.pk])).content.decode()
+    url = reverse("postes:convention_caducite", args=[convention.pk])
+    html = client.get(url).content.decode()
+    assert "sera déclarée caduque : personne n’a été embauché sur le poste avant le 01/06/2024" in html
+    assert "Cette action est définitive" in html
+    client.post(url)  # without the confirmation button: nothing happens
+    assert Convention.objects.get(pk=convention.pk).statut == "en_cours"
+    html = client.post(url, {"confirmer": "1"}, follow=True).content.decode()
+    assert Convention.objects.get(pk=convention.pk).statut == "caduque"
+    assert "Convention SIGNEE-93 déclarée caduque" in html
+
+
+def test_caducite_non_proposee_quand_une_embauche_a_eu_lieu(client, monde):
+    from postes.services.conventions import TransitionRefusee, constater_caducite
+
+    client.force_login(monde["agent93"])
+    convention = monde["signee93"]  # somebody hired on 15/01/2024
+    assert "Constater la caducité" not in client.get(reverse("postes:convention", args=[convention.pk])).content.decode()
+    with pytest.raises(TransitionRefusee, match="Une embauche a eu lieu"):
+        constater_caducite(convention)
+    html = client.post(reverse("postes:convention_caducite", args=[convention.pk]), {"confirmer": "1"}).content.decode()
+    assert "Une embauche a eu lieu sur le poste avant le 01/06/2024" in html
+    assert Convention.objects.get(pk=convention.pk).statut == "en_cours"

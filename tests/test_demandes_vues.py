@@ -308,11 +308,11 @@ def test_parcours_d_instruction_par_les_pages(client, agent93, membre93, boite, 
     reponse = client.post(reverse("demandes:decider", args=[demande.pk]), {"decision": "refuser", "motif": ""})
     assert "Un refus doit être motivé" in texte(reponse)
     with django_capture_on_commit_callbacks(execute=True):
-        reponse = client.post(reverse("demandes:decider", args=[demande.pk]), {"decision": "accepter", "motif": "Conforme."}, follow=True)
+        reponse = client.post(reverse("demandes:decider", args=[demande.pk]), {"decision": "accepter", "motif": "Conforme.", "confirmer": "1"}, follow=True)
     poste = Poste.objects.get()
-    assert f"Demande acceptée : poste {poste.identifiant} créé" in texte(reponse)
+    assert f"Demande n° {demande.numero} acceptée : poste {poste.identifiant} créé" in texte(reponse)
     assert "demande acceptée" in mail.outbox[-1].subject
-    reponse = client.post(reverse("demandes:decider", args=[demande.pk]), {"decision": "refuser", "motif": "Non"}, follow=True)
+    reponse = client.post(reverse("demandes:decider", args=[demande.pk]), {"decision": "refuser", "motif": "Non", "confirmer": "1"}, follow=True)
     assert "décision est définitive" in texte(reponse)
     html = texte(client.get(detail))
     chronologie = html[html.index('id="chronologie"'):]
@@ -324,7 +324,7 @@ def test_acceptation_refusee_par_la_page_quand_l_enveloppe_est_epuisee(client, a
     EnveloppeFactory(departement=dep93, annee=debut_souhaite().year, nombre_postes=0)
     demande = en_instruction(demande_complete(employeur93), membre93, agent93)
     client.force_login(agent93)
-    reponse = client.post(reverse("demandes:decider", args=[demande.pk]), {"decision": "accepter"}, follow=True)
+    reponse = client.post(reverse("demandes:decider", args=[demande.pk]), {"decision": "accepter", "confirmer": "1"}, follow=True)
     assert "est épuisée : 0 poste engagé sur 0" in texte(reponse)
     assert not Poste.objects.exists()
 
@@ -457,3 +457,30 @@ def test_etape_precedente_avec_une_erreur_garde_la_saisie_pour_le_retour(client,
     assert 'value="17"' in html and f'value="{date_tapee}"' in html  # what was typed, as typed
     assert "au moins 17,5 heures" in html  # with the reason it was not saved
     assert 'value="17"' not in texte(client.get(etape(demande, "organisation")))  # given back once
+
+
+def test_refus_demande_confirmation_puis_dit_ce_qui_a_ete_fait(client, agent93, membre93, employeur93):
+    demande = en_instruction(demande_complete(employeur93), membre93, agent93)
+    client.force_login(agent93)
+    url = reverse("demandes:decider", args=[demande.pk])
+    html = texte(client.post(url, {"decision": "refuser", "motif": "Hors priorités du contrat de ville."}))
+    assert "Confirmez le refus de la demande" in html
+    assert f"Vous allez refuser la demande n° {demande.numero}" in html
+    assert "L’employeur en sera prévenu par courriel, avec le motif : « Hors priorités du contrat de ville. »" in html
+    assert "Cette action est définitive" in html
+    demande.refresh_from_db()
+    assert demande.statut == StatutDemande.EN_INSTRUCTION
+    reponse = client.post(url, {"decision": "refuser", "motif": "Hors priorités du contrat de ville.", "confirmer": "1"}, follow=True)
+    demande.refresh_from_db()
+    assert demande.statut == StatutDemande.REFUSEE
+    assert f"Demande n° {demande.numero} refusée : l’employeur est prévenu par courriel" in texte(reponse)
+
+
+def test_acceptation_annonce_la_creation_du_poste_et_la_reservation(client, agent93, membre93, employeur93, dep93):
+    EnveloppeFactory(departement=dep93, annee=debut_souhaite().year, nombre_postes=5)
+    demande = en_instruction(demande_complete(employeur93), membre93, agent93)
+    client.force_login(agent93)
+    html = texte(client.post(reverse("demandes:decider", args=[demande.pk]), {"decision": "accepter", "motif": ""}))
+    assert "Un poste et son projet de convention seront créés" in html
+    assert f"un poste de l’enveloppe {debut_souhaite().year} du département" in html
+    assert not Poste.objects.exists()
