@@ -171,3 +171,11 @@ def test_filtre_employeur_par_nom_sans_accents_ou_par_siret(client, monde):
     # a name of another département's employer never brings its posts in
     html = client.get(reverse("postes:liste"), {"employeur": monde["poste69"].employeur.siret}).content.decode()
     assert monde["poste69"].identifiant not in html
+
+
+def test_brouillon_absent_de_l_administration(client, monde):
+    client.force_login(monde["admin_national"])
+    liste = client.get(reverse("admin:postes_demande_changelist")).content.decode()
+    assert f'/admin/postes/demande/{monde["d93"].pk}/change/' in liste
+    assert f'/admin/postes/demande/{monde["brouillon93"].pk}/change/' not in liste
+    assert client.get(reverse("admin:postes_demande_change", args=[monde["brouillon93"].pk])).status_code in (302, 404)
