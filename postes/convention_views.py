@@ -79,6 +79,7 @@ class ActionConvention(RoleRequisMixin, FormView):
     bouton = "Valider"
     explication = ""
     # Irreversible actions first show what will happen (`annonce`) and run only once confirmed.
+    titre_confirmation = ""
     bouton_confirmation = ""
 
     def annonce(self, donnees) -> list[str] | None:
@@ -90,7 +91,7 @@ class ActionConvention(RoleRequisMixin, FormView):
         if phrases is None:
             return None
         return {
-            "titre": f"Confirmez : {self.titre[0].lower()}{self.titre[1:]}",
+            "titre": self.titre_confirmation,
             "texte": phrases,
             "bouton": self.bouton_confirmation or self.bouton,
             "action": self.request.path,
@@ -136,6 +137,7 @@ class SignerConvention(ActionConvention):
         "toutes et archivé avec son empreinte SHA-256."
     )
 
+    titre_confirmation = "Confirmez la signature de la convention"
     bouton_confirmation = "Confirmer la signature"
 
     def get_initial(self):
@@ -167,6 +169,7 @@ class ResilierConvention(ActionConvention):
         "l’employeur peut demander la résiliation avec un préavis de deux mois."
     )
 
+    titre_confirmation = "Confirmez la résiliation de la convention"
     bouton_confirmation = "Confirmer la résiliation"
 
     def annonce(self, donnees):
@@ -183,7 +186,7 @@ class ResilierConvention(ActionConvention):
         convention = services.resilier(self.convention, auteur=self.request.user, **donnees)
         return (
             f"Convention {convention.numero} résiliée à compter du {convention.date_resiliation:%d/%m/%Y} : l’aide "
-            f"n’est plus due à partir de cette date, et le poste {convention.poste.identifiant} est désormais "
+            f"n’est plus due à partir de cette date. Statut du poste {convention.poste.identifiant} : "
             f"« {convention.poste.get_statut_display().lower()} »."
         )
 
@@ -194,6 +197,7 @@ class ConstaterCaducite(ActionConvention):
 
     form_class = formulaires.CaduciteForm
     titre = "Constater la caducité de la convention"
+    titre_confirmation = "Confirmez la caducité de la convention"
     bouton = "Confirmer la caducité"
     explication = (
         "Une convention signée devient caduque lorsque personne n’a été embauché sur le poste dans les cinq mois "
@@ -223,8 +227,8 @@ class ConstaterCaducite(ActionConvention):
         convention = services.constater_caducite(self.convention, auteur=self.request.user)
         return (
             f"Convention {convention.numero} déclarée caduque : personne n’a été embauché avant le "
-            f"{date_limite_embauche(convention.date_debut):%d/%m/%Y}. Le poste {convention.poste.identifiant} est "
-            f"désormais « {convention.poste.get_statut_display().lower()} »."
+            f"{date_limite_embauche(convention.date_debut):%d/%m/%Y}. Statut du poste {convention.poste.identifiant} : "
+            f"« {convention.poste.get_statut_display().lower()} »."
         )
 
 

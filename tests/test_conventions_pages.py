@@ -329,7 +329,7 @@ def test_signature_demande_confirmation_puis_dit_ce_qui_a_ete_fait(client, monde
     confirmation = client.post(url, saisie)
     html = confirmation.content.decode()
     assert confirmation.status_code == 200
-    assert "Confirmez : signer la convention" in html
+    assert "Confirmez la signature de la convention" in html
     assert "sera enregistrée comme signée le 01/12/2024 par « Le préfet, Jeanne Martin »" in html
     assert "Cette action est définitive" in html and "Confirmer la signature" in html
     assert 'type="hidden" name="signataire" value="Le préfet, Jeanne Martin"' in html
