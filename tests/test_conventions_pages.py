@@ -382,3 +382,13 @@ def test_caducite_non_proposee_quand_une_embauche_a_eu_lieu(client, monde):
     html = client.post(reverse("postes:convention_caducite", args=[convention.pk]), {"confirmer": "1"}).content.decode()
     assert "Une embauche a eu lieu sur le poste avant le 01/06/2024" in html
     assert Convention.objects.get(pk=convention.pk).statut == "en_cours"
+
+
+def test_simulateur_periode_sans_bareme_message_sous_le_premier_jour(client, monde):
+    import re
+
+    client.force_login(monde["agent93"])
+    reponse = client.get(reverse("financements:simulateur"), {"debut": "2010-01-01", "fin": "2010-12-31", "heures": "35"})
+    assert reponse.status_code == 200
+    bloc = re.search(r'<div id="id_debut-desc-error">(.*?)</div>', reponse.content.decode(), re.S)
+    assert bloc and "Aucun barème de l’aide ne couvre le mois de janvier 2010" in bloc.group(1)
