@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from comptes.models import Invitation, Utilisateur
 
@@ -34,3 +36,36 @@ class InvitationAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class AppareilTOTPAdmin(TOTPDeviceAdmin):
+    """Second-factor devices, without their secret: a confirmed secret is never shown again, to
+    anyone. No key, no QR code, no configuration page; an administrator can neither create a device
+    (its secret would be known to them) nor turn a confirmed one back to unconfirmed (its owner's
+    enrolment page would show the secret again). A lost device is deleted; its owner's next
+    sign-in enrols a new device with a new secret."""
+
+    list_display = ["user", "name", "created_at", "last_used_at", "confirmed"]
+    readonly_fields = ["user", "confirmed", "created_at", "last_used_at", "throttling_failure_timestamp", "throttling_failure_count"]
+    fieldsets = [
+        ("Appareil", {"fields": ["user", "name", "confirmed"]}),
+        ("Utilisation", {"fields": ["created_at", "last_used_at"]}),
+        ("Codes erronés", {"fields": ["throttling_failure_timestamp", "throttling_failure_count"]}),
+    ]
+
+    def get_list_display(self, request):
+        return self.list_display
+
+    def get_fieldsets(self, request, obj=None):
+        return self.fieldsets
+
+    def get_urls(self):
+        return admin.ModelAdmin.get_urls(self)  # without django-otp's QR code and configuration pages
+
+    def has_add_permission(self, request):
+        return False
+
+
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, AppareilTOTPAdmin)

@@ -7,12 +7,14 @@ sign-in. Agents and employers are not concerned. A lost device is removed by ano
 administrator in the admin (« TOTP devices »); its owner then enrols again at their next sign-in.
 """
 
+import math
 from base64 import b32encode
 from urllib.parse import urlencode
 
 import segno
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -51,6 +53,31 @@ def secret_lisible(appareil: TOTPDevice) -> str:
     """The base32 secret in groups of four, for typing it in when the QR code cannot be scanned."""
     secret = b32encode(appareil.bin_key).decode().rstrip("=")
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def duree_d_attente(secondes: float) -> str:
+    """A wait in French, rounded up to the unit a person reads (« 8 secondes », « 3 minutes »)."""
+    secondes = max(1, math.ceil(secondes))
+    for unite, taille in (("jour", 86400), ("heure", 3600), ("minute", 60)):
+        if secondes >= taille:
+            nombre = math.ceil(secondes / taille)
+            break
+    else:
+        unite, nombre = "seconde", secondes
+    return f"{nombre}\u00a0{unite}{'s' if nombre > 1 else ''}"
+
+
+def message_ralentissement(appareil: TOTPDevice) -> str | None:
+    """django-otp's growing delay after wrong codes, as a French sentence saying how long to wait;
+    None when a code may be tried now."""
+    autorise, details = appareil.verify_is_allowed()
+    if autorise:
+        return None
+    jusqu_a = (details or {}).get("locked_until")
+    if jusqu_a is None:
+        return "Trop de codes erronés : patientez quelques secondes avant de réessayer."
+    attente = duree_d_attente((jusqu_a - timezone.now()).total_seconds())
+    return f"Trop de codes erronés : patientez {attente} avant de réessayer."
 
 
 def suite_sure(request, suite: str | None) -> str:

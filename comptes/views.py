@@ -86,12 +86,15 @@ def double_facteur_enrolement(request, formulaire, suite):
         return redirect("comptes:double_facteur_verification")
     appareil = double_facteur.appareil_a_enroler(request.user)
     if request.method == "POST" and formulaire.is_valid():
-        if appareil.verify_token(formulaire.cleaned_data["code"]):
+        if attente := double_facteur.message_ralentissement(appareil):
+            formulaire.add_error("code", attente)
+        elif appareil.verify_token(formulaire.cleaned_data["code"]):
             appareil.confirmed = True
             appareil.save(update_fields=["confirmed"])
             messages.success(request, "Double authentification activée : ce code vous sera demandé à chaque connexion.")
             return valider_second_facteur(request, appareil, suite)
-        formulaire.add_error("code", CODE_NON_VALABLE)
+        else:
+            formulaire.add_error("code", CODE_NON_VALABLE)
     contexte = {
         "form": formulaire,
         "qr_code": double_facteur.qr_code_svg(appareil),
@@ -108,8 +111,8 @@ def double_facteur_verification(request, formulaire, suite):
         return redirect("comptes:double_facteur_enrolement")
     if request.method == "POST" and formulaire.is_valid():
         for appareil in appareils:
-            if not appareil.verify_is_allowed()[0]:  # django-otp's growing delay after wrong codes
-                formulaire.add_error("code", "Trop de codes erronés : patientez quelques secondes avant de réessayer.")
+            if attente := double_facteur.message_ralentissement(appareil):  # django-otp's growing delay
+                formulaire.add_error("code", attente)
                 break
             if appareil.verify_token(formulaire.cleaned_data["code"]):
                 return valider_second_facteur(request, appareil, suite)

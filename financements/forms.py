@@ -3,8 +3,16 @@ from decimal import Decimal
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
-from financements.aide import AideImpossible
-from financements.simulation import lire_vacance
+from commun.formulaires import ResumeErreursMixin
+from financements.aide import AideImpossible, verifier_heures, verifier_periode
+from financements.simulation import lire_vacance, occupation_hors_vacances, verifier_date_simulable
+
+
+def valider_date_simulable(jour):
+    try:
+        verifier_date_simulable(jour)
+    except AideImpossible as erreur:
+        raise forms.ValidationError(str(erreur)) from None
 
 
 class ChampDate(forms.DateField):
@@ -15,9 +23,12 @@ class ChampDate(forms.DateField):
         super().__init__(*args, **kwargs)
 
 
-class SimulateurForm(DsfrBaseForm):
-    debut = ChampDate(label="Premier jour")
-    fin = ChampDate(label="Dernier jour")
+class SimulateurForm(ResumeErreursMixin, DsfrBaseForm):
+    """Every error of the form at once, each beside its field (and listed in the summary above the
+    form): dates, hours, vacancies, then the period made of them."""
+
+    debut = ChampDate(label="Premier jour", validators=[valider_date_simulable])
+    fin = ChampDate(label="Dernier jour", validators=[valider_date_simulable])
     heures = forms.DecimalField(
         label="Heures hebdomadaires",
         help_text="De 17,5 (mi-temps) à 35 (temps plein).",
@@ -43,6 +54,31 @@ class SimulateurForm(DsfrBaseForm):
             except AideImpossible as erreur:
                 raise forms.ValidationError(f"Ligne {numero} : {erreur}") from None
         return periodes
+
+    def clean_heures(self):
+        heures = self.cleaned_data["heures"]
+        try:
+            verifier_heures(heures)
+        except AideImpossible as erreur:
+            raise forms.ValidationError(str(erreur)) from None
+        return heures
+
+    def clean(self):
+        donnees = super().clean()
+        debut, fin = donnees.get("debut"), donnees.get("fin")
+        if debut is None or fin is None:
+            return donnees
+        try:
+            verifier_periode(debut, fin)
+        except AideImpossible as erreur:
+            self.add_error("fin", str(erreur))
+            return donnees
+        if donnees.get("vacances"):
+            try:
+                occupation_hors_vacances(debut, fin, donnees["vacances"])
+            except AideImpossible as erreur:
+                self.add_error("vacances", str(erreur))
+        return donnees
 
 
 class TableauDeBordForm(DsfrBaseForm):

@@ -18,15 +18,37 @@ from financements.aide import (
 
 PART_ANNONCEE = Decimal("95")  # the programme describes the aid as about 95 % of the cost of a SMIC wage
 
+# Days the simulator accepts: the programme exists since 1999 and no convention runs a century ahead.
+# Beyond, a date is refused with a French message (no barème, and past 9999 no calendar, covers it).
+PREMIER_JOUR_SIMULABLE = date(2000, 1, 1)
+DERNIER_JOUR_SIMULABLE = date(2100, 12, 31)
+
+
+def _jjmmaaaa(jour: date) -> str:
+    return f"{jour.day:02d}/{jour.month:02d}/{jour.year:04d}"  # strftime drops the zeros of year 1
+
+
+def verifier_date_simulable(jour: date) -> None:
+    if not PREMIER_JOUR_SIMULABLE <= jour <= DERNIER_JOUR_SIMULABLE:
+        raise AideImpossible(
+            f"La date doit être comprise entre le {_jjmmaaaa(PREMIER_JOUR_SIMULABLE)} et le "
+            f"{_jjmmaaaa(DERNIER_JOUR_SIMULABLE)} ({_jjmmaaaa(jour)} saisi)."
+        )
+
 
 def lire_date(texte: str, champ: str) -> date:
     """AAAA-MM-JJ or JJ/MM/AAAA; an impossible date (2024-02-30) gets a French message naming the field."""
     texte = (texte or "").strip()
     for format_ in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return datetime.strptime(texte, format_).date()
+            jour = datetime.strptime(texte, format_).date()
         except ValueError:
             continue
+        try:
+            verifier_date_simulable(jour)
+        except AideImpossible as erreur:
+            raise AideImpossible(f"{champ} : {str(erreur)[0].lower()}{str(erreur)[1:]}") from None
+        return jour
     raise AideImpossible(f"{champ} : date impossible « {texte} » (format attendu AAAA-MM-JJ ou JJ/MM/AAAA).")
 
 
@@ -111,6 +133,8 @@ def simuler(
 ) -> Simulation:
     """Aid of a post from `debut` to `fin` at `heures` a week, vacant during `vacances`. The SMIC cost
     is None when no SMIC amount covers the period (the aid alone is then shown)."""
+    verifier_date_simulable(debut)
+    verifier_date_simulable(fin)
     verifier_periode(debut, fin)
     occupation = occupation_hors_vacances(debut, fin, vacances)
     aide = calculer_aide(debut, fin, bareme, heures, occupation)

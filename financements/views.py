@@ -45,8 +45,8 @@ class SimulateurView(RoleRequisMixin, View):
                     lignes_smic(),
                     taux_charges_patronales(),
                 )
-            except AideImpossible as erreur:
-                form.add_error(None, str(erreur))
+            except AideImpossible as erreur:  # what the form cannot know: no barème covers the period
+                form.add_error("debut", str(erreur))
         return render(
             request,
             "financements/simulateur.html",

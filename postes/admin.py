@@ -65,6 +65,10 @@ class DemandeAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["employeur", "poste", "instructeur", "cree_par"]
     filter_horizontal = ["domaines", "quartiers"]
 
+    def get_queryset(self, request):
+        # A draft is its employer's until it is filed: the administration follows `for_user` too.
+        return super().get_queryset(request).for_user(request.user)
+
 
 @admin.register(RegleAgeMinimum)
 class RegleAgeMinimumAdmin(admin.ModelAdmin):

@@ -44,6 +44,10 @@ class ResiliationForm(DsfrBaseForm):
     )
 
 
+class CaduciteForm(DsfrBaseForm):
+    """No input: the lapse follows from the dates and the hires (art. D5134-147 to D5134-154)."""
+
+
 class RenouvellementForm(DsfrBaseForm):
     date_fin = ChampDate(label="Date de fin du renouvellement", help_text="Trois ans au plus après son début.")
     heures = champ_heures()

@@ -5,6 +5,7 @@ convention is reached through `Convention.objects.for_user()`: out of scope answ
 import hashlib
 import io
 import zipfile
+from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,9 +23,9 @@ from financements.aide import REGLE_AIDE, AideImpossible
 from financements.echeancier import PLEINE, REELLE, echeancier_convention
 from postes import convention_forms as formulaires
 from postes.filtres import ConventionFiltre
-from postes.models import Convention, Titulaire, fin_maximale_convention
+from postes.models import Convention, MotifResiliation, Titulaire, fin_maximale_convention
 from postes.pdf import le_prefet_de
-from postes.regles_convention import AVENANT, RENOUVELER, RESILIER, SIGNER, actions_permises, motif_refus
+from postes.regles_convention import AVENANT, RENOUVELER, RESILIER, SIGNER, actions_permises, date_limite_embauche, motif_refus
 from postes.services import conventions as services
 from postes.services.embauche import Embauche, EmbaucheRefusee
 from postes.views_eligibilite import VerificationMixin
@@ -60,7 +61,8 @@ def contexte_convention(convention: Convention, user) -> dict:
         "avenants": convention.avenants.select_related("affectation__titulaire").order_by("numero"),
         "historique": convention.history.select_related("history_user").order_by("-history_date")[:30],
         "renouvellement": renouvellement,
-        "actions": {action: True for action in permises},
+        "actions": {action: True for action in permises}
+        | ({"caducite": True} if est_agent and services.caducite_constatable(convention) else {}),
     }
 
 
@@ -73,6 +75,25 @@ class ActionConvention(RoleRequisMixin, FormView):
     bouton = "Valider"
     explication = ""
     action = ""  # one of postes.regles_convention.ACTIONS
+    # Irreversible actions first show what will happen (`annonce`) and run only once confirmed.
+    titre_confirmation = ""
+    bouton_confirmation = ""
+
+    def annonce(self, donnees) -> list[str] | None:
+        """What the action will do, sentence by sentence (None: no confirmation asked)."""
+        return None
+
+    def confirmation(self, donnees) -> dict | None:
+        phrases = self.annonce(donnees)
+        if phrases is None:
+            return None
+        return {
+            "titre": self.titre_confirmation,
+            "texte": phrases,
+            "bouton": self.bouton_confirmation or self.bouton,
+            "action": self.request.path,
+            "annuler": reverse("postes:convention", args=[self.convention.pk]),
+        }
 
     @cached_property
     def convention(self) -> Convention:
@@ -81,7 +102,8 @@ class ActionConvention(RoleRequisMixin, FormView):
     def get(self, request, *args, **kwargs):
         # The form of an action the rules do not allow now is not shown: the reason is (the page
         # does not offer the button; this answers an old link or a typed address).
-        motif = motif_refus(self.action, services.etat_convention(self.convention))
+        # (The lapse has its own rule, `caducite_constatable`, checked by its service.)
+        motif = motif_refus(self.action, services.etat_convention(self.convention)) if self.action else None
         if motif:
             messages.error(request, motif)
             return redirect(reverse("postes:convention", args=[self.convention.pk]))
@@ -93,6 +115,10 @@ class ActionConvention(RoleRequisMixin, FormView):
         )
 
     def form_valid(self, form):
+        if "modifier" in self.request.POST:
+            return self.render_to_response(self.get_context_data(form=form))
+        if "confirmer" not in self.request.POST and (confirmation := self.confirmation(form.cleaned_data)):
+            return self.render_to_response(self.get_context_data(form=form, confirmation=confirmation))
         try:
             message = self.executer(form.cleaned_data)
         except ValidationError as refus:
@@ -119,12 +145,27 @@ class SignerConvention(ActionConvention):
         "toutes et archivé avec son empreinte SHA-256."
     )
 
+    titre_confirmation = "Confirmez la signature de la convention"
+    bouton_confirmation = "Confirmer la signature"
+
     def get_initial(self):
         return {"signataire": le_prefet_de(self.convention.poste.departement)}
 
+    def annonce(self, donnees):
+        c = self.convention
+        return [
+            f"La convention {c.numero} (poste {c.poste.identifiant}, {c.poste.employeur}) sera enregistrée comme signée "
+            f"le {donnees['date_signature']:%d/%m/%Y} par « {donnees['signataire'].strip()} ».",
+            "Son PDF signé sera généré une fois pour toutes et archivé avec son empreinte : la convention ne se "
+            "modifiera plus que par avenant, et l’embauche sur le poste deviendra possible.",
+        ]
+
     def executer(self, donnees):
         convention = services.signer(self.convention, auteur=self.request.user, **donnees)
-        return f"Convention {convention.numero} signée le {convention.date_signature:%d/%m/%Y}."
+        return (
+            f"Convention {convention.numero} signée le {convention.date_signature:%d/%m/%Y} par {convention.signataire} : "
+            f"son PDF signé est archivé et le poste {convention.poste.identifiant} peut recevoir une embauche."
+        )
 
 
 class ResilierConvention(ActionConvention):
@@ -137,9 +178,67 @@ class ResilierConvention(ActionConvention):
         "l’employeur peut demander la résiliation avec un préavis de deux mois."
     )
 
+    titre_confirmation = "Confirmez la résiliation de la convention"
+    bouton_confirmation = "Confirmer la résiliation"
+
+    def annonce(self, donnees):
+        c = self.convention
+        motif = MotifResiliation(donnees["motif"]).label.lower()
+        return [
+            f"La convention {c.numero} (poste {c.poste.identifiant}, {c.poste.employeur}) sera résiliée à compter du "
+            f"{donnees['date_effet']:%d/%m/%Y}, pour {motif}, notification du {donnees['date_notification']:%d/%m/%Y}.",
+            f"L’aide de l’État ne sera plus due à partir de cette date (elle court jusqu’au "
+            f"{donnees['date_effet'] - timedelta(days=1):%d/%m/%Y}) ; une convention résiliée ne se rétablit pas.",
+        ]
+
     def executer(self, donnees):
         convention = services.resilier(self.convention, auteur=self.request.user, **donnees)
-        return f"Convention {convention.numero} résiliée à compter du {convention.date_resiliation:%d/%m/%Y}."
+        return (
+            f"Convention {convention.numero} résiliée à compter du {convention.date_resiliation:%d/%m/%Y} : l’aide "
+            f"n’est plus due à partir de cette date. Statut du poste {convention.poste.identifiant} : "
+            f"« {convention.poste.get_statut_display().lower()} »."
+        )
+
+
+class ConstaterCaducite(ActionConvention):
+    """Lapse (nobody hired within five months of the start) recorded by an agent without waiting for
+    the daily update: the page is the confirmation."""
+
+    form_class = formulaires.CaduciteForm
+    titre = "Constater la caducité de la convention"
+    titre_confirmation = "Confirmez la caducité de la convention"
+    bouton = "Confirmer la caducité"
+    explication = (
+        "Une convention signée devient caduque lorsque personne n’a été embauché sur le poste dans les cinq mois "
+        "qui suivent son début. La mise à jour quotidienne le constate d’elle-même ; vous pouvez le faire dès "
+        "aujourd’hui."
+    )
+
+    def annonce(self, donnees):
+        c = self.convention
+        return [
+            f"La convention {c.numero} (poste {c.poste.identifiant}, {c.poste.employeur}) sera déclarée caduque : "
+            f"personne n’a été embauché sur le poste avant le {date_limite_embauche(c.date_debut):%d/%m/%Y}.",
+            "Aucune aide ne sera due au titre de cette convention, et aucune embauche ne pourra plus s’y rattacher.",
+        ]
+
+    def get_context_data(self, **kwargs):
+        if services.caducite_constatable(self.convention):
+            kwargs.setdefault("confirmation", self.confirmation({}))
+        return super().get_context_data(**kwargs)
+
+    def form_valid(self, form):
+        if "confirmer" not in self.request.POST:
+            return self.render_to_response(self.get_context_data(form=form))
+        return super().form_valid(form)
+
+    def executer(self, donnees):
+        convention = services.constater_caducite(self.convention, auteur=self.request.user)
+        return (
+            f"Convention {convention.numero} déclarée caduque : personne n’a été embauché avant le "
+            f"{date_limite_embauche(convention.date_debut):%d/%m/%Y}. Statut du poste {convention.poste.identifiant} : "
+            f"« {convention.poste.get_statut_display().lower()} »."
+        )
 
 
 class RenouvelerConvention(ActionConvention):

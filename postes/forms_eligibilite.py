@@ -56,7 +56,10 @@ class VerificationForm(DsfrBaseForm):
         label="Ou bien : code du quartier prioritaire, choisi à la main",
         required=False,
         max_length=10,
-        help_text="Par exemple QN09339M, si le service d’adresses ne répond pas ou ne trouve pas l’adresse.",
+        help_text=(
+            "Par exemple QN09339M, si le service d’adresses ne répond pas ou ne trouve pas l’adresse : l’adresse "
+            "saisie ci-dessus est alors conservée telle quelle, sans être localisée."
+        ),
         widget=forms.TextInput(attrs={"list": "quartiers-prioritaires", "autocomplete": "off"}),
     )
     justification = forms.CharField(
@@ -108,10 +111,13 @@ class VerificationForm(DsfrBaseForm):
             self.add_error("date_naissance", "La date de naissance doit précéder la date de signature du contrat.")
         if naissance and naissance.year < 1900:
             self.add_error("date_naissance", "Vérifiez l’année de naissance.")
-        saisies = [nom for nom in ("adresse", "code_qpv", "point") if donnees.get(nom)]
-        if len(saisies) > 1:
+        # The address and a QPV chosen by hand go together (the address is kept, the QPV decides);
+        # coordinates are another way of giving the residence.
+        saisies = [nom for nom in ("adresse", "point") if donnees.get(nom)] + (["code_qpv"] if donnees.get("code_qpv") else [])
+        if donnees.get("point") and len(saisies) > 1:
             raise forms.ValidationError(
-                "Indiquez la résidence d’une seule façon : l’adresse, le code du quartier ou les coordonnées."
+                "Indiquez la résidence d’une seule façon : l’adresse (avec, si besoin, le code du quartier choisi "
+                "à la main) ou les coordonnées."
             )
         if not saisies and not donnees.get("derogation", "").strip():
             raise forms.ValidationError(
@@ -124,10 +130,10 @@ class VerificationForm(DsfrBaseForm):
     def residence(self) -> Residence:
         """Where the person lives. May call the geocoder: raises GeocodageImpossible."""
         donnees = self.cleaned_data
+        if donnees.get("code_qpv"):
+            return residence_par_code(donnees["code_qpv"], donnees["justification"], donnees.get("adresse", ""))
         if donnees.get("adresse"):
             return residence_par_adresse(donnees["adresse"])
-        if donnees.get("code_qpv"):
-            return residence_par_code(donnees["code_qpv"], donnees["justification"])
         if donnees.get("point"):
             return residence_par_point(*donnees["point"])
         return Residence(mode=Mode.AUCUNE)

@@ -443,6 +443,11 @@ class Titulaire(models.Model):
         blank=True,
         related_name="residents",
     )
+    qpv_choisi_a_la_main = models.BooleanField(
+        "quartier choisi à la main",
+        default=False,
+        help_text="Le quartier de résidence a été choisi par l’agent, avec une justification, et non localisé depuis l’adresse.",
+    )
     situation_avant_embauche = models.CharField(
         "situation avant l’embauche", max_length=20, choices=SituationAvantEmbauche.choices
     )
@@ -460,6 +465,11 @@ class Titulaire(models.Model):
                 condition=Q(situation_avant_embauche__in=SituationAvantEmbauche.values),
                 name="titulaire_situation_connue",
                 violation_error_message="Choisissez la situation de la personne avant l’embauche dans la liste.",
+            ),
+            models.CheckConstraint(
+                condition=Q(qpv_choisi_a_la_main=False) | Q(qpv_residence__isnull=False),
+                name="titulaire_qpv_choisi_a_la_main_renseigne",
+                violation_error_message="Un quartier choisi à la main doit être indiqué.",
             ),
         ]
 
@@ -534,8 +544,46 @@ class Affectation(models.Model):
         return f"{self.titulaire} sur {self.poste}"
 
 
+def sans_brouillons_pour_la_prefecture(queryset, user, statut: str):
+    """The one rule on drafts: a request in « brouillon » is its employer's alone; anyone else (agent,
+    national administrator) reaches it, and its rows, once it has been filed. `statut` is the lookup
+    leading to the request's status."""
+    if user is not None and user.is_authenticated and not user.est_employeur:
+        return queryset.exclude(**{statut: StatutDemande.BROUILLON})
+    return queryset
+
+
+HEURES_PAR_DEFAUT_DEMANDE = 35
+
+
 class DemandeQuerySet(ScopedQuerySet):
-    pass
+    """A draft is the employer's until it is filed: agents and national administrators reach a
+    request only once it has left the « brouillon » status."""
+
+    def for_user(self, user):
+        return sans_brouillons_pour_la_prefecture(super().for_user(user), user, "statut")
+
+    def brouillons_vides(self):
+        """Drafts in which nothing has been saved yet (every field as « Nouvelle demande » left it, no
+        domain, no QPV, no attachment). Such a draft is not listed and is reused by the next
+        « Nouvelle demande » of its structure: a draft exists from the first time something is saved
+        in it."""
+        return self.filter(
+            statut=StatutDemande.BROUILLON,
+            intitule="",
+            projet="",
+            missions="",
+            cofinancements="",
+            date_debut_souhaitee__isnull=True,
+            budget_previsionnel__isnull=True,
+            heures_hebdomadaires=HEURES_PAR_DEFAUT_DEMANDE,
+            domaines__isnull=True,
+            quartiers__isnull=True,
+            pieces__isnull=True,
+        )
+
+    def sans_brouillons_vides(self):
+        return self.exclude(pk__in=self.model.objects.brouillons_vides().values("pk"))
 
 
 class Demande(models.Model):
@@ -558,7 +606,7 @@ class Demande(models.Model):
         "quartiers.QuartierPrioritaire", verbose_name="quartiers d’intervention", blank=True
     )
     heures_hebdomadaires = models.DecimalField(
-        "heures hebdomadaires", max_digits=4, decimal_places=2, default=35, validators=heures_validators
+        "heures hebdomadaires", max_digits=4, decimal_places=2, default=HEURES_PAR_DEFAUT_DEMANDE, validators=heures_validators
     )
     date_debut_souhaitee = models.DateField("date de début souhaitée", null=True, blank=True)
     cofinancements = models.TextField("cofinancements", blank=True)
@@ -769,10 +817,14 @@ EVENEMENTS_INTERNES = frozenset({TypeEvenement.AFFECTATION})
 
 
 class ParDemandeQuerySet(ScopedQuerySet):
-    """Rows reached through their request: the request's département and employer decide."""
+    """Rows reached through their request: the request's département and employer decide, and a
+    draft's rows stay the employer's (same rule as `DemandeQuerySet.for_user`)."""
 
     scope_departement = "demande__departement"
     scope_employeur = "demande__employeur"
+
+    def for_user(self, user):
+        return sans_brouillons_pour_la_prefecture(super().for_user(user), user, "demande__statut")
 
 
 class EvenementDemande(models.Model):

@@ -15,6 +15,7 @@ urlpatterns = [
     path("conventions/<int:pk>/", views.ConventionDetail.as_view(), name="convention"),
     path("conventions/<int:pk>/signer/", convention_views.SignerConvention.as_view(), name="convention_signer"),
     path("conventions/<int:pk>/resilier/", convention_views.ResilierConvention.as_view(), name="convention_resilier"),
+    path("conventions/<int:pk>/caducite/", convention_views.ConstaterCaducite.as_view(), name="convention_caducite"),
     path("conventions/<int:pk>/renouveler/", convention_views.RenouvelerConvention.as_view(), name="convention_renouveler"),
     path("conventions/<int:pk>/avenant-heures/", convention_views.AvenantHeures.as_view(), name="convention_avenant_heures"),
     path(

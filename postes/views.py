@@ -112,7 +112,11 @@ def espace_employeur(request):
         .order_by("identifiant")
     )
     demandes = (
-        Demande.objects.for_user(request.user).filter(employeur=active).select_related("employeur", "poste").order_by("-modifie_le")
+        Demande.objects.for_user(request.user)
+        .filter(employeur=active)
+        .sans_brouillons_vides()
+        .select_related("employeur", "poste")
+        .order_by("-modifie_le")
     )
     return render(
         request,

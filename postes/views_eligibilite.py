@@ -129,7 +129,7 @@ class NouvelleVerification(VerificationMixin, FormView):
         initial = {"date_naissance": t.date_naissance, "situation": t.situation_avant_embauche}
         if t.adresse:
             initial["adresse"] = t.adresse
-        elif t.qpv_residence:
+        if t.qpv_residence and (t.qpv_choisi_a_la_main or not t.adresse):
             initial["code_qpv"] = t.qpv_residence.code
         return initial
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.db.models import Prefetch, TextField
 from django.db.models.functions import Cast
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -52,11 +52,9 @@ RESULTATS_QUARTIERS_MAX = 20
 
 
 def demandes_visibles(user):
-    """Requests the user may open: their structures' for an employer; filed ones in scope otherwise."""
-    demandes = Demande.objects.for_user(user)
-    if user.est_employeur:
-        return demandes
-    return demandes.exclude(statut=StatutDemande.BROUILLON)
+    """Requests the user may open: their structures' for an employer; filed ones in scope otherwise
+    (the rule on drafts lives in `DemandeQuerySet.for_user`)."""
+    return Demande.objects.for_user(user)
 
 
 def _demande_de_l_employeur(request, pk):
@@ -115,7 +113,9 @@ class MesDemandes(RoleRequisMixin, ListeFiltreeView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        return super().get_queryset().select_related("employeur", "departement", "poste").order_by("-modifie_le", "-pk")
+        return (
+            super().get_queryset().sans_brouillons_vides().select_related("employeur", "departement", "poste").order_by("-modifie_le", "-pk")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -138,7 +138,10 @@ def nouvelle(request):
     except services.ErreurDemande as erreur:
         messages.error(request, str(erreur))
         return redirect("demandes:mes_demandes")
-    messages.success(request, f"Brouillon n° {demande.numero} créé pour {structure}. Il est enregistré à chaque étape.")
+    messages.success(
+        request,
+        f"Nouvelle demande pour {structure} : elle est enregistrée comme brouillon dès que vous remplissez une étape.",
+    )
     return redirect("demandes:etape", pk=demande.pk, etape="projet")
 
 
@@ -160,6 +163,9 @@ def _contexte_etape(demande, etape):
 
 
 def _apres_enregistrement(request, demande, etape):
+    if "precedente" in request.POST:
+        precedente = NOMS_ETAPES[max(NOMS_ETAPES.index(etape) - 1, 0)]
+        return redirect("demandes:etape", pk=demande.pk, etape=precedente)
     if "suite" in request.POST:
         suivante = NOMS_ETAPES[min(NOMS_ETAPES.index(etape) + 1, len(NOMS_ETAPES) - 1)]
         return redirect("demandes:etape", pk=demande.pk, etape=suivante)
@@ -196,12 +202,48 @@ def _etape_structure(request, demande, context):
     context["form"] = form
 
 
+# What a person typed in a step and could not be saved yet (a field to correct) when they went back a
+# step: kept in the session, and put back in the step's form (with its errors) when they return.
+CHAMPS_NON_SAISIS = {"csrfmiddlewaretoken", "precedente", "suite", "enregistrer"}
+
+
+def _cle_saisie(demande, etape):
+    return f"saisie-demande-{demande.pk}-{etape}"
+
+
+def _revenir_en_gardant_la_saisie(request, demande, etape):
+    request.session[_cle_saisie(demande, etape)] = {
+        cle: request.POST.getlist(cle) for cle in request.POST if cle not in CHAMPS_NON_SAISIS
+    }
+    messages.warning(
+        request,
+        f"Ce que vous avez saisi à l’étape « {dict(ETAPES)[etape]} » n’est pas encore enregistré : un champ est à "
+        "corriger. Vous le retrouverez tel quel en revenant à cette étape.",
+    )
+    precedente = NOMS_ETAPES[max(NOMS_ETAPES.index(etape) - 1, 0)]
+    return redirect("demandes:etape", pk=demande.pk, etape=precedente)
+
+
+def _saisie_gardee(request, demande, etape):
+    saisie = request.session.pop(_cle_saisie(demande, etape), None)
+    if saisie is None:
+        return None
+    donnees = QueryDict(mutable=True)
+    for cle, valeurs in saisie.items():
+        donnees.setlist(cle, valeurs)
+    return donnees
+
+
 def _etape_modele(formulaire, nom):
     def vue(request, demande, context):
-        form = formulaire(request.POST or None, instance=demande)
-        if request.method == "POST" and form.is_valid():
-            form.save()
-            return _apres_enregistrement(request, demande, nom)
+        donnees = request.POST if request.method == "POST" else _saisie_gardee(request, demande, nom)
+        form = formulaire(donnees, instance=demande)
+        if request.method == "POST":
+            if form.is_valid():
+                form.save()
+                return _apres_enregistrement(request, demande, nom)
+            if "precedente" in request.POST:
+                return _revenir_en_gardant_la_saisie(request, demande, nom)
         context["form"] = form
 
     return vue
@@ -400,19 +442,39 @@ def piece(request, pk):
 # --- Prefecture: instruction actions -------------------------------------------------------------
 
 
-def _action_agent(request, pk, action, formulaire=None, nom_formulaire=None, **kwargs_formulaire):
+def _action_agent(request, pk, action, formulaire=None, nom_formulaire=None, annonce=None, **kwargs_formulaire):
+    """An instruction action from the request page. With `annonce` (an irreversible action), a valid
+    form first shows what will happen, and the action runs once « Confirmer » is pressed."""
     demande = get_object_or_404(demandes_visibles(request.user), pk=pk)
     donnees = {}
     if formulaire is not None:
         form = formulaire(request.POST, **kwargs_formulaire)
-        if not form.is_valid():
-            messages.error(request, "Le formulaire contient des erreurs : corrigez-les ci-dessous.")
-            demande = get_object_or_404(
+
+        def page(**extra):
+            complete = get_object_or_404(
                 demandes_visibles(request.user).select_related("employeur__departement", "departement", "instructeur", "poste"),
                 pk=pk,
             )
-            return render(request, "demandes/detail.html", _contexte_detail(request, demande, **{nom_formulaire: form}))
+            return render(request, "demandes/detail.html", {**_contexte_detail(request, complete, **{nom_formulaire: form}), **extra})
+
+        if not form.is_valid():
+            messages.error(request, "Le formulaire contient des erreurs : corrigez-les ci-dessous.")
+            return page()
         donnees = form.cleaned_data
+        if annonce is not None and "modifier" in request.POST:
+            return page()
+        if annonce is not None and "confirmer" not in request.POST:
+            titre, phrases, bouton = annonce(demande, donnees)
+            return page(
+                form=form,
+                confirmation={
+                    "titre": titre,
+                    "texte": phrases,
+                    "bouton": bouton,
+                    "action": request.path,
+                    "annuler": reverse("demandes:detail", args=[pk]),
+                },
+            )
     try:
         message = action(demande, donnees)
     except (services.ErreurDemande, EnveloppeInsuffisante) as erreur:
@@ -479,15 +541,45 @@ def reprendre(request, pk):
 @require_POST
 @role_requis(Role.AGENT)
 def decider(request, pk):
+    def annonce(demande, donnees):
+        decision, motif = donnees["decision"], donnees["motif"].strip()
+        qui = f"la demande n° {demande.numero} de {demande.employeur}"
+        avec_motif = f", avec le motif : « {motif} »" if motif else ""
+        if decision == DecisionForm.ACCEPTER:
+            annee = _annee_enveloppe(demande)
+            return (
+                "Confirmez l’acceptation de la demande",
+                [
+                    f"Vous allez accepter {qui}.",
+                    f"Un poste et son projet de convention seront créés, et un poste de l’enveloppe {annee} du "
+                    f"département {demande.departement} sera réservé. L’employeur en sera prévenu par courriel{avec_motif}.",
+                ],
+                "Confirmer l’acceptation",
+            )
+        if decision == DecisionForm.REFUSER:
+            return (
+                "Confirmez le refus de la demande",
+                [f"Vous allez refuser {qui}.", f"L’employeur en sera prévenu par courriel{avec_motif}."],
+                "Confirmer le refus",
+            )
+        return (
+            "Confirmez le classement sans suite",
+            [f"Vous allez classer sans suite {qui}.", f"L’employeur en sera prévenu par courriel{avec_motif}."],
+            "Confirmer le classement sans suite",
+        )
+
     def action(demande, donnees):
         decision, motif = donnees["decision"], donnees["motif"]
         if decision == DecisionForm.ACCEPTER:
             poste = services.accepter_demande(demande, request.user, motif)
-            return f"Demande acceptée : poste {poste.identifiant} créé, avec son projet de convention {poste.identifiant}-1."
+            return (
+                f"Demande n° {demande.numero} acceptée : poste {poste.identifiant} créé, avec son projet de convention "
+                f"{poste.identifiant}-1 à signer. L’employeur est prévenu par courriel."
+            )
         if decision == DecisionForm.REFUSER:
             services.refuser_demande(demande, request.user, motif)
-            return "Demande refusée. L’employeur est prévenu par courriel."
+            return f"Demande n° {demande.numero} refusée : l’employeur est prévenu par courriel, avec le motif."
         services.classer_sans_suite(demande, request.user, motif)
-        return "Demande classée sans suite. L’employeur est prévenu par courriel."
+        return f"Demande n° {demande.numero} classée sans suite : l’employeur est prévenu par courriel."
 
-    return _action_agent(request, pk, action, DecisionForm, "form_decision")
+    return _action_agent(request, pk, action, DecisionForm, "form_decision", annonce=annonce)

@@ -10,7 +10,10 @@ from dataclasses import dataclass
 import requests
 from django.conf import settings
 
-CONSEIL = "Choisissez le quartier prioritaire à la main, en justifiant ce choix, ou indiquez les coordonnées du logement."
+CONSEIL = (
+    "Choisissez le quartier prioritaire à la main, en justifiant ce choix (l’adresse saisie est conservée), "
+    "ou indiquez les coordonnées du logement."
+)
 
 
 def virgule(nombre: float) -> str:

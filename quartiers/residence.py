@@ -103,9 +103,11 @@ def quartier_par_code(code: str) -> QuartierPrioritaire:
         raise QuartierInconnu(f"Aucun quartier prioritaire ne porte le code « {code} ».") from None
 
 
-def residence_par_code(code: str, justification: str = "") -> Residence:
-    """The QPV chosen by hand. Raises QuartierInconnu."""
+def residence_par_code(code: str, justification: str = "", adresse: str = "") -> Residence:
+    """The QPV chosen by hand, with the address typed if any (kept as typed, not geocoded: the address
+    service may be down). Raises QuartierInconnu."""
     qpv = quartier_par_code(code)
     return Residence(
-        mode=Mode.QPV, qpv=qpv, justification=justification.strip(), avertissements=_avertissements(qpv, None)
+        mode=Mode.QPV, qpv=qpv, adresse=adresse.strip(), justification=justification.strip(),
+        avertissements=_avertissements(qpv, None),
     )

@@ -2,10 +2,11 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from employeurs.models import Employeur
 from financements.models import Enveloppe
-from postes.models import Affectation, Convention, Demande, Poste, Titulaire
+from postes.models import Affectation, Convention, Demande, EvenementDemande, Poste, Titulaire
 from quartiers.models import Departement
 from tests.factories import AffectationFactory, ConventionFactory, DemandeFactory, UtilisateurFactory
 
@@ -18,8 +19,9 @@ def monde(poste93, poste69, agent93, agent69, membre93, admin_national, dep93, d
     c69 = ConventionFactory(poste=poste69)
     a93 = AffectationFactory(poste=poste93)
     a69 = AffectationFactory(poste=poste69)
-    d93 = DemandeFactory(employeur=poste93.employeur)
-    d69 = DemandeFactory(employeur=poste69.employeur)
+    d93 = DemandeFactory(employeur=poste93.employeur, statut="deposee", date_depot=timezone.now())
+    d69 = DemandeFactory(employeur=poste69.employeur, statut="deposee", date_depot=timezone.now())
+    brouillon93 = DemandeFactory(employeur=poste93.employeur)
     Enveloppe.objects.create(departement=dep93, annee=2026, nombre_postes=3, montant=1000)
     Enveloppe.objects.create(departement=dep69, annee=2026, nombre_postes=3, montant=1000)
     return locals()
@@ -41,10 +43,24 @@ def test_employeur_ne_voit_que_ses_structures(monde):
     membre = monde["membre93"]
     assert list(Poste.objects.for_user(membre)) == [monde["poste93"]]
     assert list(Convention.objects.for_user(membre)) == [monde["c93"]]
-    assert list(Demande.objects.for_user(membre)) == [monde["d93"]]
+    assert set(Demande.objects.for_user(membre)) == {monde["d93"], monde["brouillon93"]}
     assert list(Employeur.objects.for_user(membre)) == [monde["poste93"].employeur]
     assert list(Titulaire.objects.for_user(membre)) == [monde["a93"].titulaire]
     assert not Enveloppe.objects.for_user(membre).exists()
+
+
+def test_brouillon_invisible_pour_l_agent_avant_depot(monde):
+    agent = monde["agent93"]
+    brouillon = monde["brouillon93"]
+    assert brouillon not in Demande.objects.for_user(agent)
+    assert brouillon not in Demande.objects.for_user(monde["admin_national"])
+    evenement = EvenementDemande.objects.create(demande=brouillon, type="depot", message="Brouillon")
+    assert evenement not in EvenementDemande.objects.for_user(agent)
+    assert evenement in EvenementDemande.objects.for_user(monde["membre93"])
+    brouillon.statut, brouillon.date_depot = "deposee", timezone.now()
+    brouillon.save()
+    assert brouillon in Demande.objects.for_user(agent)
+    assert evenement in EvenementDemande.objects.for_user(agent)
 
 
 def test_administrateur_national_voit_tout(monde):
@@ -155,3 +171,11 @@ def test_filtre_employeur_par_nom_sans_accents_ou_par_siret(client, monde):
     # a name of another département's employer never brings its posts in
     html = client.get(reverse("postes:liste"), {"employeur": monde["poste69"].employeur.siret}).content.decode()
     assert monde["poste69"].identifiant not in html
+
+
+def test_brouillon_absent_de_l_administration(client, monde):
+    client.force_login(monde["admin_national"])
+    liste = client.get(reverse("admin:postes_demande_changelist")).content.decode()
+    assert f'/admin/postes/demande/{monde["d93"].pk}/change/' in liste
+    assert f'/admin/postes/demande/{monde["brouillon93"].pk}/change/' not in liste
+    assert client.get(reverse("admin:postes_demande_change", args=[monde["brouillon93"].pk])).status_code in (302, 404)

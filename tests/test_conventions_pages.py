@@ -111,7 +111,7 @@ def test_signer_par_l_interface(client, monde):
     client.force_login(monde["agent93"])
     url = reverse("postes:convention_signer", args=[monde["projet93"].pk])
     assert "Le préfet de la Seine-Saint-Denis" in client.get(url).content.decode()
-    reponse = client.post(url, {"date_signature": "2024-12-01", "signataire": "Le préfet, Jeanne Martin"})
+    reponse = client.post(url, {"date_signature": "2024-12-01", "signataire": "Le préfet, Jeanne Martin", "confirmer": "1"})
     assert reponse.status_code == 302
     convention = Convention.objects.get(pk=monde["projet93"].pk)
     assert convention.statut == "signee" and convention.signataire == "Le préfet, Jeanne Martin" and convention.pdf_sha256
@@ -121,7 +121,7 @@ def test_refus_affiche_en_francais_sur_le_formulaire(client, monde):
     client.force_login(monde["agent93"])
     reponse = client.post(
         reverse("postes:convention_resilier", args=[monde["signee93"].pk]),
-        {"motif": "initiative_employeur", "date_notification": "2025-03-15", "date_effet": "2025-04-01"},
+        {"motif": "initiative_employeur", "date_notification": "2025-03-15", "date_effet": "2025-04-01", "confirmer": "1"},
     )
     assert reponse.status_code == 200
     assert "deux mois après la notification" in reponse.content.decode()
@@ -191,7 +191,55 @@ def test_simulateur_affiche_le_resultat_et_la_comparaison_au_smic(client, monde)
         {"debut": "2024-07-01", "fin": "2025-06-30", "heures": "35", "vacances": "01/09/2024 au 30/09/2024"},
     ).content.decode()
     assert "20\u202f909,73\u00a0€" in html  # 11/12 × 22 810,61
-    assert "environ 95" in html and "TAUX_CHARGES_PATRONALES_SMIC" in html
+    assert "environ 95" in html
+    assert "cotisations patronales" in html
+
+
+def test_simulateur_sans_nom_de_reglage_dans_la_page(client, monde):
+    client.force_login(monde["agent93"])
+    html = client.get(
+        reverse("financements:simulateur"), {"debut": "2024-07-01", "fin": "2025-06-30", "heures": "35"}
+    ).content.decode()
+    assert "Résultat" in html
+    assert "TAUX_CHARGES_PATRONALES_SMIC" not in html and "<code>" not in html
+
+
+@pytest.mark.parametrize(
+    "debut, fin",
+    [("2024-07-01", "9999-12-31"), ("9999-12-31", "9999-12-31"), ("0001-01-01", "0001-01-31"), ("2024-07-01", "2101-01-01")],
+)
+def test_simulateur_date_hors_du_calendrier_message_francais_sans_erreur_500(client, monde, debut, fin):
+    client.force_login(monde["agent93"])
+    reponse = client.get(reverse("financements:simulateur"), {"debut": debut, "fin": fin, "heures": "35"})
+    assert reponse.status_code == 200
+    html = reponse.content.decode()
+    assert "Résultat" not in html
+    assert "doit être comprise entre le 01/01/2000 et le 31/12/2100" in html
+
+
+def test_simulateur_montre_toutes_les_erreurs_a_la_fois_avec_leur_resume(client, monde):
+    import re
+
+    client.force_login(monde["agent93"])
+    html = client.get(
+        reverse("financements:simulateur"),
+        {"debut": "2024-07-31", "fin": "2024-07-01", "heures": "50", "vacances": "n’importe quoi"},
+    ).content.decode()
+    # Each error beside its field…
+    for champ, message in [
+        ("fin", "la fin (01/07/2024) précède le début"),
+        ("heures", "Durée hebdomadaire impossible : 50 heures"),
+        ("vacances", "Ligne 1 : Période de vacance illisible"),
+    ]:
+        bloc = re.search(rf'<div id="id_{champ}-desc-error">(.*?)</div>', html, re.S)
+        assert bloc and message in bloc.group(1), champ
+    # … and the summary at the top, with a link to each field.
+    resume = re.search(r'<div class="fr-alert fr-alert--error[^"]*"[^>]*id="resume-erreurs".*?</div>', html, re.S)
+    assert resume, "pas de résumé des erreurs"
+    assert "3 erreurs" in resume.group(0)
+    for champ in ("fin", "heures", "vacances"):
+        assert f'href="#id_{champ}"' in resume.group(0)
+    assert html.index('id="resume-erreurs"') < html.index('aria-label="Paramètres de la simulation"')
 
 
 def test_simulateur_refuse_une_periode_impossible_en_francais(client, monde):
@@ -288,3 +336,76 @@ def test_renouveler_n_est_pas_propose_sur_un_renouvellement_quand_la_limite_est_
     settings.CONVENTION_RENOUVELLEMENTS_MAX = 2
     page = client.get(reverse("postes:convention", args=[renouvellement.pk])).content.decode()
     assert reverse("postes:convention_renouveler", args=[renouvellement.pk]) in page
+# --- Irreversible actions: a confirmation that says what will happen, then what happened ------------
+
+
+def test_signature_demande_confirmation_puis_dit_ce_qui_a_ete_fait(client, monde):
+    client.force_login(monde["agent93"])
+    url = reverse("postes:convention_signer", args=[monde["projet93"].pk])
+    saisie = {"date_signature": "2024-12-01", "signataire": "Le préfet, Jeanne Martin"}
+    confirmation = client.post(url, saisie)
+    html = confirmation.content.decode()
+    assert confirmation.status_code == 200
+    assert "Confirmez la signature de la convention" in html
+    assert "sera enregistrée comme signée le 01/12/2024 par « Le préfet, Jeanne Martin »" in html
+    assert "Cette action est définitive" in html and "Confirmer la signature" in html
+    assert 'type="hidden" name="signataire" value="Le préfet, Jeanne Martin"' in html
+    assert Convention.objects.get(pk=monde["projet93"].pk).statut == "projet"  # nothing done yet
+    modifier = client.post(url, {**saisie, "modifier": "1"}).content.decode()
+    assert "Confirmez" not in modifier and 'value="Le préfet, Jeanne Martin"' in modifier
+    reponse = client.post(url, {**saisie, "confirmer": "1"}, follow=True)
+    assert Convention.objects.get(pk=monde["projet93"].pk).statut == "signee"
+    assert "Convention PROJET-93 signée le 01/12/2024 par Le préfet, Jeanne Martin : son PDF signé est archivé" in reponse.content.decode()
+
+
+def test_resiliation_demande_confirmation_puis_dit_ce_qui_a_ete_fait(client, monde):
+    client.force_login(monde["agent93"])
+    url = reverse("postes:convention_resilier", args=[monde["signee93"].pk])
+    saisie = {"motif": "manquement", "date_notification": "2025-03-15", "date_effet": "2025-04-01"}
+    html = client.post(url, saisie).content.decode()
+    assert "sera résiliée à compter du 01/04/2025" in html and "elle court jusqu’au 31/03/2025" in html
+    assert Convention.objects.get(pk=monde["signee93"].pk).statut == "en_cours"
+    html = client.post(url, {**saisie, "confirmer": "1"}, follow=True).content.decode()
+    assert Convention.objects.get(pk=monde["signee93"].pk).statut == "resiliee"
+    assert "Convention SIGNEE-93 résiliée à compter du 01/04/2025 : l’aide n’est plus due à partir de cette date" in html
+
+
+def test_caducite_constatee_par_l_agent_apres_confirmation(client, monde, poste93):
+    from postes.models import Affectation
+
+    Affectation.objects.filter(poste=poste93).delete()  # nobody hired within five months of 01/01/2024
+    client.force_login(monde["agent93"])
+    convention = monde["signee93"]
+    assert reverse("postes:convention_caducite", args=[convention.pk]) in client.get(reverse("postes:convention", args=[convention.pk])).content.decode()
+    url = reverse("postes:convention_caducite", args=[convention.pk])
+    html = client.get(url).content.decode()
+    assert "sera déclarée caduque : personne n’a été embauché sur le poste avant le 01/06/2024" in html
+    assert "Cette action est définitive" in html
+    client.post(url)  # without the confirmation button: nothing happens
+    assert Convention.objects.get(pk=convention.pk).statut == "en_cours"
+    html = client.post(url, {"confirmer": "1"}, follow=True).content.decode()
+    assert Convention.objects.get(pk=convention.pk).statut == "caduque"
+    assert "Convention SIGNEE-93 déclarée caduque" in html
+
+
+def test_caducite_non_proposee_quand_une_embauche_a_eu_lieu(client, monde):
+    from postes.services.conventions import TransitionRefusee, constater_caducite
+
+    client.force_login(monde["agent93"])
+    convention = monde["signee93"]  # somebody hired on 15/01/2024
+    assert "Constater la caducité" not in client.get(reverse("postes:convention", args=[convention.pk])).content.decode()
+    with pytest.raises(TransitionRefusee, match="Une embauche a eu lieu"):
+        constater_caducite(convention)
+    html = client.post(reverse("postes:convention_caducite", args=[convention.pk]), {"confirmer": "1"}).content.decode()
+    assert "Une embauche a eu lieu sur le poste avant le 01/06/2024" in html
+    assert Convention.objects.get(pk=convention.pk).statut == "en_cours"
+
+
+def test_simulateur_periode_sans_bareme_message_sous_le_premier_jour(client, monde):
+    import re
+
+    client.force_login(monde["agent93"])
+    reponse = client.get(reverse("financements:simulateur"), {"debut": "2010-01-01", "fin": "2010-12-31", "heures": "35"})
+    assert reponse.status_code == 200
+    bloc = re.search(r'<div id="id_debut-desc-error">(.*?)</div>', reponse.content.decode(), re.S)
+    assert bloc and "Aucun barème de l’aide ne couvre le mois de janvier 2010" in bloc.group(1)

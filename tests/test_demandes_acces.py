@@ -88,7 +88,7 @@ ACTIONS = {
     ),
     "reprendre l’instruction": (lambda m: reverse("demandes:reprendre", args=[m["d93"].pk]), lambda m: {}, [302, 404, 404, 404, 302, 302]),
     "décider": (
-        lambda m: reverse("demandes:decider", args=[m["d93"].pk]), lambda m: {"decision": "refuser", "motif": "x"}, [302, 404, 404, 404, 302, 302],
+        lambda m: reverse("demandes:decider", args=[m["d93"].pk]), lambda m: {"decision": "refuser", "motif": "x", "confirmer": "1"}, [302, 404, 404, 404, 302, 302],
     ),
     "nouvelle demande": (lambda m: reverse("demandes:nouvelle"), lambda m: {}, [404, 404, 302, 302, 404, 302]),
     "enregistrer une étape": (
@@ -125,7 +125,7 @@ def test_une_action_refusee_ne_change_rien(client, monde, role):
     d93 = monde["d93"]
     client.post(reverse("demandes:instruire", args=[d93.pk]))
     client.post(reverse("demandes:noter", args=[d93.pk]), {"texte": "intrusion"})
-    client.post(reverse("demandes:decider", args=[d93.pk]), {"decision": "refuser", "motif": "intrusion"})
+    client.post(reverse("demandes:decider", args=[d93.pk]), {"decision": "refuser", "motif": "intrusion", "confirmer": "1"})
     d93.refresh_from_db()
     assert d93.statut == StatutDemande.DEPOSEE
     assert not NoteInstruction.objects.exists() and d93.evenements.count() == 1

@@ -308,11 +308,11 @@ def test_parcours_d_instruction_par_les_pages(client, agent93, membre93, boite, 
     reponse = client.post(reverse("demandes:decider", args=[demande.pk]), {"decision": "refuser", "motif": ""})
     assert "Un refus doit être motivé" in texte(reponse)
     with django_capture_on_commit_callbacks(execute=True):
-        reponse = client.post(reverse("demandes:decider", args=[demande.pk]), {"decision": "accepter", "motif": "Conforme."}, follow=True)
+        reponse = client.post(reverse("demandes:decider", args=[demande.pk]), {"decision": "accepter", "motif": "Conforme.", "confirmer": "1"}, follow=True)
     poste = Poste.objects.get()
-    assert f"Demande acceptée : poste {poste.identifiant} créé" in texte(reponse)
+    assert f"Demande n° {demande.numero} acceptée : poste {poste.identifiant} créé" in texte(reponse)
     assert "demande acceptée" in mail.outbox[-1].subject
-    reponse = client.post(reverse("demandes:decider", args=[demande.pk]), {"decision": "refuser", "motif": "Non"}, follow=True)
+    reponse = client.post(reverse("demandes:decider", args=[demande.pk]), {"decision": "refuser", "motif": "Non", "confirmer": "1"}, follow=True)
     assert "décision est définitive" in texte(reponse)
     html = texte(client.get(detail))
     chronologie = html[html.index('id="chronologie"'):]
@@ -324,7 +324,7 @@ def test_acceptation_refusee_par_la_page_quand_l_enveloppe_est_epuisee(client, a
     EnveloppeFactory(departement=dep93, annee=debut_souhaite().year, nombre_postes=0)
     demande = en_instruction(demande_complete(employeur93), membre93, agent93)
     client.force_login(agent93)
-    reponse = client.post(reverse("demandes:decider", args=[demande.pk]), {"decision": "accepter"}, follow=True)
+    reponse = client.post(reverse("demandes:decider", args=[demande.pk]), {"decision": "accepter", "confirmer": "1"}, follow=True)
     assert "est épuisée : 0 poste engagé sur 0" in texte(reponse)
     assert not Poste.objects.exists()
 
@@ -379,3 +379,108 @@ def test_enregistrer_sans_nouvelle_piece_ni_quartier_garde_le_brouillon_sans_err
         assert client.post(etape(demande, nom), {"suite": ""}).url != etape(demande, nom)
     reponse = client.post(etape(demande, "pieces"), {"ajouter": "", "type_piece": "statuts"})
     assert "Ce champ est obligatoire" in texte(reponse)
+
+
+# --- No empty drafts ---------------------------------------------------------------------------------
+
+
+def test_deux_clics_sur_nouvelle_demande_un_seul_brouillon_jamais_liste_vide(client, membre93, employeur93):
+    client.force_login(membre93)
+    premier = client.post(reverse("demandes:nouvelle"))
+    second = client.post(reverse("demandes:nouvelle"))
+    assert Demande.objects.count() == 1
+    demande = Demande.objects.get()
+    assert premier.url == second.url == etape(demande, "projet")
+    # Nothing saved yet: the draft is in no list.
+    assert f"n° {demande.numero}" not in texte(client.get(reverse("demandes:mes_demandes")))
+    assert f"{demande.numero}" not in texte(client.get(reverse("postes:espace_employeur")))
+    # The first thing saved makes it a draft, listed once; the next click opens a new one.
+    client.post(etape(demande, "projet"), {"intitule": "Médiateur de nuit", "projet": "", "missions": ""})
+    demande.refresh_from_db()
+    assert demande.intitule == "Médiateur de nuit"
+    assert texte(client.get(reverse("demandes:mes_demandes"))).count("Médiateur de nuit") == 1
+    client.post(reverse("demandes:nouvelle"))
+    assert Demande.objects.count() == 2
+
+
+def test_brouillon_vide_d_une_autre_structure_non_repris(client, membre93, employeur93):
+    autre = EmployeurFactory(departement=employeur93.departement)
+    vide_ailleurs = services.creer_demande(autre, membre93)
+    client.force_login(membre93)
+    client.post(reverse("demandes:nouvelle"))
+    assert Demande.objects.filter(employeur=employeur93).exclude(pk=vide_ailleurs.pk).count() == 1
+
+
+@pytest.mark.parametrize("quoi", ["quartier", "piece", "heures"])
+def test_un_brouillon_avec_quelque_chose_d_enregistre_n_est_pas_vide(membre93, employeur93, floreal, quoi, media):
+    demande = services.creer_demande(employeur93, membre93)
+    assert demande in Demande.objects.brouillons_vides()
+    if quoi == "quartier":
+        services.ajouter_quartier(demande, floreal)
+    elif quoi == "piece":
+        from commun.televersement import valider_fichier
+
+        fichier = SimpleUploadedFile("statuts.pdf", PDF_MINIMAL)
+        services.ajouter_piece(demande, "statuts", fichier, valider_fichier(fichier, 10**6), membre93)
+    else:
+        demande.heures_hebdomadaires = 24
+        demande.save()
+    assert demande not in Demande.objects.brouillons_vides()
+    assert services.creer_demande(employeur93, membre93) != demande
+
+
+# --- Going back a step keeps what was typed ----------------------------------------------------------
+
+
+def test_etape_precedente_enregistre_ce_qui_a_ete_saisi(client, membre93, employeur93):
+    demande = services.creer_demande(employeur93, membre93)
+    client.force_login(membre93)
+    html = texte(client.get(etape(demande, "projet")))
+    assert 'name="precedente"' in html  # a button of the form, not a link that drops the input
+    reponse = client.post(etape(demande, "projet"), {"intitule": "Médiateur de nuit", "projet": "Tranquillité.", "missions": "", "precedente": ""})
+    assert reponse.url == etape(demande, "structure")
+    demande.refresh_from_db()
+    assert (demande.intitule, demande.projet) == ("Médiateur de nuit", "Tranquillité.")
+
+
+def test_etape_precedente_avec_une_erreur_garde_la_saisie_pour_le_retour(client, membre93, employeur93):
+    demande = services.creer_demande(employeur93, membre93)
+    client.force_login(membre93)
+    date_tapee = debut_souhaite().isoformat()
+    reponse = client.post(etape(demande, "organisation"), {"heures_hebdomadaires": "17", "date_debut_souhaitee": date_tapee, "precedente": ""})
+    assert reponse.url == etape(demande, "quartiers")
+    demande.refresh_from_db()
+    assert demande.heures_hebdomadaires == 35 and demande.date_debut_souhaitee is None  # nothing invalid written
+    avertissement = texte(client.get(reponse.url))
+    assert "n’est pas encore enregistré" in avertissement
+    html = texte(client.get(etape(demande, "organisation")))
+    assert 'value="17"' in html and f'value="{date_tapee}"' in html  # what was typed, as typed
+    assert "au moins 17,5 heures" in html  # with the reason it was not saved
+    assert 'value="17"' not in texte(client.get(etape(demande, "organisation")))  # given back once
+
+
+def test_refus_demande_confirmation_puis_dit_ce_qui_a_ete_fait(client, agent93, membre93, employeur93):
+    demande = en_instruction(demande_complete(employeur93), membre93, agent93)
+    client.force_login(agent93)
+    url = reverse("demandes:decider", args=[demande.pk])
+    html = texte(client.post(url, {"decision": "refuser", "motif": "Hors priorités du contrat de ville."}))
+    assert "Confirmez le refus de la demande" in html
+    assert f"Vous allez refuser la demande n° {demande.numero}" in html
+    assert "L’employeur en sera prévenu par courriel, avec le motif : « Hors priorités du contrat de ville. »" in html
+    assert "Cette action est définitive" in html
+    demande.refresh_from_db()
+    assert demande.statut == StatutDemande.EN_INSTRUCTION
+    reponse = client.post(url, {"decision": "refuser", "motif": "Hors priorités du contrat de ville.", "confirmer": "1"}, follow=True)
+    demande.refresh_from_db()
+    assert demande.statut == StatutDemande.REFUSEE
+    assert f"Demande n° {demande.numero} refusée : l’employeur est prévenu par courriel" in texte(reponse)
+
+
+def test_acceptation_annonce_la_creation_du_poste_et_la_reservation(client, agent93, membre93, employeur93, dep93):
+    EnveloppeFactory(departement=dep93, annee=debut_souhaite().year, nombre_postes=5)
+    demande = en_instruction(demande_complete(employeur93), membre93, agent93)
+    client.force_login(agent93)
+    html = texte(client.post(reverse("demandes:decider", args=[demande.pk]), {"decision": "accepter", "motif": ""}))
+    assert "Un poste et son projet de convention seront créés" in html
+    assert f"un poste de l’enveloppe {debut_souhaite().year} du département" in html
+    assert not Poste.objects.exists()

@@ -127,3 +127,91 @@ def test_agents_et_employeurs_non_concernes(client_sans_double_facteur, request,
     reponse = client_sans_double_facteur.get(reverse("postes:liste"))
     assert not (reponse.status_code == 302 and "double-facteur" in reponse.url)
     assert client_sans_double_facteur.get(ENROLEMENT).url == reverse("accueil")
+
+
+# --- A confirmed secret is never shown again --------------------------------------------------------
+
+
+def _traces_du_secret(appareil):
+    """Every form the secret could take on a page: hex key, base32 groups, otpauth URL."""
+    from comptes.double_facteur import secret_lisible
+
+    return [appareil.key, secret_lisible(appareil).replace(" ", ""), secret_lisible(appareil)[:9], "otpauth://"]
+
+
+def test_secret_d_un_appareil_confirme_jamais_reaffiche_dans_l_administration(client, admin_national):
+    from tests.factories import AdminNationalFactory
+
+    autre = AdminNationalFactory()
+    appareil = TOTPDevice.objects.create(user=autre, name="téléphone", confirmed=True)
+    client.force_login(admin_national)
+    pages = [
+        reverse("admin:otp_totp_totpdevice_changelist"),
+        reverse("admin:otp_totp_totpdevice_change", args=[appareil.pk]),
+        f"/admin/otp_totp/totpdevice/{appareil.pk}/config/",
+        f"/admin/otp_totp/totpdevice/{appareil.pk}/qrcode/",
+    ]
+    for url in pages:
+        reponse = client.get(url, follow=True)
+        contenu = reponse.content.decode(errors="replace")
+        assert reponse.get("Content-Type", "").startswith("text/html"), url  # never the QR code image
+        for trace in _traces_du_secret(appareil):
+            assert trace not in contenu, (url, trace)
+    assert "qrcode" not in client.get(reverse("admin:otp_totp_totpdevice_changelist")).content.decode().lower()
+
+
+def test_l_administration_ne_cree_ni_ne_reouvre_un_appareil(client, admin_national):
+    """An administrator cannot create a device whose secret they would know, nor turn a confirmed
+    device back to « unconfirmed » (its owner's enrolment page would then show its secret again)."""
+    from tests.factories import AdminNationalFactory
+
+    autre = AdminNationalFactory()
+    appareil = TOTPDevice.objects.create(user=autre, name="téléphone", confirmed=True)
+    client.force_login(admin_national)
+    assert client.get(reverse("admin:otp_totp_totpdevice_add")).status_code == 403
+    page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[appareil.pk])).content.decode()
+    assert 'name="confirmed"' not in page and 'name="key"' not in page
+
+
+def test_reenrolement_apres_suppression_cree_un_nouvel_appareil(admin, admin_national):
+    ancien = TOTPDevice.objects.create(user=admin_national, name="téléphone perdu", confirmed=True)
+    ancienne_cle = ancien.key
+    ancien.delete()  # what another administrator does in the admin for a lost device
+    page = admin.get(ENROLEMENT).content.decode()
+    nouveau = TOTPDevice.objects.get(user=admin_national)
+    assert nouveau.pk != ancien.pk and nouveau.key != ancienne_cle and not nouveau.confirmed
+    assert _traces_du_secret(nouveau)[2] in page
+
+
+def test_message_de_ralentissement_dit_combien_de_temps_attendre(client_sans_double_facteur, admin_national):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    appareil = TOTPDevice.objects.create(user=admin_national, name="téléphone", confirmed=True)
+    appareil.throttling_failure_count = 4  # 8 seconds after the 4th wrong code
+    appareil.throttling_failure_timestamp = timezone.now() - timedelta(seconds=1)
+    appareil.save()
+    client_sans_double_facteur.force_login(admin_national)
+    page = client_sans_double_facteur.post(VERIFICATION, {"code": code(appareil)}).content.decode()
+    assert "Trop de codes erronés" in page
+    assert "patientez 7\u00a0secondes" in page or "patientez 8\u00a0secondes" in page
+
+
+@pytest.mark.parametrize(
+    "secondes, texte",
+    [
+        (1, "1\u00a0seconde"),
+        (0.2, "1\u00a0seconde"),
+        (45, "45\u00a0secondes"),
+        (60, "1\u00a0minute"),
+        (128, "3\u00a0minutes"),
+        (3600, "1\u00a0heure"),
+        (7300, "3\u00a0heures"),
+        (86400 * 2, "2\u00a0jours"),
+    ],
+)
+def test_duree_d_attente_en_francais(secondes, texte):
+    from comptes.double_facteur import duree_d_attente
+
+    assert duree_d_attente(secondes) == texte

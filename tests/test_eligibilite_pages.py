@@ -274,3 +274,40 @@ def test_l_employeur_voit_le_diagnostic_mais_pas_l_action_de_verification(client
     html = client.get(reverse("postes:titulaire", args=[monde["a93"].titulaire_id])).content.decode()
     assert "Diagnostic du" in html
     assert reverse("postes:nouvelle_verification", args=[monde["a93"].pk]) not in html
+
+
+@responses.activate
+def test_service_d_adresses_en_panne_l_adresse_saisie_est_gardee_et_le_choix_manuel_enregistre(client, monde, quartier):
+    responses.get(settings.GEOCODEUR_URL, body=requests.ConnectionError("panne"))
+    client.force_login(monde["agent93"])
+    url = reverse("postes:embauche", args=[monde["poste93"].identifiant])
+    adresse = "10 rue du Carré, 93200 Saint-Denis"
+    sans_qpv = {**EMBAUCHE, "code_qpv": "", "justification": "", "adresse": adresse}
+    html = client.post(url, {**sans_qpv, "action": "verifier"}).content.decode()
+    assert "Le service d’adresses est injoignable." in html
+    assert f'value="{adresse}"' in html  # still in its field
+    # The agent adds the QPV by hand, with a justification, without retyping or clearing the address.
+    reponse = client.post(url, {**EMBAUCHE, "adresse": adresse, "action": "enregistrer"})
+    assert reponse.status_code == 302
+    titulaire = Titulaire.objects.get(nom="Benali")
+    assert titulaire.adresse == adresse
+    assert titulaire.qpv_residence == quartier and titulaire.qpv_choisi_a_la_main
+    diagnostic = DiagnosticEligibilite.objects.get(affectation__titulaire=titulaire)
+    assert diagnostic.entrees["residence"]["mode"] == "qpv"
+    assert diagnostic.entrees["residence"]["adresse"] == adresse
+    page = client.get(reverse("postes:titulaire", args=[titulaire.pk])).content.decode()
+    assert "choisi à la main par la préfecture" in page and adresse in page
+    # A later check starts from both.
+    affectation = Affectation.objects.get(titulaire=titulaire)
+    formulaire = client.get(reverse("postes:nouvelle_verification", args=[affectation.pk])).content.decode()
+    assert f'value="{adresse}"' in formulaire and 'value="QN09301M"' in formulaire
+
+
+def test_quartier_localise_depuis_l_adresse_n_est_pas_marque_choisi_a_la_main(client, monde, quartier):
+    client.force_login(monde["agent93"])
+    url = reverse("postes:embauche", args=[monde["poste93"].identifiant])
+    reponse = client.post(url, {**EMBAUCHE, "code_qpv": "", "justification": "", "point": "2.305, 48.905", "action": "enregistrer"})
+    assert reponse.status_code == 302
+    titulaire = Titulaire.objects.get(nom="Benali")
+    assert titulaire.qpv_residence == quartier and not titulaire.qpv_choisi_a_la_main
+    assert "choisi à la main" not in client.get(reponse.url).content.decode()

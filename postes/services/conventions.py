@@ -221,6 +221,41 @@ def resilier(
     return convention
 
 
+# --- Lapse -------------------------------------------------------------------------------------
+
+
+def caducite_constatable(convention: Convention, jour: date | None = None) -> bool:
+    """The rule of the day (`statut_du_jour`) says « caduque »: signed, nobody hired within five
+    months of the start, and that day reached."""
+    if convention.statut not in STATUTS_EN_VIGUEUR:
+        return False
+    jour = jour or timezone.localdate()
+    if jour < date_limite_embauche(convention.date_debut):
+        return False
+    return statut_du_jour(convention.statut, convention.date_debut, convention.date_fin, jour, embauche_dans_le_delai(convention)) == "caduque"
+
+
+@transaction.atomic
+def constater_caducite(convention: Convention, *, auteur=None, aujourd_hui=None) -> Convention:
+    """signée / en cours → caduque today, as the daily update would (art. D5134-147 to D5134-154)."""
+    aujourd_hui = aujourd_hui or timezone.localdate()
+    convention = _verrouiller(convention)
+    if not caducite_constatable(convention, aujourd_hui):
+        limite = date_limite_embauche(convention.date_debut)
+        if convention.statut not in STATUTS_EN_VIGUEUR:
+            raise TransitionRefusee(
+                f"Seule une convention signée ou en cours peut devenir caduque : celle-ci est « {convention.get_statut_display()} »."
+            )
+        if embauche_dans_le_delai(convention):
+            raise TransitionRefusee(f"Une embauche a eu lieu sur le poste avant le {_jj(limite)} : la convention n’est pas caduque.")
+        raise TransitionRefusee(
+            f"Le délai d’embauche court jusqu’au {_jj(limite - timedelta(days=1))} : la convention n’est pas encore caduque."
+        )
+    _appliquer_statut_du_jour(convention, aujourd_hui, auteur)
+    actualiser_statut_poste(convention.poste, aujourd_hui)
+    return convention
+
+
 # --- Renewal -----------------------------------------------------------------------------------
 
 

@@ -97,10 +97,15 @@ def taille_des_pieces(pieces) -> int:
 
 @transaction.atomic
 def creer_demande(employeur, auteur) -> Demande:
-    """A new draft for `employeur`, instructed (until a QPV is chosen) by the structure's département.
-    Refused beyond DEMANDES_BROUILLONS_MAX drafts open at once for the structure (its row is locked
-    while counting, so two clicks cannot both pass the cap)."""
-    type(employeur).objects.select_for_update().filter(pk=employeur.pk).first()
+    """A new draft for `employeur`, instructed (until a QPV is chosen) by the structure's département;
+    or the structure's draft in which nothing has been saved yet, if there is one (never two empty
+    drafts: `DemandeQuerySet.brouillons_vides`). Refused beyond DEMANDES_BROUILLONS_MAX drafts open at
+    once for the structure. The structure's row is locked so that two clicks at once can neither
+    create two drafts nor both pass the cap."""
+    type(employeur).objects.select_for_update().get(pk=employeur.pk)
+    vide = Demande.objects.brouillons_vides().filter(employeur=employeur).order_by("-pk").first()
+    if vide is not None:
+        return vide
     ouverts = Demande.objects.filter(employeur=employeur, statut=StatutDemande.BROUILLON).count()
     refus = erreur_brouillons(ouverts, settings.DEMANDES_BROUILLONS_MAX)
     if refus:

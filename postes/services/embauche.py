@@ -10,6 +10,7 @@ from postes.eligibilite import Diagnostic, jj_mm_aaaa
 from postes.models import Affectation, Poste, Titulaire
 from postes.regles_convention import STATUTS_EN_VIGUEUR
 from postes.services.diagnostic import Question, enregistrer_diagnostic, evaluer
+from quartiers.residence import Mode
 
 # No hiring before signature, nor after the convention has ended (art. D5134-147 à D5134-154).
 STATUTS_PERMETTANT_L_EMBAUCHE = STATUTS_EN_VIGUEUR
@@ -93,6 +94,7 @@ def affecter_si_eligible(poste: Poste, embauche: Embauche, auteur, acte: str = "
             date_naissance=question.naissance,
             adresse=(residence.geocodage.libelle if residence.geocodage else residence.adresse)[:255],
             qpv_residence=residence.qpv,
+            qpv_choisi_a_la_main=residence.mode == Mode.QPV,
             situation_avant_embauche=question.situation,
         )
     try:

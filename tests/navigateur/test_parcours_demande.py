@@ -98,7 +98,10 @@ def test_de_la_demande_au_poste_par_l_interface(page, seconde_page, live_server,
     agent.get_by_label("Accepter : créer le poste et son projet de convention").check(force=True)
     agent.get_by_label("Motif de la décision").fill("Projet conforme au contrat de ville.")
     agent.get_by_role("button", name="Enregistrer la décision").click()
-    assert "Demande acceptée" in agent.locator("main").inner_text()
+    # An irreversible decision: the page first says what will happen.
+    assert "Un poste et son projet de convention seront créés" in agent.locator("#confirmation").inner_text()
+    agent.get_by_role("button", name="Confirmer l’acceptation").click()
+    assert f"Demande n° {demande.numero} acceptée" in agent.locator("main").inner_text()
     demande.refresh_from_db()
     assert demande.statut == StatutDemande.ACCEPTEE
     identifiant = demande.poste.identifiant
