@@ -60,6 +60,13 @@ LECTEURS = {
     "convention_fin": v.lire_date,
     "convention_signature": v.lire_date,
 }
+# Text columns stored in a bounded database column: (model, field, what the message calls it).
+LONGUEURS = {
+    "raison_sociale": (Employeur, "raison_sociale", "Raison sociale trop longue"),
+    "intitule": (Poste, "intitule", "Intitulé trop long"),
+    "code_cv": (FinancementAnnuel, "code_contrat_ville", "Code de contrat de ville trop long"),
+    "convention": (Convention, "numero", "Numéro de convention trop long"),
+}
 CHOIX = {
     "forme_juridique": (FormeJuridique.choices, "Forme juridique inconnue"),
     "statut": (StatutPoste.choices, "Statut de poste inconnu"),
@@ -230,9 +237,16 @@ class Analyse:
         return self
 
     def lire(self, ligne: Ligne):
-        """Parse each cell of the line (no database)."""
+        """Parse each cell of the line (no database). A cell no column can hold (an object, an overlong
+        text) is rejected first, naming its column; the other cells are still read."""
         val = ligne.valeurs
+        for champ in self.colonnes.index:
+            if message := v.probleme_cellule(self.cellule(ligne, champ)):
+                self.erreur(ligne, champ, message)
+        lisible = lambda champ: champ not in ligne.champs_en_erreur  # noqa: E731
         for champ, lecteur in LECTEURS.items():
+            if not lisible(champ):
+                continue
             if self.a(champ) and (brut := self.cellule(ligne, champ)) is not None and v.texte(brut) != "":
                 try:
                     val[champ] = lecteur(brut)
@@ -240,27 +254,39 @@ class Analyse:
                     self.erreur(ligne, champ, str(exc))
             elif champ == "identifiant":
                 self.erreur(ligne, champ, "L’identifiant du poste est obligatoire.")
-        siret = normaliser_siret(v.texte(self.cellule(ligne, "siret")))
-        if message := erreur_siret(siret):
-            self.erreur(ligne, "siret", message + (f" (« {siret} »)" if siret else ""))
-        else:
-            val["siret"] = siret
+        if lisible("siret"):
+            siret = normaliser_siret(v.texte(self.cellule(ligne, "siret")))
+            if message := erreur_siret(siret):
+                self.erreur(ligne, "siret", message + (f" (« {v.extrait(siret)} »)" if siret else ""))
+            else:
+                val["siret"] = siret
         for champ in ("raison_sociale", "intitule", "missions", "code_cv", "convention"):
-            if self.a(champ):
-                val[champ] = v.texte(self.cellule(ligne, champ))
-        if self.a("departement") and (dep := v.normaliser_departement(self.cellule(ligne, "departement"))):
-            val["departement"] = dep
-        if self.a("region") and (reg := v.texte(self.cellule(ligne, "region"))):
+            if self.a(champ) and lisible(champ):
+                texte = v.texte(self.cellule(ligne, champ))
+                try:
+                    if champ in LONGUEURS:
+                        modele, nom, quoi = LONGUEURS[champ]
+                        v.limiter_longueur(texte, modele._meta.get_field(nom).max_length, quoi)
+                    if champ == "convention" and texte:
+                        v.lire_numero_convention(texte)
+                except v.ValeurInvalide as exc:
+                    self.erreur(ligne, champ, str(exc))
+                else:
+                    val[champ] = texte
+        if self.a("departement") and lisible("departement"):
+            if dep := v.normaliser_departement(self.cellule(ligne, "departement")):
+                val["departement"] = dep
+        if self.a("region") and lisible("region") and (reg := v.texte(self.cellule(ligne, "region"))):
             val["region"] = reg.zfill(2)
         for champ, (choices, inconnu) in CHOIX.items():
-            if self.a(champ) and v.texte(brut := self.cellule(ligne, champ)):
+            if self.a(champ) and lisible(champ) and v.texte(brut := self.cellule(ligne, champ)):
                 try:
                     val[champ] = v.choix(brut, choices, inconnu)
                 except v.ValeurInvalide as exc:
                     self.erreur(ligne, champ, str(exc))
-        if self.a("quartiers"):
+        if self.a("quartiers") and lisible("quartiers"):
             val["quartiers"] = v.separer_codes(self.cellule(ligne, "quartiers"))
-        if self.a("domaines"):
+        if self.a("domaines") and lisible("domaines"):
             val["domaines"] = v.separer_liste(self.cellule(ligne, "domaines"))
         # Yearly funding: a year and an amount, or neither.
         if ("annee" in val) != ("montant" in val) and not {"annee", "montant"} & ligne.champs_en_erreur:
@@ -394,14 +420,14 @@ class Analyse:
         departement = self.departements.get(code)
         if departement is None:
             champ = "identifiant" if ligne.departement_deduit else "departement"
-            self.erreur(ligne, champ, f"Département inconnu : « {code} ».")
+            self.erreur(ligne, champ, f"Département inconnu : « {v.extrait(code)} ».")
             return
         val["departement_obj"] = departement
         if (region := val.get("region")) and region != departement.region.code:
             self.avertir(
                 ligne.numero,
                 self.colonnes.nom("region"),
-                f"La région {region} ne correspond pas au département {code} (région {departement.region.code}) : le département est retenu.",
+                f"La région {v.extrait(region)} ne correspond pas au département {code} (région {departement.region.code}) : le département est retenu.",
             )
         if poste is not None and poste.pk not in self.postes_accessibles:
             self.erreur(
@@ -416,7 +442,7 @@ class Analyse:
             self.erreur(ligne, champ, f"Le département {code} est hors de votre périmètre : ligne non importée.")
         for code_qpv in val.get("quartiers", ()):
             if code_qpv not in self.qpv:
-                self.erreur(ligne, "quartiers", f"Code QPV inconnu : « {code_qpv} ».")
+                self.erreur(ligne, "quartiers", f"Code QPV inconnu : « {v.extrait(code_qpv)} ».")
             elif self.qpv[code_qpv][1] != code:
                 self.avertir(
                     ligne.numero,
@@ -427,7 +453,7 @@ class Analyse:
         for nom in val.get("domaines", ()):
             domaine = self.domaines.get(v.cle(nom))
             if domaine is None:
-                self.erreur(ligne, "domaines", f"Domaine de médiation inconnu : « {nom} ».")
+                self.erreur(ligne, "domaines", f"Domaine de médiation inconnu : « {v.extrait(nom)} ».")
             else:
                 domaines.append(domaine.pk)
         val["domaines_pk"] = domaines
