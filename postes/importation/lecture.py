@@ -178,28 +178,32 @@ def lire_xlsx(contenu: bytes, lignes_max: int | None = None) -> Table:
             raise FichierIllisible("Le classeur n’a aucune feuille.")
         feuille = classeur.worksheets[0]
         table = Table("xlsx", [])
-        entetes = None
-        lignes = feuille.iter_rows(max_col=COLONNES_MAX + 1, values_only=True)
-        for numero, cellules in enumerate(lignes, start=1):
-            cellules = [_cellule_xlsx(c) for c in cellules]
-            if entetes is None:
-                if _vide(cellules):
-                    continue
-                while cellules and (cellules[-1] is None or str(cellules[-1]).strip() == ""):
-                    cellules.pop()
-                if len(cellules) > COLONNES_MAX:
-                    raise FichierIllisible(
-                        f"Le classeur a plus de {COLONNES_MAX} colonnes : au plus {COLONNES_MAX} sont lues "
-                        "(celles des postes en comptent une vingtaine)."
-                    )
-                entetes = ["" if c is None else str(c).strip() for c in cellules]
-                table.entetes = entetes
+        entetes, ligne_entetes = None, 0
+        # The header row is read whole (at most 16,384 cells), the data rows only as wide as it.
+        for numero, cellules in enumerate(feuille.iter_rows(values_only=True), start=1):
+            cellules = list(cellules)
+            while cellules and (cellules[-1] is None or str(cellules[-1]).strip() == ""):
+                cellules.pop()
+            if not cellules:
                 continue
+            if len(cellules) > COLONNES_MAX:
+                raise FichierIllisible(
+                    f"Le classeur a {nombre(len(cellules))} colonnes : au plus {COLONNES_MAX} sont lues "
+                    "(celles des postes en comptent une vingtaine)."
+                )
+            entetes, ligne_entetes = ["" if c is None else str(c).strip() for c in cellules], numero
+            break
+        if entetes is None:
+            raise FichierIllisible("Le classeur est vide.")
+        table.entetes = entetes
+        lignes = feuille.iter_rows(min_row=ligne_entetes + 1, max_col=len(entetes), values_only=True)
+        for numero, cellules in enumerate(lignes, start=ligne_entetes + 1):
+            cellules = [_cellule_xlsx(c) for c in cellules]
             if _vide(cellules):
                 continue
             if lignes_max is not None and len(table.lignes) >= lignes_max:
                 raise _trop_de_lignes(lignes_max)
-            table.lignes.append((numero, cellules[: max(len(entetes), 1)]))
+            table.lignes.append((numero, cellules))
     except FichierIllisible:
         raise
     except Exception as exc:
@@ -210,8 +214,6 @@ def lire_xlsx(contenu: bytes, lignes_max: int | None = None) -> Table:
             classeur.close()
         except Exception:  # pragma: no cover - closing a broken archive
             pass
-    if entetes is None:
-        raise FichierIllisible("Le classeur est vide.")
     return table
 
 

@@ -50,6 +50,9 @@ from postes.models import (
 from quartiers.models import Departement, QuartierPrioritaire
 
 PAQUET = 2000
+# Messages an import keeps to show (page, command's JSON): the first ones; the totals are always
+# counted, and the rejected-lines file carries the reasons of every rejected line.
+MESSAGES_MAX = 1000
 STATUTS_SIGNES = {"signee", "en_cours", "echue", "caduque"}
 LECTEURS = {
     "identifiant": v.lire_identifiant,
@@ -180,6 +183,7 @@ class Analyse:
         self.colonnes: Colonnes = reconnaitre(table.entetes)
         self.lignes = [Ligne(numero, cellules) for numero, cellules in table.lignes]
         self.avertissements: list[Probleme] = []
+        self.avertissements_total = 0
         # plan
         self.employeurs_crees: dict[str, Employeur] = {}
         self.employeurs_modifies: dict[str, Employeur] = {}
@@ -201,7 +205,9 @@ class Analyse:
 
     # -- helpers ---------------------------------------------------------------------------------
     def avertir(self, ligne, colonne, message):
-        self.avertissements.append(Probleme(ligne, colonne, message))
+        self.avertissements_total += 1
+        if len(self.avertissements) < MESSAGES_MAX:
+            self.avertissements.append(Probleme(ligne, colonne, message))
 
     def erreur(self, ligne: Ligne, champ: str, message: str):
         ligne.erreurs.append(Probleme(ligne.numero, self.colonnes.nom(champ), message))
@@ -662,6 +668,23 @@ class Analyse:
     @property
     def erreurs(self) -> list[Probleme]:
         return [e for ligne in self.lignes for e in ligne.erreurs]
+
+    def premieres_erreurs(self) -> tuple[list[Probleme], int]:
+        """The first MESSAGES_MAX errors, and how many there are in all."""
+        premieres, total = [], 0
+        for ligne in self.lignes:
+            total += len(ligne.erreurs)
+            if len(premieres) < MESSAGES_MAX:
+                premieres.extend(ligne.erreurs[: MESSAGES_MAX - len(premieres)])
+        return premieres, total
+
+    def motifs(self) -> dict[int, str]:
+        """Line number → the reasons of its rejection, for every rejected line."""
+        return {
+            ligne.numero: " | ".join(f"{e.colonne} : {e.message}" for e in ligne.erreurs)
+            for ligne in self.lignes
+            if ligne.erreurs
+        }
 
     def objets(self):
         return {
