@@ -6,7 +6,6 @@ import json
 import zipfile
 
 import pytest
-from openpyxl import Workbook
 
 from employeurs.models import Employeur
 from financements.models import FinancementAnnuel

@@ -1,10 +1,8 @@
 """Property-based tests (Hypothesis, issue 16 « Also »): the pure rules hold for every input, and the
 import parser answers any text in any cell with a row or a named rejection, never an exception."""
 
-import calendar
-import io
 import string
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
@@ -200,10 +198,6 @@ def test_chaque_lecteur_rend_une_valeur_ou_un_refus_en_francais(cellule, lecteur
 
 
 # --- The import parser ------------------------------------------------------------------------------
-
-def colonne_et_valeur(lignes_modeles):
-    return st.tuples(st.sampled_from(lignes_modeles), st.data())
-
 
 def verifier_rapport(rapport, entetes):
     assert rapport.lignes == rapport.crees + rapport.mis_a_jour + rapport.inchanges + rapport.rejetes

@@ -19,7 +19,7 @@ import json
 import logging
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import time, timedelta
 
 from postes.importation.valeurs import NonScalaire
 
