@@ -223,3 +223,11 @@ def test_la_confirmation_dit_quand_la_base_a_change_depuis_l_apercu(client, agen
     reponse = client.post(URL, {"jeton": jeton})
     assert reponse.context["rapport"].inchanges == 1
     assert "La base a changé depuis l’aperçu" in reponse.content.decode()
+
+
+def test_openpyxl_lit_le_xml_par_defusedxml():
+    """Without defusedxml, openpyxl hands the XML to the standard parser, which expands entities: the
+    entity-bomb tests above then depend on expat's own limits. The dependency is the protection."""
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML is True
