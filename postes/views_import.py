@@ -52,6 +52,16 @@ class DepotImportForm(DsfrBaseForm):
     # Said before the upload; lazy, so that it follows the settings.
     fichier = forms.FileField(label="Fichier à importer", help_text=lazy(aide_depot, str)())
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The browser refuses a larger file before sending it (static/js/taille_fichier.js).
+        self.fields["fichier"].widget.attrs.update(
+            {
+                "data-taille-max": settings.IMPORT_POSTES_TAILLE_MAX,
+                "data-taille-max-lisible": taille_lisible(settings.IMPORT_POSTES_TAILLE_MAX),
+            }
+        )
+
     def clean_fichier(self):
         fichier = self.cleaned_data["fichier"]
         if fichier.size > settings.IMPORT_POSTES_TAILLE_MAX:
