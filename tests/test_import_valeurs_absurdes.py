@@ -96,6 +96,33 @@ def test_objet_json_dans_une_cellule_rejete_sur_sa_ligne(valeur):
     rejet(importer(json_octets([ligne_anct(montant=valeur)]), nom="f.json"), "montant")
 
 
+@pytest.mark.parametrize("colonne", ["raison_sociale", "code_cv", "id_poste", "insee_dep"])
+def test_caractere_nul_en_json_rejete_sur_sa_ligne(colonne):
+    rejet(importer(json_octets([ligne_anct(**{colonne: "A\u0000B"})]), nom="f.json"), colonne)
+
+
+@pytest.mark.parametrize("colonne", ["raison_sociale", "code_cv"])
+def test_demi_caractere_unicode_en_json_rejete_et_fichier_des_rejets_ecrit(colonne):
+    from postes.services.importation import fichier_rejets
+
+    avant, apres = {"code_cv": (b'"CV123"', b'"CV\\ud800"'), "raison_sociale": (b'"ASSOCIATION', b'"\\udc00A')}[colonne]
+    contenu = json_octets([ligne_anct()]).replace(avant, apres)
+    table = lire_table(contenu, "f.json")
+    rapport = importer(contenu, nom="f.json")
+    rejet(rapport, colonne)
+    assert "Ligne d’origine" in fichier_rejets(table, rapport).decode("utf-8-sig")
+
+
+@pytest.mark.parametrize("contenu", [
+    b"\xef\xbb\xbfid_poste;code_tiers\r\n\xff\xfe;x\r\n",
+    b"\xff\xfe" + b"i\x00d\x00" + b"\x00\xd8;\x00",
+    b"\xff\xfe" + b"i\x00d\x00_",
+])
+def test_texte_qui_annonce_un_encodage_sans_le_respecter_refuse_en_francais(contenu):
+    with pytest.raises(FichierIllisible, match="mais ne l’est pas"):
+        lire_table(contenu)
+
+
 def test_objet_json_dans_une_colonne_texte_rejete_sur_sa_ligne():
     rejet(importer(json_octets([ligne_anct(raison_sociale={"nom": "x"})]), nom="f.json"), "raison_sociale")
 

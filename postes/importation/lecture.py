@@ -17,6 +17,7 @@ import csv
 import io
 import json
 import logging
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import time, timedelta
@@ -70,10 +71,16 @@ def _vide(cellules) -> bool:
 
 def decoder(contenu: bytes) -> tuple[str, str]:
     """Text and encoding name. A BOM decides; otherwise strict UTF-8, then Windows-1252."""
-    if contenu.startswith(codecs.BOM_UTF8):
-        return contenu[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict"), "utf-8-sig"
-    if contenu.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return contenu.decode("utf-16"), "utf-16"
+    try:
+        if contenu.startswith(codecs.BOM_UTF8):
+            return contenu[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict"), "utf-8-sig"
+        if contenu.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return contenu.decode("utf-16"), "utf-16"
+    except UnicodeDecodeError as exc:
+        raise FichierIllisible(
+            f"Le fichier commence comme un texte {'UTF-8' if contenu.startswith(codecs.BOM_UTF8) else 'UTF-16'} mais "
+            f"ne l’est pas (octet {exc.start + 1}) : enregistrez-le de nouveau au format « CSV UTF-8 »."
+        ) from exc
     try:
         return contenu.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -217,7 +224,18 @@ def lire_xlsx(contenu: bytes, lignes_max: int | None = None) -> Table:
     return table
 
 
+# A JSON string may hold lone surrogates (`"\ud800"`), which no UTF-8 text (nor PostgreSQL) can keep:
+# they become U+FFFD, which the engine rejects on the line.
+SUBSTITUTS = re.compile("[\ud800-\udfff]")
+
+
+def _texte_json(texte: str) -> str:
+    return SUBSTITUTS.sub("\ufffd", texte)
+
+
 def _cellule_json(valeur):
+    if isinstance(valeur, str):
+        return _texte_json(valeur)
     if isinstance(valeur, dict):
         return NonScalaire("un objet JSON")
     if isinstance(valeur, list):
@@ -239,21 +257,21 @@ def lire_json(contenu: bytes, lignes_max: int | None = None) -> Table:
         raise FichierIllisible("Le fichier JSON doit être un tableau d’objets, comme le registre de l’ANCT.")
     if lignes_max is not None and len(donnees) > lignes_max:
         raise _trop_de_lignes(lignes_max)
-    entetes: list[str] = []
+    cles: list[str] = []  # the keys as written, in order of first appearance
     connus = set()
     for objet in donnees:
         for nom in objet:
             if nom not in connus:
                 connus.add(nom)
-                entetes.append(nom)
-                if len(entetes) > COLONNES_MAX:
+                cles.append(nom)
+                if len(cles) > COLONNES_MAX:
                     raise FichierIllisible(
                         f"Les objets du fichier ont plus de {COLONNES_MAX} clés différentes : au plus "
                         f"{COLONNES_MAX} colonnes sont lues."
                     )
-    table = Table("json", entetes, encodage="utf-8")
+    table = Table("json", [_texte_json(nom) for nom in cles], encodage="utf-8")
     for numero, objet in enumerate(donnees, start=1):
-        table.lignes.append((numero, [_cellule_json(objet.get(nom)) for nom in entetes]))
+        table.lignes.append((numero, [_cellule_json(objet.get(nom)) for nom in cles]))
     return table
 
 

@@ -51,6 +51,10 @@ def probleme_cellule(valeur) -> str | None:
     """What makes a cell unreadable whatever its column (an object, an overlong text), or None."""
     if isinstance(valeur, NonScalaire):
         return f"Valeur inattendue ({valeur}) : attendu un texte ou un nombre."
+    if isinstance(valeur, str) and "\x00" in valeur:  # PostgreSQL keeps no NUL character in a text
+        return "Valeur illisible : elle contient un caractère nul."
+    if isinstance(valeur, str) and "\ufffd" in valeur:  # a lone surrogate of a JSON file, or a bad byte
+        return "Valeur illisible : elle contient un caractère invalide (« \ufffd »)."
     if isinstance(valeur, str) and len(valeur) > CELLULE_MAX:
         return f"Valeur trop longue ({len(valeur):_} caractères ; au plus {CELLULE_MAX:_}).".replace("_", "\u202f")
     return None
