@@ -15,6 +15,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from commun.noms_fichiers import en_piece_jointe
+
 DEBUTS_DANGEREUX = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = ("csv", "xlsx")
 FORMAT_DATE_XLSX = "dd/mm/yyyy"
@@ -141,14 +143,12 @@ def contenu_xlsx(entetes: Sequence[str], lignes: Iterable[Sequence], titre: str 
 
 def reponse_export(nom: str, entetes: Sequence[str], lignes: Iterable[Sequence], format: str) -> HttpResponse:
     """An attachment download of the table in `format` ("csv" or "xlsx")."""
-    fichier = slugify(nom) or "export"
+    fichier = slugify(nom)
     if format == "xlsx":
         reponse = HttpResponse(
             contenu_xlsx(entetes, lignes, titre=nom),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
-        reponse["Content-Disposition"] = f'attachment; filename="{fichier}.xlsx"'
-        return reponse
+        return en_piece_jointe(reponse, fichier, ".xlsx", defaut="export")
     reponse = HttpResponse(contenu_csv(entetes, lignes), content_type="text/csv; charset=utf-8")
-    reponse["Content-Disposition"] = f'attachment; filename="{fichier}.csv"'
-    return reponse
+    return en_piece_jointe(reponse, fichier, ".csv", defaut="export")

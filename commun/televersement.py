@@ -10,7 +10,6 @@
 """
 
 import os
-import unicodedata
 import uuid
 from dataclasses import dataclass
 
@@ -18,6 +17,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.utils import timezone
+
+from commun.noms_fichiers import nom_de_fichier
 
 
 @dataclass(frozen=True)
@@ -106,11 +107,7 @@ def nom_sur(nom: str, type_mime: str) -> str:
     """A download name safe for any browser and file system: ASCII letters, digits, `-`, `_` and `.`,
     the extension of the detected format, at most 100 characters."""
     base = os.path.splitext(os.path.basename(nom.replace("\\", "/")))[0]
-    base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode("ascii")
-    base = "".join(c if c.isalnum() or c in "-_." else "_" for c in base).strip("._") or "document"
-    while "__" in base:
-        base = base.replace("__", "_")
-    return base[:90] + TYPES_MIME[type_mime].extensions[0]
+    return nom_de_fichier(base, TYPES_MIME[type_mime].extensions[0])
 
 
 def reponse_piece(fichier, nom: str, type_mime: str) -> FileResponse:

@@ -315,3 +315,5 @@ warnings.filterwarnings("ignore", "Transitional Django setting DSFR_MARK_OPTIONA
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Largest file accepted by the « Importer des postes » page, in bytes (the command has no limit).
 IMPORT_POSTES_TAILLE_MAX = env.int("IMPORT_POSTES_TAILLE_MAX", default=20 * 1024 * 1024)
+# Largest number of data lines that page reads (the command has no limit either).
+IMPORT_POSTES_LIGNES_MAX = env.int("IMPORT_POSTES_LIGNES_MAX", default=50_000)

@@ -33,7 +33,7 @@ def erreur_siret(valeur: str) -> str | None:
     siret = normaliser_siret(valeur)
     if not siret:
         return "Le SIRET est obligatoire."
-    if not siret.isdigit():
+    if not (siret.isascii() and siret.isdigit()):  # "٧٧٥…" or "７７５…" are digits for isdigit()
         return "Le SIRET ne doit contenir que des chiffres."
     if len(siret) != 14:
         return f"Le SIRET doit comporter 14 chiffres ({len(siret)} saisis)."

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import FormView, View
 
+from commun.noms_fichiers import en_piece_jointe, nom_de_fichier
 from commun.vues import RoleRequisMixin
 from comptes.models import Role
 from financements.aide import REGLE_AIDE, AideImpossible
@@ -342,7 +343,7 @@ class AvenantTitulaire(VerificationMixin, ActionConvention):
 
 
 def nom_fichier_pdf(convention: Convention, signe: bool) -> str:
-    return f"convention-{convention.numero}{'' if signe else '-projet'}.pdf"
+    return nom_de_fichier(f"convention-{convention.numero}{'' if signe else '-projet'}", ".pdf")
 
 
 @login_required
@@ -351,7 +352,7 @@ def convention_pdf(request, pk):
     convention = get_object_or_404(conventions_visibles(request.user), pk=pk)
     contenu, signe = services.pdf_de_la_convention(convention)
     reponse = HttpResponse(contenu, content_type="application/pdf")
-    reponse["Content-Disposition"] = f'attachment; filename="{nom_fichier_pdf(convention, signe)}"'
+    reponse["Content-Disposition"] = f'attachment; filename="{nom_fichier_pdf(convention, signe)}"'  # safe name
     return reponse
 
 
@@ -385,7 +386,7 @@ class ConventionsZip(RoleRequisMixin, View):
             return redirect(retour)
         contenu = archive_zip(conventions)
         reponse = HttpResponse(contenu, content_type="application/zip")
-        reponse["Content-Disposition"] = f'attachment; filename="conventions-{timezone.localdate():%Y-%m-%d}.zip"'
+        en_piece_jointe(reponse, f"conventions-{timezone.localdate():%Y-%m-%d}", ".zip")
         return reponse
 
 

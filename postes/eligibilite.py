@@ -117,11 +117,11 @@ def critere_age(naissance: date, date_contrat: date, regles: Sequence[RegleAge])
     if age >= regle.age_minimum:
         motif = f"{age} ans le {jj_mm_aaaa(date_contrat)} : {seuil}."
         return Critere("age", True, motif, ARTICLE_AGE), regle
-    atteint = date_des_ans(naissance, regle.age_minimum)
-    motif = (
-        f"{age} ans le {jj_mm_aaaa(date_contrat)} : il faut {seuil} ; "
-        f"{regle.age_minimum} ans atteints le {jj_mm_aaaa(atteint)}."
-    )
+    try:
+        atteint = f" ; {regle.age_minimum} ans atteints le {jj_mm_aaaa(date_des_ans(naissance, regle.age_minimum))}"
+    except (ValueError, OverflowError):  # beyond the year 9999: no such date to give
+        atteint = ""
+    motif = f"{age} ans le {jj_mm_aaaa(date_contrat)} : il faut {seuil}{atteint}."
     return Critere("age", False, motif, ARTICLE_AGE), regle
 
 

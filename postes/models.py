@@ -3,7 +3,7 @@ from datetime import date
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Func, Q, Value
 from django.db.models.functions import Coalesce
@@ -26,6 +26,13 @@ from postes.regles_demandes import DECISIONS, MODIFIABLES_PAR_L_EMPLOYEUR, Statu
 # Département on 3 characters (093, 02A, 971, and 59L / 59V for the two Nord offices in ANCT's
 # register), year on 2 digits, then « R » + sequence (4) + version (2), or the older « RT » + 5 digits.
 FORMAT_IDENTIFIANT_POSTE = r"^[0-9]{2}[0-9A-Z][0-9]{2}R(T[0-9]{5}|[0-9]{6})$"
+# A convention number is written into file names (PDF, ZIP entries) and headers: letters, digits,
+# `-` and `_` only, starting with a letter or a digit (no space, line break, `/`, `.` or quote).
+FORMAT_NUMERO_CONVENTION = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,29}$"
+MESSAGE_NUMERO_CONVENTION = (
+    "lettres sans accent, chiffres, « - » et « _ » seulement, 30 caractères au plus, en commençant par une "
+    "lettre ou un chiffre (exemple : 09324R000101-1)."
+)
 DUREE_MAX_CONVENTION_ANS = 3  # D5134-147
 
 
@@ -186,7 +193,13 @@ def chemin_pdf_convention(convention, nom_fichier):
 
 class Convention(models.Model):
     poste = models.ForeignKey(Poste, verbose_name="poste", on_delete=models.PROTECT, related_name="conventions")
-    numero = models.CharField("numéro", max_length=30, unique=True)
+    numero = models.CharField(
+        "numéro",
+        max_length=30,
+        unique=True,
+        validators=[RegexValidator(FORMAT_NUMERO_CONVENTION, f"Numéro de convention : {MESSAGE_NUMERO_CONVENTION}")],
+        help_text=f"Numéro unique : {MESSAGE_NUMERO_CONVENTION}",
+    )
     rang = models.CharField("rang", max_length=20, choices=RangConvention.choices, default=RangConvention.INITIALE)
     precedente = models.OneToOneField(
         "self",
@@ -239,6 +252,11 @@ class Convention(models.Model):
             models.Index(fields=["poste", "date_debut"], name="convention_poste_debut_idx"),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(numero__regex=FORMAT_NUMERO_CONVENTION),
+                name="convention_numero_format",
+                violation_error_message=f"Numéro de convention : {MESSAGE_NUMERO_CONVENTION}",
+            ),
             models.CheckConstraint(
                 condition=Q(date_fin__gte=F("date_debut")),
                 name="convention_dates_ordonnees",

@@ -207,8 +207,27 @@ def identifiant_poste(code_departement: str, annee: int, sequence: int, version:
     return f"{prefixe_identifiant(code_departement, annee)}{sequence:04d}{version:02d}"
 
 
+class SequenceEpuisee(ValueError):
+    """Every sequence number of a département and a year is taken; the message is French."""
+
+
 def sequence_suivante(identifiants: list[str], prefixe: str) -> int:
-    """Next sequence number after the highest one used with this prefix (whatever the version)."""
+    """Next sequence number after the highest one used with this prefix (whatever the version).
+
+    The ANCT identifier keeps the sequence on 4 digits, so it is not widened: once the highest
+    number (9999) is taken — typically by an imported identifier — the smallest free number is
+    used; when all 9,999 are taken, `SequenceEpuisee` says so (no post can be created for that
+    département and year until an identifier is freed)."""
     motif = re.compile(re.escape(prefixe) + r"([0-9]{4})[0-9]{2}$")
-    utilisees = [int(m.group(1)) for i in identifiants if (m := motif.match(i))]
-    return max(utilisees, default=0) + 1
+    utilisees = {int(m.group(1)) for i in identifiants if (m := motif.match(i))}
+    suivante = max(utilisees, default=0) + 1
+    if suivante <= SEQUENCE_MAX:
+        return suivante
+    libre = next((n for n in range(1, SEQUENCE_MAX + 1) if n not in utilisees), None)
+    if libre is None:
+        raise SequenceEpuisee(
+            f"Plus aucun identifiant de poste libre pour {prefixe}… : les {SEQUENCE_MAX:_} numéros d’ordre de ce "
+            "département et de cette année sont pris (4 chiffres dans l’identifiant du registre national)."
+            .replace("_", "\u202f")
+        )
+    return libre

@@ -111,7 +111,20 @@ def test_fichier_illisible_message_sur_le_champ(client, agent93):
     assert "Fichier illisible : Un PDF ne peut pas être importé" in reponse.content.decode()
 
 
-def test_fichier_trop_gros_refuse(client, agent93, settings):
-    settings.IMPORT_POSTES_TAILLE_MAX = 10
+def test_la_taille_maximale_est_dite_avant_le_depot(client, agent93, settings):
+    settings.IMPORT_POSTES_TAILLE_MAX = 5 * 1024 * 1024
     client.force_login(agent93)
-    assert "dépasse la taille maximale" in deposer(client, csv_octets([ligne_anct()])).content.decode()
+    html = client.get(URL).content.decode()
+    assert "Taille maximale : 5\u00a0Mo" in html and "Limites de cette page : 5\u00a0Mo par fichier" in html
+
+
+def test_fichier_trop_gros_refuse_en_disant_sa_taille_et_la_limite(client, agent93, settings):
+    settings.IMPORT_POSTES_TAILLE_MAX = 1024
+    client.force_login(agent93)
+    contenu = csv_octets([ligne_anct(id_poste=f"09323R{i:04d}01") for i in range(1, 40)])
+    assert 2048 < len(contenu) < 4096
+    reponse = deposer(client, contenu, "registre 2023.csv")
+    html = reponse.content.decode()
+    assert reponse.status_code == 400 and not Poste.objects.exists()
+    taille = f"{len(contenu) / 1024:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+    assert f"Le fichier « registre 2023.csv » pèse {taille}\u00a0Ko : la taille maximale sur cette page est de 1\u00a0Ko." in html

@@ -51,6 +51,9 @@ from postes.regles_convention import STATUTS_DATES_DE_SIGNATURE, statut_poste
 from quartiers.models import Departement, QuartierPrioritaire
 
 PAQUET = 2000
+# Messages an import keeps to show (page, command's JSON): the first ones; the totals are always
+# counted, and the rejected-lines file carries the reasons of every rejected line.
+MESSAGES_MAX = 1000
 LECTEURS = {
     "identifiant": v.lire_identifiant,
     "heures": v.lire_heures,
@@ -59,6 +62,13 @@ LECTEURS = {
     "convention_debut": v.lire_date,
     "convention_fin": v.lire_date,
     "convention_signature": v.lire_date,
+}
+# Text columns stored in a bounded database column: (model, field, what the message calls it).
+LONGUEURS = {
+    "raison_sociale": (Employeur, "raison_sociale", "Raison sociale trop longue"),
+    "intitule": (Poste, "intitule", "Intitulé trop long"),
+    "code_cv": (FinancementAnnuel, "code_contrat_ville", "Code de contrat de ville trop long"),
+    "convention": (Convention, "numero", "Numéro de convention trop long"),
 }
 CHOIX = {
     "forme_juridique": (FormeJuridique.choices, "Forme juridique inconnue"),
@@ -174,6 +184,7 @@ class Analyse:
         self.lignes = [Ligne(numero, cellules) for numero, cellules in table.lignes]
         self.avertissements: list[Probleme] = []
         self.aujourd_hui = timezone.localdate()  # the day a post's status is decided from its conventions
+        self.avertissements_total = 0
         # plan
         self.employeurs_crees: dict[str, Employeur] = {}
         self.employeurs_modifies: dict[str, Employeur] = {}
@@ -195,7 +206,9 @@ class Analyse:
 
     # -- helpers ---------------------------------------------------------------------------------
     def avertir(self, ligne, colonne, message):
-        self.avertissements.append(Probleme(ligne, colonne, message))
+        self.avertissements_total += 1
+        if len(self.avertissements) < MESSAGES_MAX:
+            self.avertissements.append(Probleme(ligne, colonne, message))
 
     def erreur(self, ligne: Ligne, champ: str, message: str):
         ligne.erreurs.append(Probleme(ligne.numero, self.colonnes.nom(champ), message))
@@ -231,9 +244,16 @@ class Analyse:
         return self
 
     def lire(self, ligne: Ligne):
-        """Parse each cell of the line (no database)."""
+        """Parse each cell of the line (no database). A cell no column can hold (an object, an overlong
+        text) is rejected first, naming its column; the other cells are still read."""
         val = ligne.valeurs
+        for champ in self.colonnes.index:
+            if message := v.probleme_cellule(self.cellule(ligne, champ)):
+                self.erreur(ligne, champ, message)
+        lisible = lambda champ: champ not in ligne.champs_en_erreur  # noqa: E731
         for champ, lecteur in LECTEURS.items():
+            if not lisible(champ):
+                continue
             if self.a(champ) and (brut := self.cellule(ligne, champ)) is not None and v.texte(brut) != "":
                 try:
                     val[champ] = lecteur(brut)
@@ -241,27 +261,39 @@ class Analyse:
                     self.erreur(ligne, champ, str(exc))
             elif champ == "identifiant":
                 self.erreur(ligne, champ, "L’identifiant du poste est obligatoire.")
-        siret = normaliser_siret(v.texte(self.cellule(ligne, "siret")))
-        if message := erreur_siret(siret):
-            self.erreur(ligne, "siret", message + (f" (« {siret} »)" if siret else ""))
-        else:
-            val["siret"] = siret
+        if lisible("siret"):
+            siret = normaliser_siret(v.texte(self.cellule(ligne, "siret")))
+            if message := erreur_siret(siret):
+                self.erreur(ligne, "siret", message + (f" (« {v.extrait(siret)} »)" if siret else ""))
+            else:
+                val["siret"] = siret
         for champ in ("raison_sociale", "intitule", "missions", "code_cv", "convention"):
-            if self.a(champ):
-                val[champ] = v.texte(self.cellule(ligne, champ))
-        if self.a("departement") and (dep := v.normaliser_departement(self.cellule(ligne, "departement"))):
-            val["departement"] = dep
-        if self.a("region") and (reg := v.texte(self.cellule(ligne, "region"))):
+            if self.a(champ) and lisible(champ):
+                texte = v.texte(self.cellule(ligne, champ))
+                try:
+                    if champ in LONGUEURS:
+                        modele, nom, quoi = LONGUEURS[champ]
+                        v.limiter_longueur(texte, modele._meta.get_field(nom).max_length, quoi)
+                    if champ == "convention" and texte:
+                        v.lire_numero_convention(texte)
+                except v.ValeurInvalide as exc:
+                    self.erreur(ligne, champ, str(exc))
+                else:
+                    val[champ] = texte
+        if self.a("departement") and lisible("departement"):
+            if dep := v.normaliser_departement(self.cellule(ligne, "departement")):
+                val["departement"] = dep
+        if self.a("region") and lisible("region") and (reg := v.texte(self.cellule(ligne, "region"))):
             val["region"] = reg.zfill(2)
         for champ, (choices, inconnu) in CHOIX.items():
-            if self.a(champ) and v.texte(brut := self.cellule(ligne, champ)):
+            if self.a(champ) and lisible(champ) and v.texte(brut := self.cellule(ligne, champ)):
                 try:
                     val[champ] = v.choix(brut, choices, inconnu)
                 except v.ValeurInvalide as exc:
                     self.erreur(ligne, champ, str(exc))
-        if self.a("quartiers"):
+        if self.a("quartiers") and lisible("quartiers"):
             val["quartiers"] = v.separer_codes(self.cellule(ligne, "quartiers"))
-        if self.a("domaines"):
+        if self.a("domaines") and lisible("domaines"):
             val["domaines"] = v.separer_liste(self.cellule(ligne, "domaines"))
         # Yearly funding: a year and an amount, or neither.
         if ("annee" in val) != ("montant" in val) and not {"annee", "montant"} & ligne.champs_en_erreur:
@@ -401,14 +433,14 @@ class Analyse:
         departement = self.departements.get(code)
         if departement is None:
             champ = "identifiant" if ligne.departement_deduit else "departement"
-            self.erreur(ligne, champ, f"Département inconnu : « {code} ».")
+            self.erreur(ligne, champ, f"Département inconnu : « {v.extrait(code)} ».")
             return
         val["departement_obj"] = departement
         if (region := val.get("region")) and region != departement.region.code:
             self.avertir(
                 ligne.numero,
                 self.colonnes.nom("region"),
-                f"La région {region} ne correspond pas au département {code} (région {departement.region.code}) : le département est retenu.",
+                f"La région {v.extrait(region)} ne correspond pas au département {code} (région {departement.region.code}) : le département est retenu.",
             )
         if poste is not None and poste.pk not in self.postes_accessibles:
             self.erreur(
@@ -423,7 +455,7 @@ class Analyse:
             self.erreur(ligne, champ, f"Le département {code} est hors de votre périmètre : ligne non importée.")
         for code_qpv in val.get("quartiers", ()):
             if code_qpv not in self.qpv:
-                self.erreur(ligne, "quartiers", f"Code QPV inconnu : « {code_qpv} ».")
+                self.erreur(ligne, "quartiers", f"Code QPV inconnu : « {v.extrait(code_qpv)} ».")
             elif self.qpv[code_qpv][1] != code:
                 self.avertir(
                     ligne.numero,
@@ -434,7 +466,7 @@ class Analyse:
         for nom in val.get("domaines", ()):
             domaine = self.domaines.get(v.cle(nom))
             if domaine is None:
-                self.erreur(ligne, "domaines", f"Domaine de médiation inconnu : « {nom} ».")
+                self.erreur(ligne, "domaines", f"Domaine de médiation inconnu : « {v.extrait(nom)} ».")
             else:
                 domaines.append(domaine.pk)
         val["domaines_pk"] = domaines
@@ -674,6 +706,23 @@ class Analyse:
     @property
     def erreurs(self) -> list[Probleme]:
         return [e for ligne in self.lignes for e in ligne.erreurs]
+
+    def premieres_erreurs(self) -> tuple[list[Probleme], int]:
+        """The first MESSAGES_MAX errors, and how many there are in all."""
+        premieres, total = [], 0
+        for ligne in self.lignes:
+            total += len(ligne.erreurs)
+            if len(premieres) < MESSAGES_MAX:
+                premieres.extend(ligne.erreurs[: MESSAGES_MAX - len(premieres)])
+        return premieres, total
+
+    def motifs(self) -> dict[int, str]:
+        """Line number → the reasons of its rejection, for every rejected line."""
+        return {
+            ligne.numero: " | ".join(f"{e.colonne} : {e.message}" for e in ligne.erreurs)
+            for ligne in self.lignes
+            if ligne.erreurs
+        }
 
     def objets(self):
         return {

@@ -5,13 +5,15 @@ gives) and returns a Python value, or raises `ValeurInvalide` with a French mess
 agent who typed the file.
 """
 
+import math
 import re
 import unicodedata
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from commun.exports import DEBUTS_DANGEREUX
-from postes.models import FORMAT_IDENTIFIANT_POSTE
+from financements.models import FinancementAnnuel
+from postes.models import FORMAT_IDENTIFIANT_POSTE, FORMAT_NUMERO_CONVENTION, MESSAGE_NUMERO_CONVENTION
 
 
 class ValeurInvalide(ValueError):
@@ -20,6 +22,56 @@ class ValeurInvalide(ValueError):
 
 # Spaces people (and Excel) put inside numbers: ordinary, non-breaking, narrow non-breaking, thin.
 ESPACES = (" ", "\u00a0", "\u202f", "\u2009", "\u2007")
+
+# Years and dates an import accepts: the programme was created in 1999 (circulaire du 26 avril 1999);
+# beyond 2100 a date is a typing error (and 9999-12-31 plus three years does not exist).
+ANNEE_MIN, ANNEE_MAX = 1999, 2100
+# The longest cell an import reads (characters); longer ones are rejected on their line.
+CELLULE_MAX = 5000
+# The largest amount the database keeps (`FinancementAnnuel.montant`: 12 digits, 2 of them decimals).
+_MONTANT = FinancementAnnuel._meta.get_field("montant")
+CHIFFRES_MONTANT = _MONTANT.max_digits
+MONTANT_PLAFOND = Decimal(10) ** (_MONTANT.max_digits - _MONTANT.decimal_places)
+# How much of a bad value a message quotes.
+EXTRAIT_MAX = 60
+
+
+class NonScalaire(str):
+    """A cell holding a JSON object or array where a text or a number is expected: the reader keeps
+    only this marker (never the structure, which may be deeply nested), the engine rejects the line."""
+
+
+def extrait(brut: str) -> str:
+    """A bad value as a message quotes it: at most EXTRAIT_MAX characters, then « … »."""
+    brut = str(brut)
+    return brut if len(brut) <= EXTRAIT_MAX else brut[:EXTRAIT_MAX] + "…"
+
+
+def probleme_cellule(valeur) -> str | None:
+    """What makes a cell unreadable whatever its column (an object, an overlong text), or None."""
+    if isinstance(valeur, NonScalaire):
+        return f"Valeur inattendue ({valeur}) : attendu un texte ou un nombre."
+    if isinstance(valeur, str) and "\x00" in valeur:  # PostgreSQL keeps no NUL character in a text
+        return "Valeur illisible : elle contient un caractère nul."
+    if isinstance(valeur, str) and "\ufffd" in valeur:  # a lone surrogate of a JSON file, or a bad byte
+        return "Valeur illisible : elle contient un caractère invalide (« \ufffd »)."
+    if isinstance(valeur, str) and len(valeur) > CELLULE_MAX:
+        return f"Valeur trop longue ({len(valeur):_} caractères ; au plus {CELLULE_MAX:_}).".replace("_", "\u202f")
+    return None
+
+
+def limiter_longueur(valeur: str, maximum: int, trop_long: str) -> str:
+    """A text kept in a column of `maximum` characters; `trop_long` starts the message."""
+    if len(valeur) > maximum:
+        raise ValeurInvalide(f"{trop_long} : {len(valeur)} caractères, au plus {maximum} (« {extrait(valeur)} »).")
+    return valeur
+
+
+def lire_numero_convention(valeur: str) -> str:
+    """A convention number as the database accepts it (`postes.models.FORMAT_NUMERO_CONVENTION`)."""
+    if not re.fullmatch(FORMAT_NUMERO_CONVENTION, valeur):
+        raise ValeurInvalide(f"Numéro de convention « {extrait(valeur)} » : {MESSAGE_NUMERO_CONVENTION}")
+    return valeur
 
 
 def texte(valeur) -> str:
@@ -48,8 +100,12 @@ def lire_montant(valeur) -> Decimal:
     or narrow spaces), `22.555,73`; numbers from a spreadsheet as they are. Never negative."""
     if isinstance(valeur, bool):
         raise ValeurInvalide("Montant illisible.")
+    if isinstance(valeur, float) and not math.isfinite(valeur):
+        raise ValeurInvalide(f"Montant illisible : « {valeur} » (exemple attendu : 22 555,73).")
     if isinstance(valeur, (int, float, Decimal)):
         montant = Decimal(repr(valeur)) if isinstance(valeur, float) else Decimal(valeur)
+        if not montant.is_finite():
+            raise ValeurInvalide(f"Montant illisible : « {valeur} » (exemple attendu : 22 555,73).")
     else:
         brut = texte(valeur)
         s = brut.replace("€", "").replace("EUR", "").replace("eur", "")
@@ -64,27 +120,43 @@ def lire_montant(valeur) -> Decimal:
                 s = s.replace(",", "")
         elif "," in s:
             if s.count(",") > 1:
-                raise ValeurInvalide(f"Montant illisible : « {brut} ».")
+                raise ValeurInvalide(f"Montant illisible : « {extrait(brut)} ».")
             s = s.replace(",", ".")
         elif s.count(".") > 1:
             s = s.replace(".", "")  # 1.234.567
         if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", s):
-            raise ValeurInvalide(f"Montant illisible : « {brut} » (exemple attendu : 22 555,73).")
+            raise ValeurInvalide(f"Montant illisible : « {extrait(brut)} » (exemple attendu : 22 555,73).")
         try:
             montant = Decimal(s)
         except InvalidOperation as exc:  # pragma: no cover - the regex above guards it
-            raise ValeurInvalide(f"Montant illisible : « {brut} ».") from exc
+            raise ValeurInvalide(f"Montant illisible : « {extrait(brut)} ».") from exc
     if montant < 0:
-        raise ValeurInvalide(f"Le montant ne peut pas être négatif ({montant} €).")
+        raise ValeurInvalide(f"Le montant ne peut pas être négatif ({extrait(montant)} €).")
+    if montant >= MONTANT_PLAFOND:
+        raise ValeurInvalide(
+            f"Montant hors limites ({extrait(montant)} €) : au plus {_MONTANT.max_digits - _MONTANT.decimal_places} "
+            "chiffres avant la virgule."
+        )
     arrondi = montant.quantize(Decimal("0.01"))
     if abs(arrondi - montant) >= Decimal("0.000001"):
-        raise ValeurInvalide(f"Le montant a plus de deux décimales ({montant} €) : arrondissez au centime.")
+        raise ValeurInvalide(f"Le montant a plus de deux décimales ({extrait(montant)} €) : arrondissez au centime.")
     return arrondi
 
 
 def lire_date(valeur) -> date:
     """`15/03/2023`, `15-03-2023`, `15.03.2023`, `2023-03-15` (optionally followed by a time), or a
-    spreadsheet date. A date that does not exist (31/02/2023) is refused as such."""
+    spreadsheet date. A date that does not exist (31/02/2023) is refused as such, and so is a date
+    outside the programme's years (ANNEE_MIN to ANNEE_MAX)."""
+    jour = _lire_date(valeur)
+    if not ANNEE_MIN <= jour.year <= ANNEE_MAX:
+        raise ValeurInvalide(
+            f"Date hors du programme adultes-relais : le {jour.day:02d}/{jour.month:02d}/{jour.year} "
+            f"(attendu entre {ANNEE_MIN} et {ANNEE_MAX})."
+        )
+    return jour
+
+
+def _lire_date(valeur) -> date:
     if isinstance(valeur, datetime):
         return valeur.date()
     if isinstance(valeur, date):
@@ -95,7 +167,7 @@ def lire_date(valeur) -> date:
     elif m := re.fullmatch(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})([T ][0-9:.]+)?", brut):
         annee, mois, jour = (int(x) for x in m.groups()[:3])
     else:
-        raise ValeurInvalide(f"Date illisible : « {brut} » (attendu : JJ/MM/AAAA ou AAAA-MM-JJ).")
+        raise ValeurInvalide(f"Date illisible : « {extrait(brut)} » (attendu : JJ/MM/AAAA ou AAAA-MM-JJ).")
     try:
         return date(annee, mois, jour)
     except ValueError as exc:
@@ -105,9 +177,9 @@ def lire_date(valeur) -> date:
 def lire_annee(valeur) -> int:
     brut = texte(valeur)
     if not re.fullmatch(r"[0-9]{4}", brut):
-        raise ValeurInvalide(f"Année illisible : « {brut} » (attendu : 2023).")
+        raise ValeurInvalide(f"Année illisible : « {extrait(brut)} » (attendu : 2023).")
     annee = int(brut)
-    if not 1999 <= annee <= 2100:
+    if not ANNEE_MIN <= annee <= ANNEE_MAX:
         raise ValeurInvalide(f"Année hors du programme adultes-relais (créé en 1999) : {annee}.")
     return annee
 
@@ -120,13 +192,15 @@ def lire_heures(valeur) -> Decimal:
     try:
         heures = Decimal(repr(valeur)) if isinstance(valeur, float) else Decimal(brut.replace(",", ".").replace("h", "").strip())
     except InvalidOperation as exc:
-        raise ValeurInvalide(f"Nombre d’heures illisible : « {brut} ».") from exc
+        raise ValeurInvalide(f"Nombre d’heures illisible : « {extrait(brut)} ».") from exc
+    if not heures.is_finite():
+        raise ValeurInvalide(f"Nombre d’heures illisible : « {extrait(brut)} ».")
     if not Decimal(str(HEURES_MIN)) <= heures <= Decimal(HEURES_MAX):
         raise ValeurInvalide(
-            f"La durée hebdomadaire doit être comprise entre 17,5 et 35 heures ({brut} h) (art. D5134-151)."
+            f"La durée hebdomadaire doit être comprise entre 17,5 et 35 heures ({extrait(brut)} h) (art. D5134-151)."
         )
     if heures != heures.quantize(Decimal("0.01")):
-        raise ValeurInvalide(f"Nombre d’heures avec trop de décimales : « {brut} ».")
+        raise ValeurInvalide(f"Nombre d’heures avec trop de décimales : « {extrait(brut)} ».")
     return heures.quantize(Decimal("0.01"))
 
 
@@ -136,7 +210,7 @@ def lire_identifiant(valeur) -> str:
         raise ValeurInvalide("L’identifiant du poste est obligatoire.")
     if not re.fullmatch(FORMAT_IDENTIFIANT_POSTE, brut):
         raise ValeurInvalide(
-            f"Identifiant de poste mal formé : « {brut} » (attendu : 12 caractères comme 09324R000101)."
+            f"Identifiant de poste mal formé : « {extrait(brut)} » (attendu : 12 caractères comme 09324R000101)."
         )
     return brut
 
@@ -186,4 +260,4 @@ def choix(valeur, choices, inconnu: str) -> str:
         if recherche in (cle(code), cle(libelle)):
             return code
     possibles = " ; ".join(str(libelle) for _, libelle in choices)
-    raise ValeurInvalide(f"{inconnu} : « {brut} » (valeurs possibles : {possibles}).")
+    raise ValeurInvalide(f"{inconnu} : « {extrait(brut)} » (valeurs possibles : {possibles}).")

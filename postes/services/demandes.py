@@ -37,6 +37,7 @@ from postes.models import (
 )
 from postes.regles_demandes import (
     Manque,
+    SequenceEpuisee,
     departement_de_la_demande,
     elements_manquants,
     erreur_transition,
@@ -348,7 +349,11 @@ def classer_sans_suite(demande: Demande, auteur, motif: str = "") -> Demande:
 def _prochain_identifiant(departement, annee: int) -> str:
     prefixe = prefixe_identifiant(departement.code, annee)
     existants = list(Poste.objects.filter(identifiant__startswith=prefixe).values_list("identifiant", flat=True))
-    return identifiant_poste(departement.code, annee, sequence_suivante(existants, prefixe))
+    try:
+        sequence = sequence_suivante(existants, prefixe)
+    except SequenceEpuisee as erreur:
+        raise ErreurDemande(f"{erreur} La demande reste en instruction : prévenez l’administrateur national.") from erreur
+    return identifiant_poste(departement.code, annee, sequence)
 
 
 @transaction.atomic

@@ -24,10 +24,27 @@ class Rapport:
     mis_a_jour: int
     inchanges: int
     rejetes: int
-    erreurs: list[Probleme]
-    avertissements: list[Probleme] = field(default_factory=list)
+    erreurs: list[Probleme]  # the first MESSAGES_MAX
+    avertissements: list[Probleme] = field(default_factory=list)  # the first MESSAGES_MAX
     objets: dict = field(default_factory=dict)
     ecrit: bool = False
+    erreurs_total: int | None = None
+    avertissements_total: int | None = None
+    motifs: dict[int, str] = field(default_factory=dict)  # rejected line → its reasons (every one)
+
+    def __post_init__(self):
+        if self.erreurs_total is None:
+            self.erreurs_total = len(self.erreurs)
+        if self.avertissements_total is None:
+            self.avertissements_total = len(self.avertissements)
+
+    @property
+    def erreurs_masquees(self) -> int:
+        return self.erreurs_total - len(self.erreurs)
+
+    @property
+    def avertissements_masques(self) -> int:
+        return self.avertissements_total - len(self.avertissements)
 
     def as_dict(self) -> dict:
         """The command's JSON: the keys of the issue first, then warnings and per-object counts."""
@@ -41,13 +58,12 @@ class Rapport:
             "avertissements": [a.as_dict() for a in self.avertissements],
             "objets": self.objets,
             "ecrit": self.ecrit,
+            "erreurs_total": self.erreurs_total,
+            "avertissements_total": self.avertissements_total,
         }
 
-    def erreurs_par_ligne(self) -> dict[int, list[Probleme]]:
-        par_ligne: dict[int, list[Probleme]] = {}
-        for e in self.erreurs:
-            par_ligne.setdefault(e.ligne, []).append(e)
-        return par_ligne
+    def comptes(self) -> dict:
+        return {k: getattr(self, k) for k in ("lignes", "crees", "mis_a_jour", "inchanges", "rejetes")}
 
 
 def importer_postes(
@@ -75,12 +91,16 @@ def importer_postes(
             analyse.appliquer(utilisateur)
             if progression:
                 progression(1, 1, "écriture")
+        erreurs, erreurs_total = analyse.premieres_erreurs()
         return Rapport(
             **comptes,
-            erreurs=analyse.erreurs,
+            erreurs=erreurs,
+            erreurs_total=erreurs_total,
             avertissements=analyse.avertissements,
+            avertissements_total=analyse.avertissements_total,
             objets=analyse.objets(),
             ecrit=ecrire,
+            motifs=analyse.motifs(),
         )
 
 
@@ -91,11 +111,9 @@ ENTETE_MOTIFS = "Motifs du rejet"
 def fichier_rejets(table: Table, rapport: Rapport) -> bytes:
     """The rejected lines as they were, with their line number and reasons (CSV, French Excel dialect).
     The two added columns are ignored when the corrected file is imported again."""
-    par_ligne = rapport.erreurs_par_ligne()
     lignes = []
     for numero, cellules in table.lignes:
-        if numero in par_ligne:
+        if numero in rapport.motifs:
             cellules = list(cellules) + [None] * (len(table.entetes) - len(cellules))
-            motifs = " | ".join(f"{e.colonne} : {e.message}" for e in par_ligne[numero])
-            lignes.append([*cellules[: len(table.entetes)], numero, motifs])
+            lignes.append([*cellules[: len(table.entetes)], numero, rapport.motifs[numero]])
     return contenu_csv([*table.entetes, ENTETE_LIGNE, ENTETE_MOTIFS], lignes)

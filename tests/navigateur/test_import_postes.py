@@ -34,3 +34,24 @@ def test_agent_importe_les_lignes_valides_depuis_la_page(page, live_server, tmp_
     with page.expect_download() as export:
         page.get_by_role("link", name="Exporter en CSV").click()
     assert "09323R000101" in open(export.value.path(), encoding="utf-8-sig").read()
+
+
+def test_fichier_trop_gros_refuse_par_le_navigateur_avant_l_envoi(page, live_server, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.IMPORT_POSTES_TAILLE_MAX = 1024
+    agent = AgentFactory(departements=[departement("93")])
+    fichier = tmp_path / "registre.csv"
+    fichier.write_bytes(csv_octets([ligne_anct(id_poste=f"09323R{i:04d}01") for i in range(1, 60)]))
+    se_connecter(page, live_server, agent.email, MOT_DE_PASSE)
+    page.goto(f"{live_server.url}/postes/importer/")
+    assert "Taille maximale : 1\u00a0Ko" in page.locator("#depot-import").inner_text()
+    requetes = []
+    page.on("request", lambda r: requetes.append(r.method))
+    page.get_by_label("Fichier à importer").set_input_files(str(fichier))
+    erreur = page.locator("#id_fichier-taille")
+    taille = f"{fichier.stat().st_size / 1024:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+    assert erreur.inner_text() == (
+        f"Le fichier « registre.csv » pèse {taille}\u00a0Ko : la taille maximale sur cette page est de 1\u00a0Ko."
+    )
+    page.get_by_role("button", name="Vérifier le fichier").click()
+    assert "POST" not in requetes and not Poste.objects.exists()

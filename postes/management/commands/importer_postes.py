@@ -85,8 +85,12 @@ class Command(Commande):
         )
         for e in rapport.erreurs:
             self.stdout.write(f"  ligne {e.ligne}, colonne « {e.colonne} » : {e.message}")
+        if n := rapport.erreurs_masquees:
+            self.stdout.write(f"  … et {n} autre{'s' if n > 1 else ''} erreur{'s' if n > 1 else ''} non affichée{'s' if n > 1 else ''}.")
         for a in rapport.avertissements:
             self.stdout.write(f"  (avertissement) ligne {a.ligne}, colonne « {a.colonne} » : {a.message}")
+        if n := rapport.avertissements_masques:
+            self.stdout.write(f"  … et {n} autre{'s' if n > 1 else ''} avertissement{'s' if n > 1 else ''} non affiché{'s' if n > 1 else ''}.")
         if rapport.ecrit:
             self.stdout.write(self.style.SUCCESS("Import enregistré."))
         elif dry_run:
