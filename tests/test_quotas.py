@@ -51,8 +51,9 @@ def test_regles_des_plafonds():
 
 def test_brouillons_ouverts_plafonnes_par_structure(client, membre93, employeur93):
     client.force_login(membre93)
-    client.post(reverse("demandes:nouvelle"))
-    client.post(reverse("demandes:nouvelle"))
+    for intitule in ("Médiation scolaire", "Médiation de nuit"):  # drafts in which something was saved
+        client.post(reverse("demandes:nouvelle"))
+        Demande.objects.brouillons_vides().filter(employeur=employeur93).update(intitule=intitule)
     reponse = client.post(reverse("demandes:nouvelle"), follow=True)
     assert "Votre structure a déjà 2 brouillons ouverts : au plus 2 à la fois." in reponse.content.decode()
     assert Demande.objects.filter(employeur=employeur93, statut=StatutDemande.BROUILLON).count() == 2
@@ -61,7 +62,10 @@ def test_brouillons_ouverts_plafonnes_par_structure(client, membre93, employeur9
 def test_un_brouillon_depose_libere_une_place(membre93, employeur93):
     DemandeFactory(employeur=employeur93, statut=StatutDemande.BROUILLON)
     DemandeFactory(employeur=employeur93, statut=StatutDemande.DEPOSEE, date_depot=timezone.now())
-    assert services.creer_demande(employeur93, membre93).statut == StatutDemande.BROUILLON
+    nouvelle = services.creer_demande(employeur93, membre93)
+    assert nouvelle.statut == StatutDemande.BROUILLON
+    assert services.creer_demande(employeur93, membre93) == nouvelle  # still empty: reused, not counted twice
+    Demande.objects.filter(pk=nouvelle.pk).update(intitule="Médiation sociale")
     with pytest.raises(services.ErreurDemande):
         services.creer_demande(employeur93, membre93)
 
