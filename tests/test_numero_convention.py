@@ -98,7 +98,7 @@ def test_les_exports_ont_un_nom_sur():
 
 
 def test_la_migration_rend_conformes_les_numeros_existants():
-    migration = importlib.import_module("postes.migrations.0010_convention_numero_format")
+    migration = importlib.import_module("postes.migrations.0012_convention_numero_format")
     pris = {"2023-093-001"}
     assert migration.numero_conforme("2023/093/001", pris) == "2023-093-001-2"
     assert migration.numero_conforme("CONV n° 12 é", set()) == "CONV-n-12-e"
