@@ -164,3 +164,13 @@ def site_deploye():
     site = deployer(dossier_temporaire())
     yield site
     arreter(site)
+
+
+@pytest.fixture(scope="session")
+def site_deploye_sans_base(site_deploye):
+    """A second gunicorn of the deployed site whose database server is down (closed port)."""
+    from tests.deploye import arreter_serveur, sans_base_de_donnees
+
+    site = sans_base_de_donnees(site_deploye, site_deploye.dossier)
+    yield site
+    arreter_serveur(site)
