@@ -5,7 +5,7 @@ warm-up of ./gunicorn.conf.py (`config/prechauffage.py`).
 
 For each mode, gunicorn (production settings, collected static files, one worker) is started
 `--repetitions` times; once the worker says it is ready, a person's first steps are timed twice each:
-sign-in page, sign-in, list of posts, a convention PDF. Printed: the worker's start-up time and, per
+sign-in page, sign-in, list of posts, the PDF of a draft convention (drawn by WeasyPrint). Printed: the worker's start-up time and, per
 step, the first and the second time (medians). The data is the demo set in its own database
 (`bench_premiere_requete`, embedded PostgreSQL or the server of BENCH_DATABASE_URL), reused by the
 next run."""
@@ -58,7 +58,8 @@ def preparer(env: dict) -> int:
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=RACINE, env=env, check=True)
     from django.db import connection
 
-    convention = Convention.objects.filter(poste__departement__code="93").order_by("pk").first().pk
+    # A draft: its PDF (« PROJET ») is drawn by WeasyPrint at each request; a signed one is read from storage.
+    convention = Convention.objects.filter(poste__departement__code="93", statut="projet").order_by("pk").first().pk
     connection.close()
     return convention
 
@@ -92,7 +93,8 @@ def parcours(hote: str, convention: int) -> list[tuple[str, float]]:
     for _ in range(2):
         mesurer("liste des postes", lambda: session.get(hote + "/postes/", timeout=60))
     for _ in range(2):
-        mesurer("PDF d’une convention", lambda: session.get(hote + f"/conventions/{convention}/pdf/", timeout=60))
+        pdf = mesurer("PDF d’une convention", lambda: session.get(hote + f"/conventions/{convention}/pdf/", timeout=60))
+        assert pdf.content.startswith(b"%PDF"), pdf.status_code
     return mesures
 
 
@@ -158,6 +160,7 @@ def main():
             print(f"{'':<20}{nom:<24}{statistics.median(premieres) * 1000:>10.0f}{statistics.median(secondes) * 1000:>10.0f}")
         premier_total = sum(statistics.median(p) for p, _ in r["étapes"].values())
         print(f"{'':<20}{'parcours, 1re fois':<24}{premier_total * 1000:>10.0f}")
+    print("\n« connexion » : surtout le hachage du mot de passe (PBKDF2), le même à chaque connexion.")
 
 
 if __name__ == "__main__":

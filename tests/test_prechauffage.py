@@ -65,3 +65,15 @@ def test_sans_prechauffage_la_premiere_requete_paie_les_imports_et_les_gabarits(
     assert resultat["statut"] == 200
     assert "config.urls" in resultat["modules_importes"]
     assert "comptes/connexion.html" in resultat["gabarits_compiles"]
+
+
+def test_chaque_worker_du_site_deploye_se_prechauffe(site_deploye):
+    """The README's gunicorn command, unchanged, reads ./gunicorn.conf.py: its 3 workers warm up."""
+    journal = site_deploye.journal.read_text()
+    assert journal.count("Préchauffage terminé") >= 3, journal[-3000:]
+
+
+def test_sans_base_de_donnees_le_worker_demarre_quand_meme(site_deploye_sans_base):
+    journal = site_deploye_sans_base.journal.read_text()
+    assert "étape « base de données et index des QPV » non faite (OperationalError" in journal, journal[-3000:]
+    assert journal.count("Préchauffage terminé") >= 3
