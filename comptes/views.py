@@ -43,6 +43,9 @@ def connexion_administration(request):
     """The admin's sign-in page. Anonymous people go to the service's one; a signed-in person whom
     the admin sends here is not a national administrator (the admin lets those in): sending them to
     the sign-in page would send them back to the admin, again and again."""
+    if request.user.is_authenticated and request.user.is_staff:  # already in: on to the admin
+        suite = request.GET.get("next", "")
+        return redirect(suite if suite.startswith("/admin/") else "admin:index")
     if request.user.is_authenticated:
         raise AccesRefuse("L’administration nationale est réservée aux administrateurs nationaux.")
     suite = f"?{request.GET.urlencode()}" if request.GET else ""

@@ -124,6 +124,13 @@ def test_administration_ouverte_a_l_administrateur_national(client):
 
 
 @pytest.mark.django_db
+def test_page_de_connexion_de_l_administration_renvoie_l_administrateur_national_deja_connecte(client):
+    client.force_login(AdminNationalFactory())
+    assert client.get("/admin/login/?next=/admin/postes/poste/")["Location"] == "/admin/postes/poste/"
+    assert client.get("/admin/login/?next=https://pirate.exemple.com/")["Location"] == "/admin/"
+
+
+@pytest.mark.django_db
 def test_administration_envoie_la_personne_non_connectee_vers_la_connexion(client):
     reponse = client.get("/admin/", follow=True)
     assert reponse.status_code == 200
