@@ -6,10 +6,12 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from commun.erreurs import AccesRefuse
 from comptes import double_facteur, verrouillage
 from comptes.forms import CodeDoubleFacteurForm, ConnexionForm
 from comptes.proconnect import proconnect_actif, url_deconnexion_proconnect
@@ -35,6 +37,19 @@ class DeconnexionView(auth_views.LogoutView):
         url_proconnect = url_deconnexion_proconnect(request, request.session.get("oidc_id_token", ""))
         reponse = super().post(request, *args, **kwargs)
         return HttpResponseRedirect(url_proconnect) if url_proconnect else reponse
+
+
+def connexion_administration(request):
+    """The admin's sign-in page. Anonymous people go to the service's one; a signed-in person whom
+    the admin sends here is not a national administrator (the admin lets those in): sending them to
+    the sign-in page would send them back to the admin, again and again."""
+    if request.user.is_authenticated and request.user.is_staff:  # already in: on to the admin
+        suite = request.GET.get("next", "")
+        return redirect(suite if suite.startswith("/admin/") else "admin:index")
+    if request.user.is_authenticated:
+        raise AccesRefuse("L’administration nationale est réservée aux administrateurs nationaux.")
+    suite = f"?{request.GET.urlencode()}" if request.GET else ""
+    return HttpResponseRedirect(reverse("comptes:connexion") + suite)
 
 
 def reserve_admin_national(vue):

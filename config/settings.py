@@ -31,6 +31,7 @@ else:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "commun.erreurs.echec_csrf"  # a French DSFR page, not Django's English one
 
 INSTALLED_APPS = [
     "django.contrib.admin",

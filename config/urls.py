@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
+from comptes.views import connexion_administration
 from postes.views import accueil
 
 urlpatterns = [
@@ -12,7 +12,14 @@ urlpatterns = [
     path("financements/", include("financements.urls")),
     path("", include("postes.urls")),
     path("", include("config.pages_legales")),
-    # One sign-in page for everyone (throttling, ProConnect, second factor): the admin's goes there.
-    path("admin/login/", RedirectView.as_view(pattern_name="comptes:connexion", query_string=True)),
+    # One sign-in page for everyone (throttling, ProConnect, second factor): the admin's goes there;
+    # a signed-in agent or employer sent here by the admin gets a French 403 page, not a loop.
+    path("admin/login/", connexion_administration),
     path("admin/", admin.site.urls),
 ]
+
+# Error pages in French, as DSFR pages (commun/erreurs.py); CSRF failures: settings.CSRF_FAILURE_VIEW.
+handler400 = "commun.erreurs.requete_incorrecte"
+handler403 = "commun.erreurs.acces_refuse"
+handler404 = "commun.erreurs.page_introuvable"
+handler500 = "commun.erreurs.erreur_serveur"

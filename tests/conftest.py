@@ -181,3 +181,13 @@ def pdf_produits_lisibles(monkeypatch):
         return contenu
 
     monkeypatch.setattr(postes.pdf, "rendre_pdf", rendre_et_relire)
+
+
+@pytest.fixture(scope="session")
+def site_deploye_sans_base(site_deploye):
+    """A second gunicorn of the deployed site whose database server is down (closed port)."""
+    from tests.deploye import arreter_serveur, sans_base_de_donnees
+
+    site = sans_base_de_donnees(site_deploye, site_deploye.dossier)
+    yield site
+    arreter_serveur(site)

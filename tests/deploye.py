@@ -21,7 +21,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -98,6 +97,9 @@ class SiteDeploye:
     sorties: dict  # command → its output, for the assertions (check --deploy…)
     environnement: dict
     processus: subprocess.Popen
+    prelude: str = ""  # the README's exports, as substituted
+    serveur: str = ""  # the README's gunicorn command, as substituted
+    dossier: Path | None = None  # collected files, media, logs
 
     def get(self, chemin: str, **kwargs):
         import requests
@@ -164,36 +166,62 @@ def deployer(dossier: Path, nom_base: str = "deploye_test") -> SiteDeploye:
     if demo.returncode != 0:
         raise AssertionError(f"charger_demo a échoué :\n{demo.stdout}{demo.stderr}")
 
-    journal = dossier / "gunicorn.log"
+    site = demarrer_serveur(dossier / "gunicorn.log", prelude, serveur, env, port)
+    site.dossier = dossier
+    site.sorties, site.environnement = sorties, {**env, "DATABASE_URL": url_base}
+    return site
+
+
+def demarrer_serveur(
+    journal: Path, prelude: str, serveur: str, env: dict, port: int, statut_attendu: int | None = 200
+) -> SiteDeploye:
+    """Starts the README's gunicorn command; returns once the sign-in page answers `statut_attendu`
+    (None: any HTTP answer)."""
+    import requests
+
     sortie = open(journal, "w")
     processus = subprocess.Popen(
         ["bash", "-c", f"{prelude}\nexec {serveur}"],
         cwd=RACINE, env=env, stdout=sortie, stderr=subprocess.STDOUT, start_new_session=True,
     )
-    site = SiteDeploye(f"http://localhost:{port}", port, journal, sorties, {**env, "DATABASE_URL": url_base}, processus)
+    site = SiteDeploye(f"http://localhost:{port}", port, journal, {}, dict(env), processus, prelude, serveur)
     limite = time.monotonic() + 90
     while True:
         try:
-            requete = urllib.request.Request(site.url + "/comptes/connexion/", headers=EN_TETES_FRONTAL)
-            with urllib.request.urlopen(requete, timeout=5) as reponse:
-                if reponse.status == 200:
-                    break
-        except OSError:
+            reponse = requests.get(site.url + "/comptes/connexion/", headers=EN_TETES_FRONTAL, timeout=5)
+            if statut_attendu is None or reponse.status_code == statut_attendu:
+                break
+        except requests.RequestException:
             pass
         if processus.poll() is not None or time.monotonic() > limite:
-            arreter(site)
+            arreter_serveur(site)
             raise AssertionError(f"gunicorn n’a pas servi la page de connexion :\n{journal.read_text()[-4000:]}")
         time.sleep(0.3)
     return site
 
 
-def arreter(site: SiteDeploye):
+def arreter_serveur(site: SiteDeploye):
     if site.processus.poll() is None:
         os.killpg(site.processus.pid, signal.SIGTERM)
         try:
             site.processus.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(site.processus.pid, signal.SIGKILL)
+
+
+def sans_base_de_donnees(site: SiteDeploye, dossier: Path) -> SiteDeploye:
+    """A second gunicorn of the same deployment (same variables, same collected files) whose
+    DATABASE_URL points at a closed port: the database server is down."""
+    port = port_libre()
+    base_fermee = f"postgres://adultes_relais:mot-de-passe@127.0.0.1:{port_libre()}/adultes_relais"
+    serveur = site.serveur.replace(f"--bind 127.0.0.1:{site.port}", f"--bind 127.0.0.1:{port}")
+    prelude = f"{site.prelude}\nexport DATABASE_URL={base_fermee} CSRF_TRUSTED_ORIGINS=http://localhost:{port}"
+    journal = dossier / "gunicorn-sans-base.log"
+    return demarrer_serveur(journal, prelude, serveur, site.environnement, port, statut_attendu=None)
+
+
+def arreter(site: SiteDeploye):
+    arreter_serveur(site)
     try:
         supprimer_base(site.environnement["DATABASE_URL"])
     except Exception:  # the server may already be gone at the end of the session
