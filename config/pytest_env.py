@@ -1,9 +1,14 @@
 """Test environment: production-like settings (DEBUG off) with a test secret key, no HTTPS redirect
-(the test client speaks plain HTTP) and plain static storage (no collectstatic manifest)."""
+(the test client speaks plain HTTP) and plain static storage (no collectstatic manifest).
+
+These are forced, not defaults: the suite passes whatever the shell exports (DEBUG=true,
+STATIC_MANIFEST=true…). The deployed configuration has its own tests (tests/deploye.py), which
+start the application in subprocesses with the README's variables."""
 
 import os
 
-os.environ.setdefault("SECRET_KEY", "cle-de-test-uniquement-jamais-en-production")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-os.environ.setdefault("STATIC_MANIFEST", "false")
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+os.environ["DEBUG"] = "false"
+os.environ["SECRET_KEY"] = "cle-de-test-uniquement-jamais-en-production"
+os.environ["SECURE_SSL_REDIRECT"] = "false"
+os.environ["STATIC_MANIFEST"] = "false"
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
