@@ -38,19 +38,13 @@ class Site:
 
 
 def pages_employeur(session, url) -> list[str]:
-    """The employer's home, its list of requests, a request's page, and the steps of a draft."""
+    """The employer's home, its list of requests, a request's page and the first two steps of a draft."""
     liste = session.get(url + "/demandes/mes-demandes/", timeout=30).text
-    detail = re.search(r'href="(/demandes/\d+/)"', liste)
-    etapes = sorted(set(re.findall(r'href="(/demandes/\d+/modifier/[\w-]+/)"', liste)))
-    pages = ["/", "/demandes/mes-demandes/"]
-    if detail:
-        pages.append(detail.group(1))
-        page = session.get(url + detail.group(1), timeout=30).text
-        etapes += re.findall(r'href="(/demandes/\d+/modifier/[\w-]+/)"', page)
-    brouillon = re.search(r"/demandes/(\d+)/modifier/", " ".join(etapes))
-    if brouillon:
-        pk = brouillon.group(1)
-        pages += [f"/demandes/{pk}/modifier/{etape}/" for etape in ("structure", "projet")]
+    details = list(dict.fromkeys(re.findall(r'href="(/demandes/\d+/)"', liste)))
+    pages = ["/", "/demandes/mes-demandes/", details[0]]
+    for detail in details:  # a draft's page links to its steps
+        if "/modifier/" in session.get(url + detail, timeout=30).text:
+            return pages + [f"{detail}modifier/structure/", f"{detail}modifier/projet/"]
     return pages
 
 
