@@ -117,3 +117,20 @@ def test_pas_de_decalage_de_mise_en_page_au_chargement(navigateur, site_deploye,
     finally:
         contexte.close()
     assert not trop, f"décalage cumulé au-dessus de {SEUIL} ({ecran}) :\n" + "\n".join(f"{c} : {v}" for c, v in trop.items())
+
+
+def test_menu_mobile_ouvert_est_une_fenetre_de_dialogue_nommee(navigateur, site_deploye):
+    """The menu's markup has no aria-labelledby (invalid on a plain div): DSFR's script names it and gives
+    it its dialog role when it opens on a phone."""
+    contexte = navigateur.new_context(locale="fr-FR", viewport=ECRANS["téléphone"])
+    contexte.set_extra_http_headers(EN_TETES_FRONTAL)
+    try:
+        page = contexte.new_page()
+        se_connecter(page, site_deploye.url, "employeur@demo.fr")
+        assert page.locator("#menu-mobile").get_attribute("role") is None
+        page.get_by_role("button", name="Menu").click()
+        menu = page.get_by_role("dialog", name="Menu")
+        menu.wait_for()
+        assert menu.get_by_role("link", name="Mes demandes").count()
+    finally:
+        contexte.close()
