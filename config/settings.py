@@ -178,7 +178,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "commun.stockage_statique.StockageStatique"  # WhiteNoise's, compressing fingerprinted names only
             if env.bool("STATIC_MANIFEST", default=not DEBUG)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
@@ -186,7 +186,7 @@ STORAGES = {
 }
 
 # Without a collected manifest (development, tests), WhiteNoise serves files from the apps' folders.
-WHITENOISE_USE_FINDERS = not STORAGES["staticfiles"]["BACKEND"].startswith("whitenoise")
+WHITENOISE_USE_FINDERS = STORAGES["staticfiles"]["BACKEND"].startswith("django.")
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 
 # --- Security (production) ---------------------------------------------------------------------

@@ -50,7 +50,9 @@ class VerificationForm(DsfrBaseForm):
         required=False,
         max_length=255,
         help_text="Numéro, voie, code postal et commune : elle est localisée par la Base adresse nationale.",
-        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+        # The hired person's address, not the one filling the form: no autofill of one's own address
+        # (and `street-address` is for a multi-line field only, Nu HTML Checker).
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     code_qpv = forms.CharField(
         label="Ou bien : code du quartier prioritaire, choisi à la main",

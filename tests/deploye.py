@@ -12,6 +12,7 @@ after the deploy so that each role has pages to show, and requests carry `X-Forw
 as the README's front server (nginx) does.
 """
 
+import base64
 import os
 import re
 import shlex
@@ -230,3 +231,24 @@ def arreter(site: SiteDeploye):
 
 def dossier_temporaire() -> Path:
     return Path(tempfile.mkdtemp(prefix="adultes-relais-deploye-"))
+
+
+# The deployed site lives for the whole session: the national administrator enrols a second factor
+# once, and every browser test that signs them in afterwards reads the secret from here.
+SECRETS_TOTP = {}  # e-mail → secret shown on the enrolment page
+_DERNIER_PAS = {}  # secret → last time step used (django-otp refuses a code used twice)
+
+
+def code_totp(secret: str) -> str:
+    """The code of the next unused time step of `secret` (within django-otp's tolerance of one step)."""
+    from django_otp.oath import TOTP
+
+    brut = secret.replace(" ", "").upper()
+    totp = TOTP(base64.b32decode(brut + "=" * (-len(brut) % 8)))
+    dernier = _DERNIER_PAS.get(secret)
+    if dernier is not None and totp.t() <= dernier:
+        if dernier + 1 - totp.t() > 1:  # two codes already used in this step: wait for the next one
+            time.sleep(30 - time.time() % 30 + 0.5)
+        totp.drift = max(0, dernier + 1 - totp.t())
+    _DERNIER_PAS[secret] = totp.t()
+    return f"{totp.token():06d}"

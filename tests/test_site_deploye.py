@@ -103,3 +103,16 @@ def test_sans_frontal_https_le_site_deploye_redirige_vers_https(site_deploye):
     reponse = requests.get(site_deploye.url + "/comptes/connexion/", allow_redirects=False, timeout=30)
     assert reponse.status_code == 301
     assert reponse.headers["Location"].startswith("https://")
+
+
+def test_polices_prechargees_celles_de_la_feuille_du_dsfr_en_cache_long(site_deploye):
+    """A preload under another name than the style sheet's would download each font twice."""
+    page = site_deploye.get("/comptes/connexion/").text
+    prechargees = re.findall(r'<link rel="preload" href="([^"]+\.woff2)" as="font" type="font/woff2" crossorigin>', page)
+    assert len(prechargees) == 2, prechargees
+    feuille = re.search(r'href="(/static/dsfr/dist/dsfr/dsfr\.min\.[0-9a-f]{12}\.css)"', page).group(1)
+    css = site_deploye.get(feuille).text
+    for police in prechargees:
+        assert f"../fonts/{police.rsplit('/', 1)[1]}" in css, police
+        reponse = site_deploye.get(police)
+        assert reponse.status_code == 200 and "max-age=315360000" in reponse.headers["Cache-Control"], police

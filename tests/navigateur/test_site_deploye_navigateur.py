@@ -4,14 +4,12 @@ the DSFR really applied (computed styles, not only the HTML), and skip links tha
 Chromium talks to gunicorn on http://localhost behind a simulated TLS front server (every request
 carries `X-Forwarded-Proto: https`); it accepts Secure cookies on localhost."""
 
-import base64
 import re
 
 import pytest
-from django_otp.oath import TOTP
 
 from demo.chargement import MOT_DE_PASSE_DEMO
-from tests.deploye import EN_TETES_FRONTAL
+from tests.deploye import EN_TETES_FRONTAL, SECRETS_TOTP, code_totp
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +19,6 @@ PAGES_PAR_ROLE = {
     "employeur@demo.fr": ["/espace-employeur/", "/demandes/mes-demandes/"],
     "admin@demo.gouv.fr": ["/postes/", "/financements/tableau-de-bord/", "/comptes/verrouillages/"],
 }
-SECRETS_TOTP = {}  # e-mail → secret read on the enrolment page (the site lives for the whole session)
 
 MESURE_DES_STYLES = """async () => {
     await document.fonts.ready;
@@ -69,10 +66,6 @@ def contexte_deploye(navigateur):
     yield contexte
     contexte.close()
 
-
-def code_totp(secret: str) -> str:
-    cle = base64.b32decode(secret.replace(" ", "").upper() + "=" * (-len(secret.replace(" ", "")) % 8))
-    return f"{TOTP(cle).token():06d}"
 
 
 def connecter(page, site, email):
