@@ -14,6 +14,8 @@ run: install
 	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
 
 test: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 check: install

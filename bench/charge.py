@@ -43,12 +43,15 @@ def url_base(echelle: float) -> str:
 
 
 def creer_base_si_absente(url: str):
-    import psycopg
     from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
 
     morceaux = urlsplit(url)
     nom = morceaux.path.lstrip("/")
-    with psycopg.connect(urlunsplit(morceaux._replace(path="/postgres")).replace("postgres://", "postgresql://"), autocommit=True) as c:
+    with psycopg.connect(
+        urlunsplit(morceaux._replace(path="/postgres")).replace("postgres://", "postgresql://"), autocommit=True
+    ) as c:
         if not c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [nom]).fetchone():
             c.execute(f'CREATE DATABASE "{nom}"')
 
@@ -85,9 +88,18 @@ def preparer(echelle: float, env: dict) -> dict:
         user.departements.set(mes_deps)
         postes = list(Poste.objects.filter(departement__in=mes_deps).values_list("identifiant", flat=True)[:200])
         conventions = list(Convention.objects.filter(poste__departement__in=mes_deps).values_list("pk", flat=True)[:200])
-        employeurs = list(Poste.objects.filter(departement__in=mes_deps).values_list("employeur__siret", flat=True).distinct()[:100])
-        agents.append({"email": user.email, "departements": [d.pk for d in mes_deps], "postes": postes,
-                       "conventions": conventions, "employeurs": employeurs})
+        employeurs = list(
+            Poste.objects.filter(departement__in=mes_deps).values_list("employeur__siret", flat=True).distinct()[:100]
+        )
+        agents.append(
+            {
+                "email": user.email,
+                "departements": [d.pk for d in mes_deps],
+                "postes": postes,
+                "conventions": conventions,
+                "employeurs": employeurs,
+            }
+        )
     admin, cree = Utilisateur.objects.get_or_create(email="admin@bench.gouv.fr", defaults={"role": Role.ADMIN_NATIONAL})
     if cree:
         admin.set_password(MOT_DE_PASSE)
@@ -106,8 +118,12 @@ def preparer(echelle: float, env: dict) -> dict:
             pages[cle] = reverse(nom)
         except NoReverseMatch:
             pass
-    return {"mot_de_passe": MOT_DE_PASSE, "agents": agents, "pages": pages,
-            "admin": {**tous, "email": admin.email, "cle_totp": appareil.key}}
+    return {
+        "mot_de_passe": MOT_DE_PASSE,
+        "agents": agents,
+        "pages": pages,
+        "admin": {**tous, "email": admin.email, "cle_totp": appareil.key},
+    }
 
 
 def attendre(url: str, secondes: int = 60):
@@ -150,27 +166,61 @@ def main():
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=RACINE, env=env, check=True)
     # What the daily cron does after mettre_a_jour_conventions: the budget figures of every
     # département are computed once (cold), so that dashboards read them from the shared cache.
-    calcul = subprocess.run([sys.executable, "manage.py", "calculer_tableau_de_bord"], cwd=RACINE, env=env,
-                            check=True, capture_output=True, text=True)
+    calcul = subprocess.run(
+        [sys.executable, "manage.py", "calculer_tableau_de_bord"], cwd=RACINE, env=env, check=True, capture_output=True, text=True
+    )
     print("Calcul quotidien du tableau de bord (à froid) :", calcul.stdout.strip(), flush=True)
     fichier_scenario = Path(tempfile.mkstemp(suffix=".json")[1])
     fichier_scenario.write_text(json.dumps(scenario))
 
     hote = f"http://127.0.0.1:{args.port}"
     gunicorn = subprocess.Popen(
-        [str(RACINE / ".venv/bin/gunicorn"), "config.wsgi", "--workers", str(args.workers), "--bind", f"127.0.0.1:{args.port}",
-         "--access-logfile", "/dev/null", "--log-level", "warning", "--preload"],
-        cwd=RACINE, env=env, start_new_session=True,
+        [
+            str(RACINE / ".venv/bin/gunicorn"),
+            "config.wsgi",
+            "--workers",
+            str(args.workers),
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--access-logfile",
+            "/dev/null",
+            "--log-level",
+            "warning",
+            "--preload",
+        ],
+        cwd=RACINE,
+        env=env,
+        start_new_session=True,
     )
     try:
         attendre(hote + "/comptes/connexion/")
         prefixe = tempfile.mkdtemp(prefix="bench-locust-") + "/charge"
         subprocess.run(
-            [str(RACINE / ".venv/bin/locust"), "-f", str(RACINE / "bench/locustfile.py"), "--headless", "--only-summary",
-             "-u", str(args.utilisateurs + 1), "-r", str(args.utilisateurs + 1), "-t", f"{args.duree + 120}s", "--host", hote,
-             "--csv", prefixe, "--loglevel", "WARNING"],
-            cwd=RACINE, env={**env, "BENCH_SCENARIO": str(fichier_scenario), "BENCH_DUREE": str(args.duree)}, check=False,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=args.duree + 240,
+            [
+                str(RACINE / ".venv/bin/locust"),
+                "-f",
+                str(RACINE / "bench/locustfile.py"),
+                "--headless",
+                "--only-summary",
+                "-u",
+                str(args.utilisateurs + 1),
+                "-r",
+                str(args.utilisateurs + 1),
+                "-t",
+                f"{args.duree + 120}s",
+                "--host",
+                hote,
+                "--csv",
+                prefixe,
+                "--loglevel",
+                "WARNING",
+            ],
+            cwd=RACINE,
+            env={**env, "BENCH_SCENARIO": str(fichier_scenario), "BENCH_DUREE": str(args.duree)},
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=args.duree + 240,
         )
         afficher(prefixe + "_stats.csv", args)
     finally:
@@ -180,8 +230,10 @@ def main():
 
 def afficher(fichier: str, args):
     lignes = list(csv.DictReader(open(fichier, encoding="utf-8")))
-    print(f"\nCharge : {args.utilisateurs} agents + 1 administrateur national, {args.duree} s, "
-          f"gunicorn {args.workers} workers, échelle {args.echelle}\n")
+    print(
+        f"\nCharge : {args.utilisateurs} agents + 1 administrateur national, {args.duree} s, "
+        f"gunicorn {args.workers} workers, échelle {args.echelle}\n"
+    )
     print(f"{'page':<28}{'requêtes':>9}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'erreurs':>9}{'cible':>8}  verdict")
     echecs = 0
     for ligne in lignes:
@@ -193,12 +245,16 @@ def afficher(fichier: str, args):
         erreurs = int(ligne["Failure Count"])
         ok = p95 < cible and erreurs == 0
         echecs += 0 if ok else 1
-        print(f"{nom:<28}{ligne['Request Count']:>9}{float(ligne['Requests/s']):>8.1f}{ligne['50%']:>8}{ligne['95%']:>8}"
-              f"{ligne['99%']:>8}{erreurs:>9}{cible:>8}  {'ok' if ok else 'HORS CIBLE'}")
+        print(
+            f"{nom:<28}{ligne['Request Count']:>9}{float(ligne['Requests/s']):>8.1f}{ligne['50%']:>8}{ligne['95%']:>8}"
+            f"{ligne['99%']:>8}{erreurs:>9}{cible:>8}  {'ok' if ok else 'HORS CIBLE'}"
+        )
     total = next(l for l in lignes if l["Name"] == "Aggregated")
-    print(f"\nTotal : {total['Request Count']} requêtes, {float(total['Requests/s']):.1f} req/s, "
-          f"p95 {total['95%']} ms, {total['Failure Count']} erreurs. "
-          f"{'Toutes les cibles sont tenues.' if echecs == 0 else f'{echecs} page(s) hors cible.'}")
+    print(
+        f"\nTotal : {total['Request Count']} requêtes, {float(total['Requests/s']):.1f} req/s, "
+        f"p95 {total['95%']} ms, {total['Failure Count']} erreurs. "
+        f"{'Toutes les cibles sont tenues.' if echecs == 0 else f'{echecs} page(s) hors cible.'}"
+    )
 
 
 if __name__ == "__main__":

@@ -57,7 +57,9 @@ def generer(chemin: Path, lignes: int):
         annee = 15 + (n // (len(codes) * 9999)) % 9
         identifiant = f"{prefixe}{annee:02d}R{(n // len(codes)) % 9999 + 1:04d}01"
         e = hasard.randrange(nb_employeurs)
-        ecrivain.writerow([identifiant, sirets[e], f"Association de médiation n° {e}", 2023, "22555.73", f"CV{n % 400:03d}", dep, ""])
+        ecrivain.writerow(
+            [identifiant, sirets[e], f"Association de médiation n° {e}", 2023, "22555.73", f"CV{n % 400:03d}", dep, ""]
+        )
     chemin.write_text(tampon.getvalue(), encoding="utf-8")
 
 
@@ -85,8 +87,12 @@ def resource_import_export():
 
     class PosteResource(resources.ModelResource):
         identifiant = fields.Field(attribute="identifiant", column_name="id_poste")
-        employeur = fields.Field(attribute="employeur", column_name="code_tiers", widget=widgets.ForeignKeyWidget(Employeur, "siret"))
-        departement = fields.Field(attribute="departement", column_name="insee_dep", widget=widgets.ForeignKeyWidget(Departement, "code"))
+        employeur = fields.Field(
+            attribute="employeur", column_name="code_tiers", widget=widgets.ForeignKeyWidget(Employeur, "siret")
+        )
+        departement = fields.Field(
+            attribute="departement", column_name="insee_dep", widget=widgets.ForeignKeyWidget(Departement, "code")
+        )
 
         class Meta:
             model = Poste
@@ -112,7 +118,8 @@ def resource_import_export():
             if kwargs.get("dry_run") and instance.pk is None:
                 return
             FinancementAnnuel.objects.update_or_create(
-                poste=instance, annee=int(row["annee"]),
+                poste=instance,
+                annee=int(row["annee"]),
                 defaults={"montant": lire_montant(row["montant"]), "code_contrat_ville": row.get("code_cv") or ""},
             )
 
@@ -152,7 +159,14 @@ def mesurer(fichier: str, moteur: str, mode: str) -> dict:
         detail = ", ".join(f"{n} {k}" for k, n in resultat.totals.items() if n)
     duree = time.perf_counter() - debut
     pic = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"lignes": lignes, "duree": duree, "debit": lignes / duree, "memoire": max(0.0, pic - avant), "pic": pic, "detail": detail}
+    return {
+        "lignes": lignes,
+        "duree": duree,
+        "debit": lignes / duree,
+        "memoire": max(0.0, pic - avant),
+        "pic": pic,
+        "detail": detail,
+    }
 
 
 def lancer(fichier, moteur, mode, base):
@@ -170,7 +184,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lignes", type=int, default=50_000, help="taille du fichier généré (50 000)")
     parser.add_argument(
-        "--echantillon-ie", type=int, default=5_000,
+        "--echantillon-ie",
+        type=int,
+        default=5_000,
         help="lignes du fichier généré données à django-import-export (environ 60 lignes/s : 50 000 lignes prendraient "
         "un quart d’heure par mesure) ; 0 = le fichier entier",
     )
@@ -236,7 +252,9 @@ def main():
                 print(f"  cible 2 000 lignes/s à l’import réel : {resultats[('nous', 'reel')]['debit']:.0f}\n")
                 continue
             if fichier_ie != fichier:
-                print(f"  (django-import-export mesuré sur les {resultats[('ie', 'reel')]['lignes']} premières lignes du même fichier)")
+                print(
+                    f"  (django-import-export mesuré sur les {resultats[('ie', 'reel')]['lignes']} premières lignes du même fichier)"
+                )
             for mode, nom in (("essai", "essai à blanc"), ("reel", "import réel")):
                 ratio = resultats[("nous", mode)]["debit"] / resultats[("ie", mode)]["debit"]
                 print(f"  rapport ({nom}) : {ratio:.1f} fois plus rapide que django-import-export")

@@ -52,13 +52,24 @@ def mesurer(lighthouse, url, en_tetes, preset) -> dict:
     with tempfile.TemporaryDirectory() as dossier:
         sortie = Path(dossier) / "rapport.json"
         commande = [
-            lighthouse, url, "--quiet", "--output=json", f"--output-path={sortie}",
-            "--only-categories=performance", f"--extra-headers={json.dumps(en_tetes)}",
+            lighthouse,
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={sortie}",
+            "--only-categories=performance",
+            f"--extra-headers={json.dumps(en_tetes)}",
             "--chrome-flags=--headless --no-sandbox --disable-gpu",
         ]
         if preset == "desktop":
             commande.append("--preset=desktop")
-        subprocess.run(commande, check=True, env={**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH") or shutil.which("chromium")}, capture_output=True, timeout=300)
+        subprocess.run(
+            commande,
+            check=True,
+            env={**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH") or shutil.which("chromium")},
+            capture_output=True,
+            timeout=300,
+        )
         rapport = json.loads(sortie.read_text())
     audits = rapport["audits"]
     return {
@@ -102,7 +113,9 @@ def main():
                     )
         for preset in presets:
             scores = [m["score"] for *_, p, m in resultats if p == preset]
-            print(f"{preset} : performance minimale {min(scores)}, CLS maximal {max(m['cls'] for *_, p, m in resultats if p == preset):.3f}")
+            print(
+                f"{preset} : performance minimale {min(scores)}, CLS maximal {max(m['cls'] for *_, p, m in resultats if p == preset):.3f}"
+            )
     finally:
         if site:
             arreter(site)

@@ -66,8 +66,17 @@ class Agent(HttpUser):
         demarrer_la_mesure(self)
 
     def taches_d_echauffement(self):
-        return [self.liste_postes, self.liste_postes_filtree, self.detail_poste, self.liste_conventions,
-                self.detail_convention, self.liste_employeurs, self.detail_employeur, self.tableau_de_bord, self.demandes]
+        return [
+            self.liste_postes,
+            self.liste_postes_filtree,
+            self.detail_poste,
+            self.liste_conventions,
+            self.detail_convention,
+            self.liste_employeurs,
+            self.detail_employeur,
+            self.tableau_de_bord,
+            self.demandes,
+        ]
 
     def second_facteur(self, page):
         """National administrators give a TOTP code (RFC 6238) computed from their device's key."""
@@ -75,7 +84,7 @@ class Agent(HttpUser):
         compteur = struct.pack(">Q", int(time.time()) // 30)
         empreinte = hmac.new(cle, compteur, hashlib.sha1).digest()
         decalage = empreinte[-1] & 0x0F
-        code = (struct.unpack(">I", empreinte[decalage:decalage + 4])[0] & 0x7FFFFFFF) % 1_000_000
+        code = (struct.unpack(">I", empreinte[decalage : decalage + 4])[0] & 0x7FFFFFFF) % 1_000_000
         jeton = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
         return self.client.post(
             page.url, {"code": f"{code:06d}", "csrfmiddlewaretoken": jeton}, headers={"Referer": page.url}, name="connexion"

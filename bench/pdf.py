@@ -42,20 +42,33 @@ class Annulation(Exception):
 def creer_donnees() -> list[Convention]:
     dep = Departement.objects.get(code="93")
     employeur = Employeur.objects.create(
-        siret="99999999900018", raison_sociale="Association du banc d’essai", forme_juridique="association",
-        adresse="1 rue de l’Essai", code_postal="93200", commune="Saint-Denis", departement=dep,
+        siret="99999999900018",
+        raison_sociale="Association du banc d’essai",
+        forme_juridique="association",
+        adresse="1 rue de l’Essai",
+        code_postal="93200",
+        commune="Saint-Denis",
+        departement=dep,
     )
     conventions = []
     for n in range(NOMBRE_ZIP):
         poste = Poste.objects.create(
-            identifiant=f"09399R{n:04d}01", employeur=employeur, departement=dep, intitule="Médiateur social",
-            missions="Accueillir les habitants et les orienter vers les services publics. " * 3, statut="actif",
+            identifiant=f"09399R{n:04d}01",
+            employeur=employeur,
+            departement=dep,
+            intitule="Médiateur social",
+            missions="Accueillir les habitants et les orienter vers les services publics. " * 3,
+            statut="actif",
         )
         signee = n % 4 != 0
         conventions.append(
             Convention.objects.create(
-                poste=poste, numero=f"BANC-{n:04d}", date_debut=date(2025, 1, 1), date_fin=date(2027, 12, 31),
-                statut="en_cours" if signee else "projet", date_signature=date(2024, 12, 1) if signee else None,
+                poste=poste,
+                numero=f"BANC-{n:04d}",
+                date_debut=date(2025, 1, 1),
+                date_fin=date(2027, 12, 31),
+                statut="en_cours" if signee else "projet",
+                date_signature=date(2024, 12, 1) if signee else None,
                 signataire="Le préfet de la Seine-Saint-Denis" if signee else "",
             )
         )
@@ -89,13 +102,19 @@ def main():
             pass
     charge = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"Machine : {os.cpu_count()} processeurs, charge moyenne {charge} (les durées réelles en dépendent)")
-    print(f"PDF d’une convention : médiane {statistics.median(durees):.0f} ms sur {NOMBRE_PDF} "
-          f"(temps processeur médian {statistics.median(processeur):.0f} ms ; min {min(durees):.0f}, max {max(durees):.0f} ; "
-          f"premier rendu, polices à charger : {premier:.0f} ms ; {len(contenu) / 1024:.0f} Kio)")
-    print(f"ZIP de {NOMBRE_ZIP} conventions (150 signées, 50 projets), PDF signés générés et archivés : {froid:.1f} s "
-          f"(processeur {froid_cpu:.1f} s ; {len(zip_froid) / 1024 / 1024:.1f} Mio)")
-    print(f"ZIP de {NOMBRE_ZIP} conventions, PDF signés déjà archivés (seuls les 50 projets sont rendus) : {chaud:.1f} s "
-          f"(processeur {chaud_cpu:.1f} s)")
+    print(
+        f"PDF d’une convention : médiane {statistics.median(durees):.0f} ms sur {NOMBRE_PDF} "
+        f"(temps processeur médian {statistics.median(processeur):.0f} ms ; min {min(durees):.0f}, max {max(durees):.0f} ; "
+        f"premier rendu, polices à charger : {premier:.0f} ms ; {len(contenu) / 1024:.0f} Kio)"
+    )
+    print(
+        f"ZIP de {NOMBRE_ZIP} conventions (150 signées, 50 projets), PDF signés générés et archivés : {froid:.1f} s "
+        f"(processeur {froid_cpu:.1f} s ; {len(zip_froid) / 1024 / 1024:.1f} Mio)"
+    )
+    print(
+        f"ZIP de {NOMBRE_ZIP} conventions, PDF signés déjà archivés (seuls les 50 projets sont rendus) : {chaud:.1f} s "
+        f"(processeur {chaud_cpu:.1f} s)"
+    )
     print("Données créées dans une transaction annulée : rien n’est resté en base.")
 
 

@@ -86,10 +86,15 @@ def parcours(hote: str, convention: int) -> list[tuple[str, float]]:
         session.cookies.clear()
         page = session.get(hote + "/comptes/connexion/", timeout=60)
         jeton = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-        mesurer("connexion", lambda: session.post(
-            hote + "/comptes/connexion/", timeout=60, allow_redirects=False,
-            data={"csrfmiddlewaretoken": jeton, "username": "agent@demo.gouv.fr", "password": MOT_DE_PASSE_DEMO},
-        ))
+        mesurer(
+            "connexion",
+            lambda: session.post(
+                hote + "/comptes/connexion/",
+                timeout=60,
+                allow_redirects=False,
+                data={"csrfmiddlewaretoken": jeton, "username": "agent@demo.gouv.fr", "password": MOT_DE_PASSE_DEMO},
+            ),
+        )
     for _ in range(2):
         mesurer("liste des postes", lambda: session.get(hote + "/postes/", timeout=60))
     for _ in range(2):
@@ -103,9 +108,24 @@ def une_mesure(configuration: str, env: dict, convention: int, port: int) -> tup
     fichier.write_text(configuration)
     debut = time.perf_counter()
     serveur = subprocess.Popen(
-        [str(RACINE / ".venv/bin/gunicorn"), "config.wsgi", "--workers", "1", "--bind", f"127.0.0.1:{port}",
-         "--config", str(fichier), "--access-logfile", "/dev/null"],
-        cwd=RACINE, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        [
+            str(RACINE / ".venv/bin/gunicorn"),
+            "config.wsgi",
+            "--workers",
+            "1",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--config",
+            str(fichier),
+            "--access-logfile",
+            "/dev/null",
+        ],
+        cwd=RACINE,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
     )
     try:
         journal = []

@@ -93,17 +93,27 @@ def main():
     dans_qpv = sum(1 for a, _ in nettes if a["code_qp_2024"])
     toutes = sum((index.codes[i] if i is not None else "") == a["code_qp_2024"] for a, i in zip(adresses, trouves))
 
-    print(f"Quartiers prioritaires 2024 : {len(index)} contours ({len(index.ignores)} ignorés) ; lecture du GeoJSON {fr(lecture * 1000)} ms")
+    print(
+        f"Quartiers prioritaires 2024 : {len(index)} contours ({len(index.ignores)} ignorés) ; lecture du GeoJSON {fr(lecture * 1000)} ms"
+    )
     print(
         f"Construction de l’index (contrôle/réparation, préparation, STRtree) : médiane {fr(statistics.median(constructions) * 1000)} ms, "
         f"meilleure {fr(min(constructions) * 1000)} ms sur {args.repetitions}"
     )
     print(f"Adresses réelles : {len(points)}")
-    print(f"Index, point dans polygone (contenant) : {fr(1 / par_contenant)} recherches/s, {fr(par_contenant * 1e6, 1)} µs par recherche")
-    print(f"Index, réponse complète avec distance (localiser) : {fr(1 / par_localiser)} recherches/s, {fr(par_localiser * 1e6, 1)} µs par recherche")
-    print(f"Balayage naïf des {len(polygones)} polygones ({len(echantillon)} adresses) : {fr(1 / par_naif)} recherches/s, {fr(par_naif * 1e6)} µs par recherche")
+    print(
+        f"Index, point dans polygone (contenant) : {fr(1 / par_contenant)} recherches/s, {fr(par_contenant * 1e6, 1)} µs par recherche"
+    )
+    print(
+        f"Index, réponse complète avec distance (localiser) : {fr(1 / par_localiser)} recherches/s, {fr(par_localiser * 1e6, 1)} µs par recherche"
+    )
+    print(
+        f"Balayage naïf des {len(polygones)} polygones ({len(echantillon)} adresses) : {fr(1 / par_naif)} recherches/s, {fr(par_naif * 1e6)} µs par recherche"
+    )
     print(f"Rapport naïf / index : {fr(par_naif / par_contenant)} fois plus rapide avec l’index (point dans polygone)")
-    print(f"Même réponse que le balayage naïf sur l’échantillon : {sum(a == b for a, b in zip(trouves_index, trouves_naif))}/{len(echantillon)}")
+    print(
+        f"Même réponse que le balayage naïf sur l’échantillon : {sum(a == b for a, b in zip(trouves_index, trouves_naif))}/{len(echantillon)}"
+    )
     print(
         f"Accord avec code_qp_2024 pour les points à 30 m ou plus d’une limite : {accords}/{len(nettes)} "
         f"({fr(100 * accords / len(nettes), 2)} %), dont {dans_qpv} dans un QPV ; toutes adresses : {toutes}/{len(adresses)}"

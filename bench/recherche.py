@@ -49,16 +49,24 @@ def creer_donnees(nombre: int) -> Utilisateur:
     dep = Departement.objects.get(code="93")
     employeurs = Employeur.objects.bulk_create(
         Employeur(
-            siret=f"{999000000 + n:09d}{n % 100000:05d}", raison_sociale=f"{MOTS[n % 8].capitalize()} {MOTS[(n * 3) % 8]} {n}",
-            forme_juridique="association", adresse=f"{n} rue de l’Essai", code_postal="93200",
-            commune=["Saint-Denis", "Bobigny", "Aubervilliers"][n % 3], departement=dep,
+            siret=f"{999000000 + n:09d}{n % 100000:05d}",
+            raison_sociale=f"{MOTS[n % 8].capitalize()} {MOTS[(n * 3) % 8]} {n}",
+            forme_juridique="association",
+            adresse=f"{n} rue de l’Essai",
+            code_postal="93200",
+            commune=["Saint-Denis", "Bobigny", "Aubervilliers"][n % 3],
+            departement=dep,
         )
         for n in range(nombre)
     )
     Poste.objects.bulk_create(
         Poste(
-            identifiant=f"09399R{n:06d}", employeur=employeurs[n], departement=dep, intitule="Médiateur social",
-            missions=f"{MOTS[n % 8]} et {MOTS[(n + 5) % 8]} dans le quartier", statut="actif",
+            identifiant=f"09399R{n:06d}",
+            employeur=employeurs[n],
+            departement=dep,
+            intitule="Médiateur social",
+            missions=f"{MOTS[n % 8]} et {MOTS[(n + 5) % 8]} dans le quartier",
+            statut="actif",
         )
         for n in range(nombre)
     )
@@ -101,16 +109,23 @@ def main():
                 client = Client()
                 client.force_login(agent)
                 for page, url in (("employeurs", "/employeurs/"), ("postes", "/postes/")):
-                    for nom, texte in (("un mot", UNE), (f"{RECHERCHE_MOTS_MAX} mots (la borne)", BORNE),
-                                       (f"{len(LONGUE)} caractères, {len(LONGUE.split())} mots", LONGUE)):
+                    for nom, texte in (
+                        ("un mot", UNE),
+                        (f"{RECHERCHE_MOTS_MAX} mots (la borne)", BORNE),
+                        (f"{len(LONGUE)} caractères, {len(LONGUE.split())} mots", LONGUE),
+                    ):
                         reponse = client.get(url, {"q": texte})
                         refus = "Recherche trop longue" in reponse.content.decode()
                         duree = mesurer(lambda: client.get(url, {"q": texte}), options.repetitions)
-                        resultats.append((page, nom, duree, reponse.status_code, "refusée (erreur du formulaire)" if refus else "servie"))
+                        resultats.append(
+                            (page, nom, duree, reponse.status_code, "refusée (erreur du formulaire)" if refus else "servie")
+                        )
                 employeurs = Employeur.objects.all()
                 avant = mesurer(
-                    lambda: (list(sans_borne(employeurs, LONGUE, ["raison_sociale", "siret", "commune"])[:25]),
-                             sans_borne(employeurs, LONGUE, ["raison_sociale", "siret", "commune"]).count()),
+                    lambda: (
+                        list(sans_borne(employeurs, LONGUE, ["raison_sociale", "siret", "commune"])[:25]),
+                        sans_borne(employeurs, LONGUE, ["raison_sociale", "siret", "commune"]).count(),
+                    ),
                     max(3, options.repetitions // 5),
                 )
                 raise Annulation
@@ -118,12 +133,15 @@ def main():
             pass
     charge = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"Machine : {os.cpu_count()} processeurs, charge moyenne {charge} (les durées réelles en dépendent)")
-    print(f"{options.employeurs} employeurs et {options.employeurs} postes (93) ; bornes : {RECHERCHE_MOTS_MAX} mots, "
-          f"{RECHERCHE_LONGUEUR_MAX} caractères ; médiane sur {options.repetitions} requêtes de la page")
+    print(
+        f"{options.employeurs} employeurs et {options.employeurs} postes (93) ; bornes : {RECHERCHE_MOTS_MAX} mots, "
+        f"{RECHERCHE_LONGUEUR_MAX} caractères ; médiane sur {options.repetitions} requêtes de la page"
+    )
     for page, nom, duree, statut, issue in resultats:
         print(f"  liste des {page:<10} recherche de {nom:<30} {duree:7.1f} ms  (HTTP {statut}, {issue})")
-    print(f"  avant la borne : la recherche de {len(LONGUE)} caractères sur les employeurs, seule la requête SQL : "
-          f"{avant:.0f} ms")
+    print(
+        f"  avant la borne : la recherche de {len(LONGUE)} caractères sur les employeurs, seule la requête SQL : {avant:.0f} ms"
+    )
     print("Données créées dans une transaction annulée : rien n’est resté en base.")
 
 

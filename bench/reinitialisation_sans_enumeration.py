@@ -22,9 +22,9 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.mail.backends import locmem  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
-from django.db import connection  # noqa: E402
 
 from comptes.courriels import attendre_les_envois  # noqa: E402
 
@@ -64,9 +64,13 @@ def main():
             inconnue += mesurer(client, "inconnu@exemple.gouv.fr", 10)
         for nom, d in (("adresse connue", connue), ("adresse inconnue", inconnue)):
             q = statistics.quantiles(d, n=10)
-            print(f"{nom:17} n={len(d):4}  médiane {statistics.median(d):6.2f} ms  1er décile {q[0]:6.2f}  9e décile {q[-1]:6.2f}")
-        print(f"écart des médianes : {statistics.median(connue) - statistics.median(inconnue):+.2f} ms "
-              f"(délai SMTP simulé : 200 ms, hors de la réponse)")
+            print(
+                f"{nom:17} n={len(d):4}  médiane {statistics.median(d):6.2f} ms  1er décile {q[0]:6.2f}  9e décile {q[-1]:6.2f}"
+            )
+        print(
+            f"écart des médianes : {statistics.median(connue) - statistics.median(inconnue):+.2f} ms "
+            f"(délai SMTP simulé : 200 ms, hors de la réponse)"
+        )
     finally:
         connection.creation.destroy_test_db(ancien_nom, verbosity=0)
         teardown_test_environment()

@@ -122,7 +122,6 @@ class Commande(BaseCommand):
             sys.exit(SORTIE_INTERRUPTION)
         except Exception as erreur:  # noqa: BLE001 — the promise: no traceback on the command line
             self.stderr.write(
-                f"Échec de la commande : {message_echec(erreur)}.\n"
-                "(Relancez avec --traceback pour le détail technique.)"
+                f"Échec de la commande : {message_echec(erreur)}.\n(Relancez avec --traceback pour le détail technique.)"
             )
             sys.exit(SORTIE_ECHEC)

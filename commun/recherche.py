@@ -53,6 +53,7 @@ class ChampRecherche(forms.CharField):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **_options_recherche(kwargs))
 
+
 ACCENTUES = "àâäáãåçéèêëíìîïñóòôöõúùûüýÿœæ"
 SANS_ACCENT = "aaaaaaceeeeiiiinooooouuuuyyoa"
 
@@ -68,9 +69,7 @@ class SansAccents(models.Func):
     output_field = models.TextField()
 
     def __init__(self, expression, **extra):
-        super().__init__(
-            models.functions.Lower(expression), models.Value(ACCENTUES), models.Value(SANS_ACCENT), **extra
-        )
+        super().__init__(models.functions.Lower(expression), models.Value(ACCENTUES), models.Value(SANS_ACCENT), **extra)
 
 
 def rechercher(queryset, texte: str, champs: list[str]):

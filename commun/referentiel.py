@@ -21,9 +21,7 @@ def charger_territoires(Region, Departement):
     for r in data["regions"]:
         regions[r["code"]], _ = Region.objects.update_or_create(code=r["code"], defaults={"nom": r["nom"]})
     for d in data["departements"]:
-        Departement.objects.update_or_create(
-            code=d["code"], defaults={"nom": d["nom"], "region": regions[d["region"]]}
-        )
+        Departement.objects.update_or_create(code=d["code"], defaults={"nom": d["nom"], "region": regions[d["region"]]})
 
 
 def charger_bareme_smic(Bareme, Smic):

@@ -46,7 +46,14 @@ class AppareilTOTPAdmin(TOTPDeviceAdmin):
     sign-in enrols a new device with a new secret."""
 
     list_display = ["user", "name", "created_at", "last_used_at", "confirmed"]
-    readonly_fields = ["user", "confirmed", "created_at", "last_used_at", "throttling_failure_timestamp", "throttling_failure_count"]
+    readonly_fields = [
+        "user",
+        "confirmed",
+        "created_at",
+        "last_used_at",
+        "throttling_failure_timestamp",
+        "throttling_failure_count",
+    ]
     fieldsets = [
         ("Appareil", {"fields": ["user", "name", "confirmed"]}),
         ("Utilisation", {"fields": ["created_at", "last_used_at"]}),

@@ -101,7 +101,11 @@ class DoubleFacteurObligatoireMiddleware:
             return None
         if request.resolver_match and request.resolver_match.view_name in VUES_AVANT_DOUBLE_FACTEUR:
             return None
-        cible = "comptes:double_facteur_verification" if appareils_confirmes(request.user).exists() else "comptes:double_facteur_enrolement"
+        cible = (
+            "comptes:double_facteur_verification"
+            if appareils_confirmes(request.user).exists()
+            else "comptes:double_facteur_enrolement"
+        )
         suite = request.get_full_path() if request.method == "GET" else ""
         url = reverse(cible)
         return redirect(f"{url}?{urlencode({'next': suite})}" if suite else url)

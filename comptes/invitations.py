@@ -15,8 +15,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.encoding import force_bytes
 from django.utils import timezone
+from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from commun.quotas import erreur_invitations
@@ -39,7 +39,10 @@ def duree_lisible(secondes: int) -> str:
 def lien_mot_de_passe(utilisateur) -> str:
     chemin = reverse(
         "comptes:nouveau_mot_de_passe",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(utilisateur.pk)), "token": default_token_generator.make_token(utilisateur)},
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(utilisateur.pk)),
+            "token": default_token_generator.make_token(utilisateur),
+        },
     )
     return settings.URL_SITE.rstrip("/") + chemin
 

@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 
 import jwt
 import requests
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation

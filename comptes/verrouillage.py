@@ -66,9 +66,7 @@ class GestionnaireTentatives(AxesDatabaseHandler):
         par_compte = 0
         if username is not None:
             par_compte = recentes.filter(username=username).aggregate(n=Sum("failures_since_start"))["n"] or 0
-        par_adresse = (
-            recentes.filter(ip_address=request.axes_ip_address).aggregate(n=Sum("failures_since_start"))["n"] or 0
-        )
+        par_adresse = recentes.filter(ip_address=request.axes_ip_address).aggregate(n=Sum("failures_since_start"))["n"] or 0
         if par_adresse >= settings.CONNEXION_ECHECS_MAX_PAR_ADRESSE:
             return max(par_compte, settings.AXES_FAILURE_LIMIT)
         return par_compte

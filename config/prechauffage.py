@@ -30,10 +30,9 @@ def _vues():
 
 def _gabarits():
     """Compiles every template of the project and of django-dsfr (pages, form widgets, error pages)."""
+    import dsfr
     from django.conf import settings
     from django.template.loader import get_template
-
-    import dsfr
 
     dossiers = [Path(d) for d in settings.TEMPLATES[0]["DIRS"]] + [Path(dsfr.__file__).parent / "templates"]
     for dossier in dossiers:
@@ -77,11 +76,23 @@ def _page_de_connexion():
 
     hote = next((h.lstrip(".") for h in settings.ALLOWED_HOSTS if h.strip(".*")), "localhost")
     environ = {
-        "REQUEST_METHOD": "GET", "PATH_INFO": "/comptes/connexion/", "QUERY_STRING": "", "SCRIPT_NAME": "",
-        "SERVER_NAME": hote, "SERVER_PORT": "443", "HTTP_HOST": hote, "REMOTE_ADDR": "127.0.0.1",
-        "HTTP_X_FORWARDED_PROTO": "https", "SERVER_PROTOCOL": "HTTP/1.1",
-        "wsgi.url_scheme": "https", "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr, "wsgi.version": (1, 0),
-        "wsgi.multithread": False, "wsgi.multiprocess": True, "wsgi.run_once": False,
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": "/comptes/connexion/",
+        "QUERY_STRING": "",
+        "SCRIPT_NAME": "",
+        "SERVER_NAME": hote,
+        "SERVER_PORT": "443",
+        "HTTP_HOST": hote,
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_X_FORWARDED_PROTO": "https",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "https",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": sys.stderr,
+        "wsgi.version": (1, 0),
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
     }
     statut = []
     corps = application(environ, lambda s, entetes, exc_info=None: statut.append(s))

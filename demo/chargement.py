@@ -58,8 +58,13 @@ def ajouter_evenements_demo(demande, agent, message: str) -> None:
         etapes.append((DECISIONS_DEMO[statut], "en_instruction", statut, agent, 5, demande.motif_decision))
     for type_, avant, apres, auteur, jours, texte in etapes:
         EvenementDemande.objects.create(
-            demande=demande, type=type_, statut_avant=avant, statut_apres=apres, auteur=auteur,
-            date=maintenant - timedelta(days=jours), message=texte,
+            demande=demande,
+            type=type_,
+            statut_avant=avant,
+            statut_apres=apres,
+            auteur=auteur,
+            date=maintenant - timedelta(days=jours),
+            message=texte,
         )
 
 
@@ -150,9 +155,7 @@ def charger_demo(aujourd_hui: date | None = None) -> dict:
 
     comptes = {}
     for c in data["comptes"]:
-        user = Utilisateur.objects.create_user(
-            c["email"], MOT_DE_PASSE_DEMO, role=c["role"], prenom=c["prenom"], nom=c["nom"]
-        )
+        user = Utilisateur.objects.create_user(c["email"], MOT_DE_PASSE_DEMO, role=c["role"], prenom=c["prenom"], nom=c["nom"])
         user.departements.set([deps[d] for d in c.get("departements", [])])
         user.employeurs.set([employeurs[s] for s in c.get("employeurs", [])])
         comptes[c["email"]] = user

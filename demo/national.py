@@ -119,7 +119,9 @@ def generer_financements(conventions: list[Convention], aujourd_hui: date) -> in
             montants[cle] = montants.get(cle, Decimal(0)) + bareme * c.heures_hebdomadaires / 35 * part
     FinancementAnnuel.objects.bulk_create(
         [
-            FinancementAnnuel(poste_id=poste, annee=annee, montant=montant.quantize(Decimal("0.01")), code_contrat_ville=f"CV{poste % 900:03d}")
+            FinancementAnnuel(
+                poste_id=poste, annee=annee, montant=montant.quantize(Decimal("0.01")), code_contrat_ville=f"CV{poste % 900:03d}"
+            )
             for (poste, annee), montant in montants.items()
         ],
         batch_size=LOT,
@@ -137,7 +139,9 @@ def generer_enveloppes(postes: list[Poste], aujourd_hui: date) -> int:
         if p.statut == StatutPoste.ACTIF:
             actifs[p.departement_id] = actifs.get(p.departement_id, 0) + 1
     enveloppes = [
-        Enveloppe(departement_id=dep, annee=annee, nombre_postes=(n := round(nombre * 1.1) + 1), montant=bareme.montant_annuel * n)
+        Enveloppe(
+            departement_id=dep, annee=annee, nombre_postes=(n := round(nombre * 1.1) + 1), montant=bareme.montant_annuel * n
+        )
         for dep, nombre in actifs.items()
         for annee in range(aujourd_hui.year - 3, aujourd_hui.year + 1)
     ]
@@ -186,8 +190,12 @@ def generer(echelle: float = 1, graine: int = 2026, aujourd_hui: date | None = N
     for i in range(v.postes):
         employeur = eligibles[i % len(eligibles)]
         actif = i < v.postes_actifs
-        debut = (aujourd_hui - timedelta(days=rng.randint(30, 10 * 365) if actif else rng.randint(6 * 365, 11 * 365))).replace(day=1)
-        fermeture = None if actif else min(aujourd_hui - timedelta(days=30), debut + timedelta(days=rng.randint(3 * 365, 10 * 365)))
+        debut = (aujourd_hui - timedelta(days=rng.randint(30, 10 * 365) if actif else rng.randint(6 * 365, 11 * 365))).replace(
+            day=1
+        )
+        fermeture = (
+            None if actif else min(aujourd_hui - timedelta(days=30), debut + timedelta(days=rng.randint(3 * 365, 10 * 365)))
+        )
         cle = (employeur.departement.code, debut.year)
         sequences[cle] = sequences.get(cle, 0) + 1
         code = employeur.departement.code.zfill(3) if len(employeur.departement.code) == 2 else employeur.departement.code
@@ -266,8 +274,15 @@ def generer(echelle: float = 1, graine: int = 2026, aujourd_hui: date | None = N
                     ouverte = c.statut == StatutConvention.EN_COURS
                     titulaires.append(t)
                     affectations.append(
-                        (t, Affectation(poste=c.poste, date_debut=embauche, date_fin=None if ouverte else c.date_fin,
-                                        date_signature_contrat=embauche - timedelta(days=7)))
+                        (
+                            t,
+                            Affectation(
+                                poste=c.poste,
+                                date_debut=embauche,
+                                date_fin=None if ouverte else c.date_fin,
+                                date_signature_contrat=embauche - timedelta(days=7),
+                            ),
+                        )
                     )
             if c.statut == StatutConvention.ECHUE:
                 suivante.append((c.poste, c.date_fin + timedelta(days=1), c.pk, int(c.numero.rsplit("-", 1)[1]) + 1))

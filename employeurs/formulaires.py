@@ -31,7 +31,17 @@ class EmployeurCreationForm(DsfrBaseForm, forms.ModelForm):
 
     class Meta:
         model = Employeur
-        fields = ["siret", "raison_sociale", "forme_juridique", "adresse", "code_postal", "commune", "departement", "courriel", "telephone"]
+        fields = [
+            "siret",
+            "raison_sociale",
+            "forme_juridique",
+            "adresse",
+            "code_postal",
+            "commune",
+            "departement",
+            "courriel",
+            "telephone",
+        ]
 
     def __init__(self, *args, departements, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,8 +18,7 @@ class EmployeurQuerySet(models.QuerySet):
 
             deps = user.departements.all()
             return self.filter(
-                models.Q(departement__in=deps)
-                | models.Q(pk__in=Poste.objects.filter(departement__in=deps).values("employeur"))
+                models.Q(departement__in=deps) | models.Q(pk__in=Poste.objects.filter(departement__in=deps).values("employeur"))
             )
         if user.role == Role.EMPLOYEUR:
             return self.filter(pk__in=user.employeurs.values("pk"))

@@ -1,7 +1,6 @@
 from django.urls import path
 
 import commun.convertisseurs  # noqa: F401 — registers <texte:…>
-
 from employeurs import views, vues_gestion
 
 app_name = "employeurs"

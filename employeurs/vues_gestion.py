@@ -59,7 +59,9 @@ def inviter(request, siret):
         messages.error(request, str(erreur))
     else:
         if cree:
-            messages.success(request, f"Compte créé pour {utilisateur.email} : un lien pour choisir son mot de passe lui a été envoyé.")
+            messages.success(
+                request, f"Compte créé pour {utilisateur.email} : un lien pour choisir son mot de passe lui a été envoyé."
+            )
         else:
             messages.success(request, f"{utilisateur.email} a désormais accès à {employeur} ; un courriel l’en informe.")
     return redirect("employeurs:detail", siret=siret)

@@ -54,6 +54,7 @@ def motif_date_effet_smic(jour: date) -> str | None:
         f"après une hausse des prix) : la date d’effet doit être le 1er d’un mois, et non le {jour:%d/%m/%Y}."
     )
 
+
 REGLE_AIDE = (
     "Le montant annuel A d’un poste à temps plein est celui du barème en vigueur le premier jour de "
     "chaque mois civil (le barème est revalorisé chaque 1er juillet).",
@@ -194,9 +195,7 @@ def heures_fr(heures: Decimal) -> str:
 
 def verifier_periode(debut: date, fin: date) -> None:
     if fin < debut:
-        raise AideImpossible(
-            f"Période impossible : la fin ({fin:%d/%m/%Y}) précède le début ({debut:%d/%m/%Y})."
-        )
+        raise AideImpossible(f"Période impossible : la fin ({fin:%d/%m/%Y}) précède le début ({debut:%d/%m/%Y}).")
 
 
 def verifier_heures(heures: Decimal) -> None:

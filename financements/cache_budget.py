@@ -40,9 +40,7 @@ def empreintes(departement_ids: list[int]) -> dict[int, str]:
         .values_list("departement_id", "total", "dernier")
     )
     bareme = list(Bareme.objects.order_by("date_effet").values_list("date_effet", "montant_annuel"))
-    return {
-        pk: hashlib.sha256(repr((valeurs, bareme)).encode()).hexdigest()[:24] for pk, valeurs in journal.items()
-    }
+    return {pk: hashlib.sha256(repr((valeurs, bareme)).encode()).hexdigest()[:24] for pk, valeurs in journal.items()}
 
 
 def compacter_journal_budget() -> int:
@@ -71,12 +69,7 @@ def jour_de_reference(annee: int, aujourd_hui: date) -> date:
 
 def compter_par_departement(postes) -> dict:
     """{département id: number of posts} (one query; `postes` may be a DISTINCT queryset)."""
-    return dict(
-        Poste.objects.filter(pk__in=postes.values("pk"))
-        .order_by()
-        .values_list("departement")
-        .annotate(n=Count("pk"))
-    )
+    return dict(Poste.objects.filter(pk__in=postes.values("pk")).order_by().values_list("departement").annotate(n=Count("pk")))
 
 
 def situations_du_tableau_de_bord(departements, annee: int, aujourd_hui: date) -> dict:
@@ -99,8 +92,15 @@ def situations_du_tableau_de_bord(departements, annee: int, aujourd_hui: date) -
             s.postes_en_exercice, s.postes_vacants = en_exercice.get(pk, 0), vacants.get(pk, 0)
         cache.set_many(
             {
-                cles[pk]: (s.postes_engages, s.aide_engagee, s.aide_prevue, s.mois_engages, s.mois_prevus,
-                           s.postes_en_exercice, s.postes_vacants)
+                cles[pk]: (
+                    s.postes_engages,
+                    s.aide_engagee,
+                    s.aide_prevue,
+                    s.mois_engages,
+                    s.mois_prevus,
+                    s.postes_en_exercice,
+                    s.postes_vacants,
+                )
                 for pk, s in calcules.items()
             },
             DUREE,
@@ -113,9 +113,16 @@ def situations_du_tableau_de_bord(departements, annee: int, aujourd_hui: date) -
             continue
         postes_engages, engagee, prevue, mois_engages, mois_prevus, en_exercice, vacants = trouves[cles[d.pk]]
         situations[d.pk] = SituationBudget(
-            departement=d, annee=annee, enveloppe=enveloppes.get(d.pk), postes_engages=postes_engages,
-            aide_engagee=engagee, aide_prevue=prevue, mois_engages=mois_engages, mois_prevus=mois_prevus,
-            postes_en_exercice=en_exercice, postes_vacants=vacants,
+            departement=d,
+            annee=annee,
+            enveloppe=enveloppes.get(d.pk),
+            postes_engages=postes_engages,
+            aide_engagee=engagee,
+            aide_prevue=prevue,
+            mois_engages=mois_engages,
+            mois_prevus=mois_prevus,
+            postes_en_exercice=en_exercice,
+            postes_vacants=vacants,
         )
     return situations
 

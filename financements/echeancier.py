@@ -42,9 +42,7 @@ def heures_de_la_convention(convention) -> list[tuple[date, date, Decimal]]:
     convention too (no avenant then)."""
     avenants = []
     if convention.pk:
-        avenants = sorted(
-            (a for a in convention.avenants.all() if a.type == "heures"), key=lambda a: a.date_effet
-        )
+        avenants = sorted((a for a in convention.avenants.all() if a.type == "heures"), key=lambda a: a.date_effet)
     initiales = avenants[0].heures_avant if avenants else convention.heures_hebdomadaires
     return periodes_heures(
         convention.date_debut, convention.date_fin, initiales, [(a.date_effet, a.heures_apres) for a in avenants]
@@ -82,9 +80,7 @@ def echeancier_convention(
             raise ValueError("La prévision a besoin de la date du jour.")
         veille = aujourd_hui - timedelta(days=1)
         jours_occupes = [
-            (d, veille if f is None else min(f, veille))
-            for d, f in occupation_du_poste(convention.poste)
-            if d <= veille
+            (d, veille if f is None else min(f, veille)) for d, f in occupation_du_poste(convention.poste) if d <= veille
         ] + [(aujourd_hui, None)]
     else:
         jours_occupes = occupation_du_poste(convention.poste)

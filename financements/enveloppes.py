@@ -88,8 +88,7 @@ def postes_engages(departement, annee: int, sauf_poste: int | None = None) -> in
     if sauf_poste is not None:
         postes = postes.exclude(pk=sauf_poste)
     return (
-        postes
-        .alias(nb_conventions=_nombre(conventions), nb_demandes=_nombre(acceptees))
+        postes.alias(nb_conventions=_nombre(conventions), nb_demandes=_nombre(acceptees))
         .filter(Q(nb_conventions__gt=0) | Q(nb_demandes__gt=0))
         .count()
     )

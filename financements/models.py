@@ -136,9 +136,7 @@ class FinancementAnnuelQuerySet(ScopedQuerySet):
 class FinancementAnnuel(models.Model):
     """The State aid paid for a post over a budget year (one row of ANCT's register of funded posts)."""
 
-    poste = models.ForeignKey(
-        "postes.Poste", verbose_name="poste", on_delete=models.PROTECT, related_name="financements"
-    )
+    poste = models.ForeignKey("postes.Poste", verbose_name="poste", on_delete=models.PROTECT, related_name="financements")
     annee = models.PositiveSmallIntegerField("année")
     montant = models.DecimalField("montant (€)", max_digits=12, decimal_places=2)
     code_contrat_ville = models.CharField("contrat de ville", max_length=20, blank=True)
@@ -185,7 +183,10 @@ class JournalBudget(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     departement = models.ForeignKey(
-        "quartiers.Departement", verbose_name="département", on_delete=models.CASCADE, related_name="+",
+        "quartiers.Departement",
+        verbose_name="département",
+        on_delete=models.CASCADE,
+        related_name="+",
         db_index=False,  # the (département, id) index below serves
     )
     n = models.PositiveIntegerField("écritures", default=1)

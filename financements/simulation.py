@@ -81,9 +81,7 @@ def occupation_hors_vacances(debut: date, fin: date, vacances: list[tuple[date, 
     periodes, depuis = [], debut
     for v_debut, v_fin in sorted(vacances):
         if v_fin < debut or v_debut > fin:
-            raise AideImpossible(
-                f"La vacance du {v_debut:%d/%m/%Y} au {v_fin:%d/%m/%Y} est en dehors de la période simulée."
-            )
+            raise AideImpossible(f"La vacance du {v_debut:%d/%m/%Y} au {v_fin:%d/%m/%Y} est en dehors de la période simulée.")
         if v_debut > depuis:
             periodes.append((depuis, v_debut - timedelta(days=1)))
         depuis = max(depuis, v_fin + timedelta(days=1))

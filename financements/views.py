@@ -100,7 +100,8 @@ class TableauDeBordView(RoleRequisMixin, View):
         situations = situations_du_tableau_de_bord(departements, annee, aujourd_hui)
         jour = jour_de_reference(annee, aujourd_hui)
         lignes_dep = [
-            s for s in situations.values()
+            s
+            for s in situations.values()
             # a national view lists the départements that have something
             if s.enveloppe or s.postes_engages or s.postes_en_exercice or len(situations) == 1
         ]
@@ -127,8 +128,16 @@ class TableauDeBordView(RoleRequisMixin, View):
         for s in lignes_dep:
             r = regions.setdefault(
                 s.departement.region.code,
-                {"nom": s.departement.region.nom, "postes_enveloppe": 0, "postes_engages": 0, "en_exercice": 0,
-                 "vacants": 0, "montant": Decimal("0.00"), "engagee": Decimal("0.00"), "prevue": Decimal("0.00")},
+                {
+                    "nom": s.departement.region.nom,
+                    "postes_enveloppe": 0,
+                    "postes_engages": 0,
+                    "en_exercice": 0,
+                    "vacants": 0,
+                    "montant": Decimal("0.00"),
+                    "engagee": Decimal("0.00"),
+                    "prevue": Decimal("0.00"),
+                },
             )
             r["postes_enveloppe"] += s.postes_enveloppe or 0
             r["postes_engages"] += s.postes_engages
@@ -150,28 +159,77 @@ class TableauDeBordView(RoleRequisMixin, View):
         tableaux = {
             "departements": {
                 "titre": "Enveloppes par département",
-                "entetes": ["Région", "Département", "Postes de l’enveloppe", "Postes engagés", "Postes en exercice",
-                            "Postes vacants", "Enveloppe (€)", "Aide engagée (€)", "Aide prévue (€)",
-                            "Reste disponible (€)", "Consommation prévue (%)"],
+                "entetes": [
+                    "Région",
+                    "Département",
+                    "Postes de l’enveloppe",
+                    "Postes engagés",
+                    "Postes en exercice",
+                    "Postes vacants",
+                    "Enveloppe (€)",
+                    "Aide engagée (€)",
+                    "Aide prévue (€)",
+                    "Reste disponible (€)",
+                    "Consommation prévue (%)",
+                ],
                 "lignes": [
-                    [s.departement.region.nom, str(s.departement), s.postes_enveloppe, s.postes_engages,
-                     s.postes_en_exercice, s.postes_vacants, s.montant_enveloppe, s.aide_engagee, s.aide_prevue,
-                     s.reste_disponible, s.taux_consommation]
+                    [
+                        s.departement.region.nom,
+                        str(s.departement),
+                        s.postes_enveloppe,
+                        s.postes_engages,
+                        s.postes_en_exercice,
+                        s.postes_vacants,
+                        s.montant_enveloppe,
+                        s.aide_engagee,
+                        s.aide_prevue,
+                        s.reste_disponible,
+                        s.taux_consommation,
+                    ]
                     for s in lignes_dep
                 ],
             },
             "regions": {
                 "titre": "Enveloppes par région",
-                "entetes": ["Région", "Postes de l’enveloppe", "Postes engagés", "Postes en exercice", "Postes vacants",
-                            "Enveloppe (€)", "Aide engagée (€)", "Aide prévue (€)"],
-                "lignes": [[r["nom"], r["postes_enveloppe"], r["postes_engages"], r["en_exercice"], r["vacants"],
-                            r["montant"], r["engagee"], r["prevue"]] for r in regions],
+                "entetes": [
+                    "Région",
+                    "Postes de l’enveloppe",
+                    "Postes engagés",
+                    "Postes en exercice",
+                    "Postes vacants",
+                    "Enveloppe (€)",
+                    "Aide engagée (€)",
+                    "Aide prévue (€)",
+                ],
+                "lignes": [
+                    [
+                        r["nom"],
+                        r["postes_enveloppe"],
+                        r["postes_engages"],
+                        r["en_exercice"],
+                        r["vacants"],
+                        r["montant"],
+                        r["engagee"],
+                        r["prevue"],
+                    ]
+                    for r in regions
+                ],
             },
             "echeances": {
                 "titre": "Conventions se terminant dans les six mois",
                 "entetes": ["Convention", "Poste", "Employeur", "Département", "Fin", "Statut", "Renouvellement préparé"],
-                "lignes": ([c.numero, c.poste.identifiant, c.poste.employeur.raison_sociale, str(c.poste.departement),
-                            c.date_fin, c.get_statut_display(), c.renouvelee] for c in echeances.iterator(2000)),
+                "lignes": (
+                    [
+                        c.numero,
+                        c.poste.identifiant,
+                        c.poste.employeur.raison_sociale,
+                        str(c.poste.departement),
+                        c.date_fin,
+                        c.get_statut_display(),
+                        c.renouvelee,
+                    ]
+                    for c in echeances.iterator(2000)
+                ),
             },
             "mois": {
                 "titre": "Aide par mois",

@@ -64,10 +64,15 @@ class AvenantTitulaireForm(VerificationForm):
     """A new titulaire by avenant: who, the employment contract and the eligibility inputs of the hire
     form (art. L5134-102, assessed on the day the contract is signed)."""
 
-    date_effet = ChampDate(label="Date d’effet", help_text="Premier jour du nouveau titulaire ; l’affectation en cours se termine la veille.")
+    date_effet = ChampDate(
+        label="Date d’effet", help_text="Premier jour du nouveau titulaire ; l’affectation en cours se termine la veille."
+    )
     date_signature = ChampDate(label="Date de signature de l’avenant", initial=timezone.localdate)
     titulaire = forms.ModelChoiceField(
-        label="Titulaire déjà connu", queryset=Titulaire.objects.none(), required=False, empty_label="Nouvelle personne",
+        label="Titulaire déjà connu",
+        queryset=Titulaire.objects.none(),
+        required=False,
+        empty_label="Nouvelle personne",
     )
     nom = forms.CharField(label="Nom", required=False, max_length=150)
     prenom = forms.CharField(label="Prénom", required=False, max_length=150)
@@ -75,8 +80,21 @@ class AvenantTitulaireForm(VerificationForm):
     description = forms.CharField(label="Objet de l’avenant", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     field_order = [
-        "date_effet", "date_signature", "titulaire", "nom", "prenom", "date_naissance", "date_contrat", "type_contrat",
-        "situation", "adresse", "code_qpv", "justification", "point", "derogation", "description",
+        "date_effet",
+        "date_signature",
+        "titulaire",
+        "nom",
+        "prenom",
+        "date_naissance",
+        "date_contrat",
+        "type_contrat",
+        "situation",
+        "adresse",
+        "code_qpv",
+        "justification",
+        "point",
+        "derogation",
+        "description",
     ]
 
     def __init__(self, *args, titulaires=None, **kwargs):
@@ -84,7 +102,9 @@ class AvenantTitulaireForm(VerificationForm):
         if titulaires is not None:
             self.fields["titulaire"].queryset = titulaires
         self.fields["date_naissance"].required = False
-        self.fields["date_naissance"].help_text = "Pour un titulaire déjà connu, laissez vide : sa date de naissance enregistrée est reprise."
+        self.fields[
+            "date_naissance"
+        ].help_text = "Pour un titulaire déjà connu, laissez vide : sa date de naissance enregistrée est reprise."
 
     def clean(self):
         donnees = self.cleaned_data
@@ -102,7 +122,9 @@ class AvenantTitulaireForm(VerificationForm):
         else:
             for champ in ("nom", "prenom", "date_naissance"):
                 if not donnees.get(champ) and champ not in self.errors:
-                    self.add_error(champ, "Renseignez ce champ pour une nouvelle personne, ou choisissez un titulaire déjà connu.")
+                    self.add_error(
+                        champ, "Renseignez ce champ pour une nouvelle personne, ou choisissez un titulaire déjà connu."
+                    )
         donnees = super().clean()
         verifier_prise_de_poste(self, "date_effet")
         return donnees

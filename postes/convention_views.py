@@ -38,9 +38,7 @@ ZIP_RENDUS_MAXIMUM = 60
 
 
 def conventions_visibles(user):
-    return Convention.objects.for_user(user).select_related(
-        "poste__employeur", "poste__departement", "precedente"
-    )
+    return Convention.objects.for_user(user).select_related("poste__employeur", "poste__departement", "precedente")
 
 
 def contexte_convention(convention: Convention, user) -> dict:

@@ -43,11 +43,10 @@ class FiltreEmployeur(FiltreRecherche):
             return qs.filter(**{f"{self.chemin}__siret__startswith": chiffres})
         return rechercher(qs, texte, [f"{self.chemin}__raison_sociale"])
 
+
 class PosteFiltre(FiltreScopeMixin, django_filters.FilterSet):
     q = FiltreRecherche(label="Rechercher", method="filtrer_recherche")
-    departement = django_filters.ModelChoiceFilter(
-        label="Département", queryset=Departement.objects.none(), empty_label="Tous"
-    )
+    departement = django_filters.ModelChoiceFilter(label="Département", queryset=Departement.objects.none(), empty_label="Tous")
     quartier = django_filters.CharFilter(label="Quartier (code QPV)", method="filtrer_quartier")
     employeur = FiltreEmployeur()
     statut = django_filters.ChoiceFilter(label="Statut", choices=StatutPoste.choices, empty_label="Tous")
@@ -74,6 +73,7 @@ class PosteFiltre(FiltreScopeMixin, django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(pk__in=Poste.quartiers.through.objects.filter(quartierprioritaire__code=value).values("poste"))
+
 
 class ConventionFiltre(FiltreScopeMixin, django_filters.FilterSet):
     q = FiltreRecherche(label="Rechercher", method="filtrer_recherche")

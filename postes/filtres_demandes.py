@@ -14,9 +14,7 @@ class DemandeFiltre(FiltreScopeMixin, django_filters.FilterSet):
 
     q = FiltreRecherche(label="Rechercher (n°, employeur, SIRET, projet)", method="filtrer_recherche")
     statut = django_filters.ChoiceFilter(label="Statut", choices=StatutDemande.choices, empty_label="Tous")
-    departement = django_filters.ModelChoiceFilter(
-        label="Département", queryset=Departement.objects.none(), empty_label="Tous"
-    )
+    departement = django_filters.ModelChoiceFilter(label="Département", queryset=Departement.objects.none(), empty_label="Tous")
     employeur = FiltreEmployeur()
     quartier = FiltreRecherche(label="Quartier (nom ou code)", method="filtrer_quartier")
     instructeur = django_filters.ModelChoiceFilter(
@@ -36,7 +34,12 @@ class DemandeFiltre(FiltreScopeMixin, django_filters.FilterSet):
     )
     tri = django_filters.OrderingFilter(
         label="Trier par",
-        fields=[("date_depot", "depot"), ("employeur__raison_sociale", "employeur"), ("statut", "statut"), ("date_debut_souhaitee", "debut")],
+        fields=[
+            ("date_depot", "depot"),
+            ("employeur__raison_sociale", "employeur"),
+            ("statut", "statut"),
+            ("date_debut_souhaitee", "debut"),
+        ],
         field_labels={
             "date_depot": "Date de dépôt",
             "employeur__raison_sociale": "Employeur",

@@ -28,9 +28,7 @@ def verifier_prise_de_poste(form: forms.Form, champ: str) -> None:
 
 
 def champ_date(label: str, **kwargs) -> forms.DateField:
-    return forms.DateField(
-        label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **kwargs
-    )
+    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), **kwargs)
 
 
 class VerificationForm(DsfrBaseForm):
@@ -160,8 +158,18 @@ class EmbaucheForm(VerificationForm):
     type_contrat = forms.ChoiceField(label="Type de contrat de travail", choices=TypeContrat.choices)
 
     field_order = [
-        "nom", "prenom", "date_naissance", "date_contrat", "date_debut", "type_contrat", "situation",
-        "adresse", "code_qpv", "justification", "point", "derogation",
+        "nom",
+        "prenom",
+        "date_naissance",
+        "date_contrat",
+        "date_debut",
+        "type_contrat",
+        "situation",
+        "adresse",
+        "code_qpv",
+        "justification",
+        "point",
+        "derogation",
     ]
 
     def clean(self):

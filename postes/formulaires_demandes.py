@@ -106,7 +106,9 @@ class PieceJointeForm(DsfrBaseForm):
     def __init__(self, *args, taille_max, **kwargs):
         super().__init__(*args, **kwargs)
         self.taille_max = taille_max
-        self.fields["fichier"].help_text = (
+        self.fields[
+            "fichier"
+        ].help_text = (
             f"PDF, PNG ou JPEG, {taille_lisible(taille_max)} au plus. Le format est vérifié d’après le contenu du fichier."
         )
         self.format_detecte = None

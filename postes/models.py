@@ -111,9 +111,7 @@ class Poste(models.Model):
     quartiers = models.ManyToManyField(
         "quartiers.QuartierPrioritaire", verbose_name="quartiers d’intervention", related_name="postes", blank=True
     )
-    domaines = models.ManyToManyField(
-        DomaineMediation, verbose_name="domaines de médiation", related_name="postes", blank=True
-    )
+    domaines = models.ManyToManyField(DomaineMediation, verbose_name="domaines de médiation", related_name="postes", blank=True)
     intitule = models.CharField("intitulé", max_length=255, blank=True)
     missions = models.TextField("missions", blank=True)
     heures_hebdomadaires = models.DecimalField(
@@ -184,8 +182,6 @@ class PlusMois(Func):
     output_field = models.DateField()
 
 
-
-
 def chemin_pdf_convention(convention, nom_fichier):
     """Stored signed PDFs: MEDIA_ROOT/conventions/<département>/<numéro>.pdf (never served directly)."""
     return f"conventions/{convention.poste.departement.code}/{convention.numero}.pdf"
@@ -211,18 +207,14 @@ class Convention(models.Model):
     )
     date_debut = models.DateField("date de début")
     date_fin = models.DateField("date de fin")
-    statut = models.CharField(
-        "statut", max_length=20, choices=StatutConvention.choices, default=StatutConvention.PROJET
-    )
+    statut = models.CharField("statut", max_length=20, choices=StatutConvention.choices, default=StatutConvention.PROJET)
     heures_hebdomadaires = models.DecimalField(
         "heures hebdomadaires", max_digits=4, decimal_places=2, default=35, validators=heures_validators
     )
     derogation_residence = models.BooleanField("dérogation à la condition de résidence", default=False)
     motif_derogation = models.TextField("motif de la dérogation", blank=True)
     date_signature = models.DateField("date de signature", null=True, blank=True)
-    motif_resiliation = models.CharField(
-        "motif de résiliation", max_length=30, choices=MotifResiliation.choices, blank=True
-    )
+    motif_resiliation = models.CharField("motif de résiliation", max_length=30, choices=MotifResiliation.choices, blank=True)
     date_resiliation = models.DateField(
         "date d’effet de la résiliation",
         null=True,
@@ -297,11 +289,7 @@ class Convention(models.Model):
             models.CheckConstraint(
                 condition=~Q(motif_resiliation="initiative_employeur")
                 | Q(date_notification_resiliation__isnull=True)
-                | Q(
-                    date_resiliation__gte=PlusMois(
-                        F("date_notification_resiliation"), mois=PREAVIS_EMPLOYEUR_MOIS
-                    )
-                ),
+                | Q(date_resiliation__gte=PlusMois(F("date_notification_resiliation"), mois=PREAVIS_EMPLOYEUR_MOIS)),
                 name="convention_preavis_employeur_deux_mois",
                 violation_error_message="À l’initiative de l’employeur, la résiliation prend effet au plus tôt deux mois après sa notification (préavis).",
             ),
@@ -311,8 +299,7 @@ class Convention(models.Model):
                 violation_error_message="Seule une convention signée peut avoir un PDF signé archivé.",
             ),
             models.CheckConstraint(
-                condition=(Q(pdf="") & Q(pdf_sha256=""))
-                | (~Q(pdf="") & Q(pdf_sha256__regex=r"^[0-9a-f]{64}$")),
+                condition=(Q(pdf="") & Q(pdf_sha256="")) | (~Q(pdf="") & Q(pdf_sha256__regex=r"^[0-9a-f]{64}$")),
                 name="convention_pdf_avec_empreinte",
                 violation_error_message="Un PDF archivé doit être accompagné de son empreinte SHA-256 (64 caractères hexadécimaux), et une empreinte d’un PDF.",
             ),
@@ -336,9 +323,7 @@ class Convention(models.Model):
             if self.date_fin < self.date_debut:
                 raise ValidationError({"date_fin": "La date de fin doit suivre la date de début."})
             if self.date_fin > fin_maximale_convention(self.date_debut):
-                raise ValidationError(
-                    {"date_fin": "Une convention dure au plus trois ans (art. D5134-147 du code du travail)."}
-                )
+                raise ValidationError({"date_fin": "Une convention dure au plus trois ans (art. D5134-147 du code du travail)."})
         if self.derogation_residence and not self.motif_derogation.strip():
             raise ValidationError({"motif_derogation": "Indiquez le motif de la dérogation de résidence."})
 
@@ -357,9 +342,7 @@ class Avenant(models.Model):
     """A signed amendment of a convention: new weekly hours from a date, or a new titulaire on the
     post (the post and the convention stay). Created by postes/services/conventions.py."""
 
-    convention = models.ForeignKey(
-        Convention, verbose_name="convention", on_delete=models.PROTECT, related_name="avenants"
-    )
+    convention = models.ForeignKey(Convention, verbose_name="convention", on_delete=models.PROTECT, related_name="avenants")
     numero = models.PositiveSmallIntegerField("numéro d’avenant")
     type = models.CharField("objet", max_length=20, choices=TypeAvenant.choices)
     date_effet = models.DateField("date d’effet")
@@ -512,9 +495,7 @@ class Affectation(models.Model):
     """A titulaire on a post between two dates. Two affectations of one post never overlap."""
 
     poste = models.ForeignKey(Poste, verbose_name="poste", on_delete=models.PROTECT, related_name="affectations")
-    titulaire = models.ForeignKey(
-        Titulaire, verbose_name="titulaire", on_delete=models.PROTECT, related_name="affectations"
-    )
+    titulaire = models.ForeignKey(Titulaire, verbose_name="titulaire", on_delete=models.PROTECT, related_name="affectations")
     date_debut = models.DateField("date de début")
     date_fin = models.DateField("date de fin", null=True, blank=True, help_text="Vide tant que le contrat court.")
     date_signature_contrat = models.DateField("date de signature du contrat de travail", null=True, blank=True)
@@ -613,16 +594,12 @@ class Demande(models.Model):
     departement = models.ForeignKey(
         "quartiers.Departement", verbose_name="département", on_delete=models.PROTECT, related_name="demandes"
     )
-    statut = models.CharField(
-        "statut", max_length=20, choices=StatutDemande.choices, default=StatutDemande.BROUILLON
-    )
+    statut = models.CharField("statut", max_length=20, choices=StatutDemande.choices, default=StatutDemande.BROUILLON)
     intitule = models.CharField("intitulé du poste", max_length=255, blank=True)
     projet = models.TextField("nature du projet", blank=True)
     missions = models.TextField("missions", blank=True)
     domaines = models.ManyToManyField(DomaineMediation, verbose_name="domaines de médiation", blank=True)
-    quartiers = models.ManyToManyField(
-        "quartiers.QuartierPrioritaire", verbose_name="quartiers d’intervention", blank=True
-    )
+    quartiers = models.ManyToManyField("quartiers.QuartierPrioritaire", verbose_name="quartiers d’intervention", blank=True)
     heures_hebdomadaires = models.DecimalField(
         "heures hebdomadaires", max_digits=4, decimal_places=2, default=HEURES_PAR_DEFAUT_DEMANDE, validators=heures_validators
     )
@@ -734,7 +711,9 @@ class RegleAgeMinimum(models.Model):
     date_effet = models.DateField(
         "contrats signés à partir du",
         unique=True,
-        error_messages={"unique": "Une règle d’âge s’applique déjà à partir de cette date : modifiez-la plutôt que d’en créer une seconde."},
+        error_messages={
+            "unique": "Une règle d’âge s’applique déjà à partir de cette date : modifiez-la plutôt que d’en créer une seconde."
+        },
     )
     age_minimum = models.PositiveSmallIntegerField("âge minimum (ans)")
     reference = models.CharField("texte de référence", max_length=255)
@@ -767,13 +746,14 @@ class DiagnosticEligibilite(models.Model):
     """One eligibility check of the person holding an affectation: the inputs, the rules applied and
     the result per criterion, its author and its time. Never edited: a new check is a new row."""
 
-    affectation = models.ForeignKey(
-        Affectation, verbose_name="affectation", on_delete=models.PROTECT, related_name="diagnostics"
-    )
+    affectation = models.ForeignKey(Affectation, verbose_name="affectation", on_delete=models.PROTECT, related_name="diagnostics")
     date_contrat = models.DateField("date de signature du contrat retenue")
     eligible = models.BooleanField("éligible")
     entrees = models.JSONField("données examinées")
-    criteres = models.JSONField("résultat par critère", help_text="Le résultat de chaque critère (âge, situation, résidence, employeur), avec son motif et son article.")
+    criteres = models.JSONField(
+        "résultat par critère",
+        help_text="Le résultat de chaque critère (âge, situation, résidence, employeur), avec son motif et son article.",
+    )
     version_regles = models.CharField("règles appliquées", max_length=255)
     qpv = models.ForeignKey(
         "quartiers.QuartierPrioritaire",
@@ -783,9 +763,7 @@ class DiagnosticEligibilite(models.Model):
         blank=True,
         related_name="diagnostics",
     )
-    auteur = models.ForeignKey(
-        "comptes.Utilisateur", verbose_name="auteur", on_delete=models.PROTECT, related_name="diagnostics"
-    )
+    auteur = models.ForeignKey("comptes.Utilisateur", verbose_name="auteur", on_delete=models.PROTECT, related_name="diagnostics")
     cree_le = models.DateTimeField("réalisé le", auto_now_add=True)
 
     objects = DiagnosticQuerySet.as_manager()
@@ -900,11 +878,13 @@ class NoteInstruction(models.Model):
         verbose_name = "note d’instruction"
         verbose_name_plural = "notes d’instruction"
         ordering = ["-cree_le", "-pk"]
-        constraints = [models.CheckConstraint(
-            condition=~Q(texte=""),
-            name="note_instruction_non_vide",
-            violation_error_message="Une note d’instruction ne peut pas être vide.",
-        )]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(texte=""),
+                name="note_instruction_non_vide",
+                violation_error_message="Une note d’instruction ne peut pas être vide.",
+            )
+        ]
 
     def __str__(self):
         return f"Note du {timezone.localtime(self.cree_le):%d/%m/%Y}"

@@ -85,10 +85,7 @@ def erreur_transition(avant: str, apres: str) -> str | None:
     if apres in DECISIONS and avant == BROUILLON:
         return "Une demande encore au brouillon ne peut pas être décidée : l’employeur doit d’abord la déposer."
     if apres in DECISIONS:
-        return (
-            f"Une demande {LIBELLES[avant]} ne peut pas être décidée : "
-            "elle doit d’abord être en instruction."
-        )
+        return f"Une demande {LIBELLES[avant]} ne peut pas être décidée : elle doit d’abord être en instruction."
     return f"Une demande {LIBELLES.get(avant, avant)} ne peut pas passer à l’état « {LIBELLES.get(apres, apres)} »."
 
 
@@ -172,7 +169,10 @@ def elements_manquants(
         manques.append(Manque("organisation", "Indiquez la date de début souhaitée."))
     elif date_debut_souhaitee < aujourd_hui:
         manques.append(
-            Manque("organisation", f"La date de début souhaitée ({date_debut_souhaitee:%d/%m/%Y}) est passée : choisissez une date à venir.")
+            Manque(
+                "organisation",
+                f"La date de début souhaitée ({date_debut_souhaitee:%d/%m/%Y}) est passée : choisissez une date à venir.",
+            )
         )
     if budget_previsionnel is None:
         manques.append(Manque("financement", "Indiquez le budget prévisionnel annuel du poste."))
@@ -227,7 +227,6 @@ def sequence_suivante(identifiants: list[str], prefixe: str) -> int:
     if libre is None:
         raise SequenceEpuisee(
             f"Plus aucun identifiant de poste libre pour {prefixe}… : les {SEQUENCE_MAX:_} numéros d’ordre de ce "
-            "département et de cette année sont pris (4 chiffres dans l’identifiant du registre national)."
-            .replace("_", "\u202f")
+            "département et de cette année sont pris (4 chiffres dans l’identifiant du registre national).".replace("_", "\u202f")
         )
     return libre

@@ -1,7 +1,6 @@
 from django.urls import path
 
 import commun.convertisseurs  # noqa: F401 — registers <texte:…>
-
 from postes import convention_views, views, views_eligibilite, views_import
 
 app_name = "postes"
@@ -19,7 +18,9 @@ urlpatterns = [
     path("conventions/<int:pk>/renouveler/", convention_views.RenouvelerConvention.as_view(), name="convention_renouveler"),
     path("conventions/<int:pk>/avenant-heures/", convention_views.AvenantHeures.as_view(), name="convention_avenant_heures"),
     path(
-        "conventions/<int:pk>/avenant-titulaire/", convention_views.AvenantTitulaire.as_view(), name="convention_avenant_titulaire"
+        "conventions/<int:pk>/avenant-titulaire/",
+        convention_views.AvenantTitulaire.as_view(),
+        name="convention_avenant_titulaire",
     ),
     path("conventions/<int:pk>/pdf/", convention_views.convention_pdf, name="convention_pdf"),
     path("conventions/pdf.zip", convention_views.ConventionsZip.as_view(), name="conventions_zip"),
@@ -27,7 +28,5 @@ urlpatterns = [
     path("eligibilite/", views_eligibilite.VerifierEligibilite.as_view(), name="eligibilite"),
     path("postes/<texte:identifiant>/embauche/", views_eligibilite.EnregistrerEmbauche.as_view(), name="embauche"),
     path("titulaires/<int:pk>/", views_eligibilite.TitulaireDetail.as_view(), name="titulaire"),
-    path(
-        "affectations/<int:pk>/verification/", views_eligibilite.NouvelleVerification.as_view(), name="nouvelle_verification"
-    ),
+    path("affectations/<int:pk>/verification/", views_eligibilite.NouvelleVerification.as_view(), name="nouvelle_verification"),
 ]

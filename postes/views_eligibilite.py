@@ -93,8 +93,11 @@ class EnregistrerEmbauche(VerificationMixin, FormView):
             return self.afficher(form, question, diagnostic)
         donnees = form.cleaned_data
         embauche = Embauche(
-            nom=donnees["nom"], prenom=donnees["prenom"], date_debut=donnees["date_debut"],
-            type_contrat=donnees["type_contrat"], question=question,
+            nom=donnees["nom"],
+            prenom=donnees["prenom"],
+            date_debut=donnees["date_debut"],
+            type_contrat=donnees["type_contrat"],
+            question=question,
         )
         try:
             affectation = enregistrer_embauche(self.poste, embauche, self.request.user)

@@ -132,9 +132,7 @@ class ImportPostes(RoleRequisMixin, View):
             table = depot.lire(request.user, jeton)
         except depot.DepotIntrouvable:
             return self.afficher(request, {"form": DepotImportForm(), "expire": True}, status=400)
-        rapport = importer_postes(
-            table, Perimetre(request.user), partiel=form.cleaned_data["partiel"], utilisateur=request.user
-        )
+        rapport = importer_postes(table, Perimetre(request.user), partiel=form.cleaned_data["partiel"], utilisateur=request.user)
         if rapport.rejetes:
             depot.enregistrer_rejets(request.user, jeton, fichier_rejets(table, rapport))
         if rapport.ecrit:

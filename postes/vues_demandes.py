@@ -114,7 +114,11 @@ class MesDemandes(RoleRequisMixin, ListeFiltreeView):
 
     def get_queryset(self):
         return (
-            super().get_queryset().sans_brouillons_vides().select_related("employeur", "departement", "poste").order_by("-modifie_le", "-pk")
+            super()
+            .get_queryset()
+            .sans_brouillons_vides()
+            .select_related("employeur", "departement", "poste")
+            .order_by("-modifie_le", "-pk")
         )
 
     def get_context_data(self, **kwargs):
@@ -308,8 +312,10 @@ def _etape_pieces(request, demande, context):
             fichier = form.cleaned_data["fichier"]
             services.ajouter_piece(demande, form.cleaned_data["type_piece"], fichier, form.format_detecte, request.user)
             messages.success(request, f"Pièce « {fichier.name} » ajoutée.")
-            return _apres_enregistrement(request, demande, "pieces") if "suite" in request.POST else redirect(
-                "demandes:etape", pk=demande.pk, etape="pieces"
+            return (
+                _apres_enregistrement(request, demande, "pieces")
+                if "suite" in request.POST
+                else redirect("demandes:etape", pk=demande.pk, etape="pieces")
             )
     exigees = pieces_exigees(demande.employeur.forme_juridique)
     presentes = set(demande.pieces.values_list("type_piece", flat=True))
@@ -323,7 +329,9 @@ def _etape_pieces(request, demande, context):
 def _manques(demande):
     """What prevents filing, each item with the title of the step where it is fixed."""
     titres = dict(ETAPES)
-    return [{"message": m.message, "etape": m.etape, "titre_etape": titres[m.etape]} for m in services.elements_manquants_de(demande)]
+    return [
+        {"message": m.message, "etape": m.etape, "titre_etape": titres[m.etape]} for m in services.elements_manquants_de(demande)
+    ]
 
 
 def _etape_recapitulatif(request, demande, context):
@@ -424,7 +432,9 @@ def detail(request, pk):
     demande = get_object_or_404(
         demandes_visibles(request.user)
         .select_related("employeur__departement", "departement", "instructeur", "poste", "cree_par")
-        .prefetch_related("quartiers", "domaines", Prefetch("pieces", queryset=PieceJointe.objects.order_by("type_piece", "depose_le"))),
+        .prefetch_related(
+            "quartiers", "domaines", Prefetch("pieces", queryset=PieceJointe.objects.order_by("type_piece", "depose_le"))
+        ),
         pk=pk,
     )
     return render(request, "demandes/detail.html", _contexte_detail(request, demande))
@@ -455,7 +465,9 @@ def _action_agent(request, pk, action, formulaire=None, nom_formulaire=None, ann
                 demandes_visibles(request.user).select_related("employeur__departement", "departement", "instructeur", "poste"),
                 pk=pk,
             )
-            return render(request, "demandes/detail.html", {**_contexte_detail(request, complete, **{nom_formulaire: form}), **extra})
+            return render(
+                request, "demandes/detail.html", {**_contexte_detail(request, complete, **{nom_formulaire: form}), **extra}
+            )
 
         if not form.is_valid():
             messages.error(request, "Le formulaire contient des erreurs : corrigez-les ci-dessous.")

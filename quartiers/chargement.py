@@ -123,7 +123,9 @@ def decoder(contenu: bytes) -> dict:
             [f"Le fichier n’est pas du JSON valide : {erreur.msg} (ligne {erreur.lineno}, colonne {erreur.colno})."]
         ) from None
     if not isinstance(donnees, dict) or donnees.get("type") != "FeatureCollection":
-        raise FichierInvalide(["Le fichier n’est pas une FeatureCollection GeoJSON (« type » doit valoir « FeatureCollection »)."])
+        raise FichierInvalide(
+            ["Le fichier n’est pas une FeatureCollection GeoJSON (« type » doit valoir « FeatureCollection »)."]
+        )
     if not isinstance(donnees.get("features"), list) or not donnees["features"]:
         raise FichierInvalide(["La FeatureCollection ne contient aucun quartier (« features » vide ou absent)."])
     crs = ((donnees.get("crs") or {}).get("properties") or {}).get("name", "")
@@ -265,4 +267,3 @@ def charger_qpv(source: str, geographie: str = Geographie.QPV_2024) -> Bilan:
     collection = decoder(lire_source(source))
     departements = set(Departement.objects.values_list("code", flat=True))
     return enregistrer(lire_quartiers(collection, geographie, departements), geographie)
-

@@ -74,7 +74,9 @@ def geocoder(adresse: str) -> AdresseGeocodee:
     except requests.RequestException:
         raise GeocodageImpossible(f"Le service d’adresses est injoignable. {CONSEIL}") from None
     if reponse.status_code == 429:
-        raise GeocodageImpossible(f"Le service d’adresses reçoit trop de demandes (erreur 429) : réessayez dans un instant. {CONSEIL}")
+        raise GeocodageImpossible(
+            f"Le service d’adresses reçoit trop de demandes (erreur 429) : réessayez dans un instant. {CONSEIL}"
+        )
     if reponse.status_code >= 500:
         raise GeocodageImpossible(f"Le service d’adresses est indisponible (erreur {reponse.status_code}). {CONSEIL}")
     if reponse.status_code != 200:

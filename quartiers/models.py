@@ -1,7 +1,5 @@
 from django.db import models
 
-from comptes.scopes import ScopedQuerySet
-
 
 class Region(models.Model):
     code = models.CharField("code INSEE", max_length=3, unique=True)
@@ -85,14 +83,15 @@ class QuartierPrioritaire(models.Model):
     code = models.CharField("code", max_length=10, unique=True)
     nom = models.CharField("nom", max_length=255)
     geographie = models.CharField("géographie", max_length=4, choices=Geographie.choices)
-    departement = models.ForeignKey(
-        Departement, verbose_name="département", on_delete=models.PROTECT, related_name="quartiers"
-    )
+    departement = models.ForeignKey(Departement, verbose_name="département", on_delete=models.PROTECT, related_name="quartiers")
     communes = models.JSONField(
         "communes", default=list, blank=True, help_text="Les communes du quartier, chacune avec son code INSEE et son nom."
     )
     geometrie = models.JSONField(
-        "contour (GeoJSON, WGS84)", null=True, blank=True, help_text="Le contour publié par l’ANCT (GeoJSON, coordonnées en degrés WGS84) ; il sert à dire si une adresse est dans le quartier."
+        "contour (GeoJSON, WGS84)",
+        null=True,
+        blank=True,
+        help_text="Le contour publié par l’ANCT (GeoJSON, coordonnées en degrés WGS84) ; il sert à dire si une adresse est dans le quartier.",
     )
     geometrie_demo = models.BooleanField(
         "contour de démonstration",

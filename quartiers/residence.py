@@ -73,9 +73,7 @@ def lire_point(texte: str) -> tuple[float, float]:
     try:
         lon, lat = (float(m) for m in (texte or "").replace(";", ",").split(","))
     except ValueError:
-        raise ValueError(
-            f"« {texte} » n’est pas de la forme longitude, latitude (par exemple 2.3873, 48.9177)."
-        ) from None
+        raise ValueError(f"« {texte} » n’est pas de la forme longitude, latitude (par exemple 2.3873, 48.9177).") from None
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
         raise ValueError(f"« {texte} » est hors des coordonnées WGS84 (longitude ±180, latitude ±90).")
     return lon, lat
@@ -84,8 +82,13 @@ def lire_point(texte: str) -> tuple[float, float]:
 def residence_par_point(lon: float, lat: float, *, mode: str = Mode.POINT, **extra) -> Residence:
     qpv, localisation = localiser_point(lon, lat)
     return Residence(
-        mode=mode, qpv=qpv, lon=lon, lat=lat, localisation=localisation,
-        avertissements=_avertissements(qpv, localisation), **extra,
+        mode=mode,
+        qpv=qpv,
+        lon=lon,
+        lat=lat,
+        localisation=localisation,
+        avertissements=_avertissements(qpv, localisation),
+        **extra,
     )
 
 
@@ -108,6 +111,9 @@ def residence_par_code(code: str, justification: str = "", adresse: str = "") ->
     service may be down). Raises QuartierInconnu."""
     qpv = quartier_par_code(code)
     return Residence(
-        mode=Mode.QPV, qpv=qpv, adresse=adresse.strip(), justification=justification.strip(),
+        mode=Mode.QPV,
+        qpv=qpv,
+        adresse=adresse.strip(),
+        justification=justification.strip(),
         avertissements=_avertissements(qpv, None),
     )

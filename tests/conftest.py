@@ -5,10 +5,10 @@ import pytest
 from django.test import Client, RequestFactory
 
 from tests.factories import (
+    AdminNationalFactory,
     AgentFactory,
     EmployeurFactory,
     EmployeurUserFactory,
-    AdminNationalFactory,
     PosteFactory,
     departement,
 )
@@ -134,7 +134,6 @@ def proconnect(settings, faux_proconnect):
     settings.AUTHENTICATION_BACKENDS = [*settings.AUTHENTICATION_BACKENDS, "comptes.proconnect.ProConnectBackend"]
     settings.SECURE_CSP = politique_csp(origines_formulaires=[origine(faux_proconnect.url)], https=False)
     return faux_proconnect
-
 
 
 @pytest.fixture(autouse=True)

@@ -162,7 +162,11 @@ def deployer(dossier: Path, nom_base: str = "deploye_test") -> SiteDeploye:
     # Demo data after the deploy, so that each role has pages to look at.
     demo = subprocess.run(
         ["bash", "-c", f"{prelude}\n{sys.executable} manage.py charger_demo"],
-        cwd=RACINE, env=env, capture_output=True, text=True, timeout=600,
+        cwd=RACINE,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     if demo.returncode != 0:
         raise AssertionError(f"charger_demo a échoué :\n{demo.stdout}{demo.stderr}")
@@ -183,7 +187,11 @@ def demarrer_serveur(
     sortie = open(journal, "w")
     processus = subprocess.Popen(
         ["bash", "-c", f"{prelude}\nexec {serveur}"],
-        cwd=RACINE, env=env, stdout=sortie, stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=RACINE,
+        env=env,
+        stdout=sortie,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     site = SiteDeploye(f"http://localhost:{port}", port, journal, {}, dict(env), processus, prelude, serveur)
     limite = time.monotonic() + 90

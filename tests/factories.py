@@ -162,6 +162,7 @@ class DiagnosticEligibiliteFactory(factory.django.DjangoModelFactory):
     version_regles = "L5134-102 : âge minimum 26 ans (règle du 16/09/2021) ; quartiers prioritaires, géographie 2024"
     auteur = factory.SubFactory(AgentFactory)
 
+
 # --- Requests, attachments, envelopes (issue 4) ---------------------------------------------------
 
 from django.utils import timezone  # noqa: E402
@@ -217,8 +218,14 @@ def demande_complete(employeur, quartier=None, **champs) -> Demande:
     }
     demande = DemandeFactory(employeur=employeur, **valeurs)
     demande.domaines.set([DomaineMediation.objects.order_by("ordre").first()])
-    demande.quartiers.set([quartier or QuartierFactory(departement=employeur.departement,
-                                                       code=f"QN{employeur.departement.code.zfill(3)}{next(_postes) % 100:02d}M")])
+    demande.quartiers.set(
+        [
+            quartier
+            or QuartierFactory(
+                departement=employeur.departement, code=f"QN{employeur.departement.code.zfill(3)}{next(_postes) % 100:02d}M"
+            )
+        ]
+    )
     for type_piece in ("budget_previsionnel", "statuts", "derniers_comptes"):
         PieceJointeFactory(demande=demande, type_piece=type_piece)
     return demande

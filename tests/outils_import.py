@@ -90,9 +90,7 @@ def json_octets(lignes):
 
 
 def importer(contenu, utilisateur=None, departements=None, nom="fichier.csv", **options):
-    return importer_postes(
-        lire_table(contenu, nom), Perimetre(utilisateur, departements), utilisateur=utilisateur, **options
-    )
+    return importer_postes(lire_table(contenu, nom), Perimetre(utilisateur, departements), utilisateur=utilisateur, **options)
 
 
 def messages(rapport):

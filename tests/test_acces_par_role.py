@@ -110,16 +110,40 @@ def pages(monde):
 ATTENDU = {
     # role: page -> status code
     "agent93": {
-        "liste postes": 200, "poste 93": 200, "poste 69": 404, "liste conventions": 200, "convention 93": 200,
-        "convention 69": 404, "liste employeurs": 200, "employeur 93": 200, "employeur 69": 404, "espace employeur": 302,
+        "liste postes": 200,
+        "poste 93": 200,
+        "poste 69": 404,
+        "liste conventions": 200,
+        "convention 93": 200,
+        "convention 69": 404,
+        "liste employeurs": 200,
+        "employeur 93": 200,
+        "employeur 69": 404,
+        "espace employeur": 302,
     },
     "membre93": {
-        "liste postes": 404, "poste 93": 200, "poste 69": 404, "liste conventions": 404, "convention 93": 200,
-        "convention 69": 404, "liste employeurs": 404, "employeur 93": 200, "employeur 69": 404, "espace employeur": 200,
+        "liste postes": 404,
+        "poste 93": 200,
+        "poste 69": 404,
+        "liste conventions": 404,
+        "convention 93": 200,
+        "convention 69": 404,
+        "liste employeurs": 404,
+        "employeur 93": 200,
+        "employeur 69": 404,
+        "espace employeur": 200,
     },
     "admin_national": {
-        "liste postes": 200, "poste 93": 200, "poste 69": 200, "liste conventions": 200, "convention 93": 200,
-        "convention 69": 200, "liste employeurs": 200, "employeur 93": 200, "employeur 69": 200, "espace employeur": 302,
+        "liste postes": 200,
+        "poste 93": 200,
+        "poste 69": 200,
+        "liste conventions": 200,
+        "convention 93": 200,
+        "convention 69": 200,
+        "liste employeurs": 200,
+        "employeur 93": 200,
+        "employeur 69": 200,
+        "espace employeur": 302,
     },
 }
 
@@ -176,6 +200,6 @@ def test_filtre_employeur_par_nom_sans_accents_ou_par_siret(client, monde):
 def test_brouillon_absent_de_l_administration(client, monde):
     client.force_login(monde["admin_national"])
     liste = client.get(reverse("admin:postes_demande_changelist")).content.decode()
-    assert f'/admin/postes/demande/{monde["d93"].pk}/change/' in liste
-    assert f'/admin/postes/demande/{monde["brouillon93"].pk}/change/' not in liste
+    assert f"/admin/postes/demande/{monde['d93'].pk}/change/" in liste
+    assert f"/admin/postes/demande/{monde['brouillon93'].pk}/change/" not in liste
     assert client.get(reverse("admin:postes_demande_change", args=[monde["brouillon93"].pk])).status_code in (302, 404)

@@ -78,9 +78,12 @@ def test_admin_refuse_un_bareme_hors_du_1er_juillet_en_francais(client, admin_na
     html = reponse.content.decode()
     assert "la date d’effet doit être un 1er juillet, et non le 15/03/2025" in html
     assert not Bareme.objects.filter(date_effet=date(2025, 3, 15)).exists()
-    assert client.post(
-        reverse("admin:financements_bareme_add"), {"date_effet": "01/07/2025", "montant_annuel": "23073.57", "reference": ""}
-    ).status_code == 302
+    assert (
+        client.post(
+            reverse("admin:financements_bareme_add"), {"date_effet": "01/07/2025", "montant_annuel": "23073.57", "reference": ""}
+        ).status_code
+        == 302
+    )
 
 
 def test_admin_refuse_un_smic_au_milieu_du_mois_en_francais(client, admin_national):
@@ -104,9 +107,16 @@ def test_admin_une_contrainte_de_convention_est_expliquee_sans_son_nom(client, a
     reponse = client.post(
         reverse("admin:postes_convention_add"),
         {
-            "poste": poste.pk, "numero": "09324R000101-9", "rang": "initiale", "date_debut": "01/01/2025",
-            "date_fin": "31/12/2024", "statut": "signee", "heures_hebdomadaires": "35", "motif_derogation": "",
-            "signataire": "", "motif_resiliation": "",
+            "poste": poste.pk,
+            "numero": "09324R000101-9",
+            "rang": "initiale",
+            "date_debut": "01/01/2025",
+            "date_fin": "31/12/2024",
+            "statut": "signee",
+            "heures_hebdomadaires": "35",
+            "motif_derogation": "",
+            "signataire": "",
+            "motif_resiliation": "",
         },
     )
     html = reponse.content.decode()

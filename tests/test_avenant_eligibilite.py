@@ -23,7 +23,11 @@ def quartier(dep93):
 @pytest.fixture
 def convention(poste93):
     return ConventionFactory(
-        poste=poste93, statut="en_cours", date_signature=date(2024, 1, 1), date_debut=date(2024, 1, 1), date_fin=date(2026, 12, 31)
+        poste=poste93,
+        statut="en_cours",
+        date_signature=date(2024, 1, 1),
+        date_debut=date(2024, 1, 1),
+        date_fin=date(2026, 12, 31),
     )
 
 
@@ -33,10 +37,12 @@ def ancienne(poste93):
 
 
 def par_avenant(convention, auteur, question, titulaire=None, date_effet=date(2025, 3, 1)):
-    embauche = Embauche(nom="Diallo", prenom="Awa", date_debut=date_effet, type_contrat="cdi", question=question,
-                        titulaire=titulaire)
-    return avenant_titulaire(convention, embauche=embauche, date_signature=date(2025, 2, 20), auteur=auteur,
-                             aujourd_hui=date(2025, 2, 20))
+    embauche = Embauche(
+        nom="Diallo", prenom="Awa", date_debut=date_effet, type_contrat="cdi", question=question, titulaire=titulaire
+    )
+    return avenant_titulaire(
+        convention, embauche=embauche, date_signature=date(2025, 2, 20), auteur=auteur, aujourd_hui=date(2025, 2, 20)
+    )
 
 
 def rien_n_a_change(convention, ancienne):
@@ -102,9 +108,16 @@ def test_contrat_signe_avant_la_convention_refuse_l_avenant(convention, ancienne
 
 
 AVENANT = {
-    "date_effet": "2025-03-01", "date_signature": "2025-02-01", "type_contrat": "cdi", "nom": "Diallo", "prenom": "Awa",
-    "date_naissance": "1988-04-02", "date_contrat": "2025-02-01", "situation": "sans_emploi",
-    "code_qpv": "QN09301M", "justification": "Attestation du bailleur.",
+    "date_effet": "2025-03-01",
+    "date_signature": "2025-02-01",
+    "type_contrat": "cdi",
+    "nom": "Diallo",
+    "prenom": "Awa",
+    "date_naissance": "1988-04-02",
+    "date_contrat": "2025-02-01",
+    "situation": "sans_emploi",
+    "code_qpv": "QN09301M",
+    "justification": "Attestation du bailleur.",
 }
 
 
@@ -115,8 +128,14 @@ def url_avenant(convention):
 def test_le_formulaire_d_avenant_demande_les_donnees_de_l_eligibilite(client, convention, quartier, agent93):
     client.force_login(agent93)
     html = client.get(url_avenant(convention)).content.decode()
-    for libelle in ("Date de naissance", "Date de signature du contrat de travail", "Situation avant l’embauche",
-                    "Adresse du logement", "code du quartier prioritaire", "Dérogation du préfet"):
+    for libelle in (
+        "Date de naissance",
+        "Date de signature du contrat de travail",
+        "Situation avant l’embauche",
+        "Adresse du logement",
+        "code du quartier prioritaire",
+        "Dérogation du préfet",
+    ):
         assert libelle in html
     assert '<option value="QN09301M">Quartier du Parc</option>' in html
 
@@ -144,7 +163,9 @@ def test_avenant_eligible_montre_le_diagnostic_sur_le_titulaire_et_le_poste(clie
     assert f"#diagnostic-{diagnostic.pk}" in page_poste
 
 
-def test_titulaire_connu_reprend_sa_date_de_naissance_ou_signale_l_ecart(client, convention, ancienne, quartier, agent93, poste93):
+def test_titulaire_connu_reprend_sa_date_de_naissance_ou_signale_l_ecart(
+    client, convention, ancienne, quartier, agent93, poste93
+):
     connu = AffectationFactory(poste=poste93, date_debut=date(2023, 1, 2), date_fin=date(2023, 12, 31)).titulaire
     client.force_login(agent93)
     sans_identite = {**AVENANT, "titulaire": connu.pk, "nom": "", "prenom": ""}

@@ -17,7 +17,11 @@ A = Decimal("22810.61")  # barème au 1er juillet 2024, toujours en vigueur en 2
 @pytest.fixture
 def convention_vacante(poste93):
     convention = ConventionFactory(
-        poste=poste93, statut="en_cours", date_signature=date(2024, 12, 1), date_debut=date(2025, 1, 1), date_fin=date(2027, 12, 31)
+        poste=poste93,
+        statut="en_cours",
+        date_signature=date(2024, 12, 1),
+        date_debut=date(2025, 1, 1),
+        date_fin=date(2027, 12, 31),
     )
     AffectationFactory(poste=poste93, date_debut=date(2025, 1, 1), date_fin=date(2025, 3, 31))
     return convention
@@ -50,8 +54,13 @@ def test_convention_caduque_et_resiliee(dep93, employeur93):
     ConventionFactory(poste=caduque, statut="caduque", date_signature=date(2024, 12, 1), date_debut=date(2025, 1, 1))
     resiliee = PosteFactory(employeur=employeur93)
     ConventionFactory(
-        poste=resiliee, statut="resiliee", date_signature=date(2024, 12, 1), date_debut=date(2025, 1, 1),
-        date_fin=date(2027, 12, 31), motif_resiliation="manquement", date_resiliation=date(2025, 2, 1),
+        poste=resiliee,
+        statut="resiliee",
+        date_signature=date(2024, 12, 1),
+        date_debut=date(2025, 1, 1),
+        date_fin=date(2027, 12, 31),
+        motif_resiliation="manquement",
+        date_resiliation=date(2025, 2, 1),
     )
     AffectationFactory(poste=resiliee, date_debut=date(2025, 1, 1))
     situation = situation_budgetaire(dep93, 2025, aujourd_hui=date(2025, 6, 1))

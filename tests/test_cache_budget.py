@@ -38,7 +38,11 @@ def test_chiffres_du_cache_identiques_au_calcul_direct(dep93, dep69):
     for pk in (dep93.pk, dep69.pk):
         for s in (premier[pk], second[pk]):
             assert (s.aide_engagee, s.aide_prevue, s.mois_engages, s.postes_engages) == (
-                direct[pk].aide_engagee, direct[pk].aide_prevue, direct[pk].mois_engages, direct[pk].postes_engages)
+                direct[pk].aide_engagee,
+                direct[pk].aide_prevue,
+                direct[pk].mois_engages,
+                direct[pk].postes_engages,
+            )
     assert direct[dep93.pk].aide_engagee > Decimal("0")
 
 
@@ -60,8 +64,10 @@ def test_une_modification_d_affectation_change_l_empreinte(dep93):
     affectation.date_fin = date(2024, 3, 31)
     affectation.save()
     assert empreintes([dep93.pk])[dep93.pk] != empreinte
-    assert situations_du_tableau_de_bord([dep93], 2024, JOUR)[dep93.pk].aide_engagee == \
-        situations_budgetaires([dep93], 2024, JOUR)[dep93.pk].aide_engagee
+    assert (
+        situations_du_tableau_de_bord([dep93], 2024, JOUR)[dep93.pk].aide_engagee
+        == situations_budgetaires([dep93], 2024, JOUR)[dep93.pk].aide_engagee
+    )
 
 
 def test_une_modification_ailleurs_ne_touche_pas_l_empreinte_du_departement(dep93, dep69):
@@ -108,8 +114,9 @@ def test_une_ecriture_en_masse_sans_historique_change_l_empreinte(dep93):
 def test_une_insertion_en_masse_change_l_empreinte(dep93):
     poste = poste_occupe(dep93)
     empreinte = empreintes([dep93.pk])[dep93.pk]
-    Convention.objects.bulk_create([ConventionFactory.build(poste=poste, numero="CONV-MASSE", date_debut=date(2027, 1, 1),
-                                                            date_fin=date(2027, 12, 31))])
+    Convention.objects.bulk_create(
+        [ConventionFactory.build(poste=poste, numero="CONV-MASSE", date_debut=date(2027, 1, 1), date_fin=date(2027, 12, 31))]
+    )
     assert empreintes([dep93.pk])[dep93.pk] != empreinte
 
 
@@ -117,8 +124,15 @@ def test_un_avenant_et_une_suppression_changent_l_empreinte(dep93):
     poste = poste_occupe(dep93)
     convention = poste.conventions.get()
     empreinte = empreintes([dep93.pk])[dep93.pk]
-    avenant = Avenant.objects.create(convention=convention, numero=1, type="heures", date_effet=date(2024, 7, 1),
-                                     date_signature=date(2024, 6, 1), heures_avant=Decimal("35"), heures_apres=Decimal("20"))
+    avenant = Avenant.objects.create(
+        convention=convention,
+        numero=1,
+        type="heures",
+        date_effet=date(2024, 7, 1),
+        date_signature=date(2024, 6, 1),
+        heures_avant=Decimal("35"),
+        heures_apres=Decimal("20"),
+    )
     apres_avenant = empreintes([dep93.pk])[dep93.pk]
     assert apres_avenant != empreinte
     avenant.delete()
@@ -162,8 +176,9 @@ def test_lire_les_empreintes_coute_autant_de_requetes_quel_que_soit_le_volume(de
 def test_postes_en_exercice_et_vacants_du_cache(dep93):
     poste_occupe(dep93)
     vacant = PosteFactory(departement=dep93, employeur__departement=dep93)
-    ConventionFactory(poste=vacant, statut="en_cours", date_debut=date(2024, 1, 1), date_fin=date(2026, 12, 31),
-                      date_signature=date(2024, 1, 1))
+    ConventionFactory(
+        poste=vacant, statut="en_cours", date_debut=date(2024, 1, 1), date_fin=date(2026, 12, 31), date_signature=date(2024, 1, 1)
+    )
     for _ in range(2):  # computed, then read from the cache
         situation = situations_du_tableau_de_bord([dep93], 2024, JOUR)[dep93.pk]
         assert (situation.postes_en_exercice, situation.postes_vacants) == (2, 1)

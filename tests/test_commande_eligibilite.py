@@ -41,9 +41,17 @@ def test_personne_eligible_par_code_qpv(carre):
     assert eligibilite(*BASE, "--qpv", "QN09301M") == {
         "eligible": True,
         "criteres": [
-            {"critere": "age", "ok": True, "motif": "33 ans le 01/03/2024 : au moins 26 ans pour un contrat signé à partir du 16/09/2021."},
+            {
+                "critere": "age",
+                "ok": True,
+                "motif": "33 ans le 01/03/2024 : au moins 26 ans pour un contrat signé à partir du 16/09/2021.",
+            },
             {"critere": "situation", "ok": True, "motif": "Sans emploi avant l’embauche."},
-            {"critere": "residence", "ok": True, "motif": "Réside dans le quartier prioritaire Quartier carré (QN09301M), géographie 2024."},
+            {
+                "critere": "residence",
+                "ok": True,
+                "motif": "Réside dans le quartier prioritaire Quartier carré (QN09301M), géographie 2024.",
+            },
         ],
         "qpv": {"code": "QN09301M", "nom": "Quartier carré"},
     }
@@ -90,7 +98,9 @@ def test_en_emploi_non_eligible(carre):
     reponse = eligibilite("--naissance", "1990-05-17", "--contrat", "2024-03-01", "--situation", "en_emploi", "--qpv", "QN09301M")
     assert reponse["eligible"] is False
     assert reponse["criteres"][1] == {
-        "critere": "situation", "ok": False, "motif": "En emploi : le poste est réservé aux personnes sans emploi ou en CUI-CAE."
+        "critere": "situation",
+        "ok": False,
+        "motif": "En emploi : le poste est réservé aux personnes sans emploi ou en CUI-CAE.",
     }
 
 
@@ -112,9 +122,18 @@ def test_adresse_impossible_a_localiser_sortie_1(db):
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        (["--naissance", "2023-02-30", "--contrat", "2024-03-01", "--situation", "cui", "--derogation", "m"], "la date « 2023-02-30 » n’existe pas"),
-        (["--naissance", "17/05/1990", "--contrat", "2024-03-01", "--situation", "cui", "--derogation", "m"], "n’est pas une date au format AAAA-MM-JJ"),
-        (["--contrat", "2024-03-01", "--situation", "cui", "--derogation", "m"], "L’option --naissance AAAA-MM-JJ est obligatoire"),
+        (
+            ["--naissance", "2023-02-30", "--contrat", "2024-03-01", "--situation", "cui", "--derogation", "m"],
+            "la date « 2023-02-30 » n’existe pas",
+        ),
+        (
+            ["--naissance", "17/05/1990", "--contrat", "2024-03-01", "--situation", "cui", "--derogation", "m"],
+            "n’est pas une date au format AAAA-MM-JJ",
+        ),
+        (
+            ["--contrat", "2024-03-01", "--situation", "cui", "--derogation", "m"],
+            "L’option --naissance AAAA-MM-JJ est obligatoire",
+        ),
         (["--naissance", "1990-05-17", "--contrat", "2024-03-01", "--derogation", "m"], "L’option --situation est obligatoire"),
         ([*BASE[:4], "--situation", "etudiant", "--derogation", "m"], "« etudiant » inconnue"),
         ([*BASE, "--qpv", "QN09399Z"], "Aucun quartier prioritaire ne porte le code « QN09399Z »"),
@@ -123,7 +142,10 @@ def test_adresse_impossible_a_localiser_sortie_1(db):
         (BASE, "Indiquez la résidence"),
         ([*BASE, "--point", "652000,6862000"], "hors des coordonnées WGS84"),
         ([*BASE, "--derogation", "  "], "indiquez le motif de la dérogation"),
-        (["--naissance", "2025-01-01", "--contrat", "2024-03-01", "--situation", "cui", "--derogation", "m"], "suit la date du contrat"),
+        (
+            ["--naissance", "2025-01-01", "--contrat", "2024-03-01", "--situation", "cui", "--derogation", "m"],
+            "suit la date du contrat",
+        ),
     ],
 )
 def test_question_invalide_refusee_avec_code_2(options, message):
@@ -167,9 +189,15 @@ def test_ligne_de_commande_question_valide_sortie_0():
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        (["--naissance", "2023-02-30", "--contrat", "2024-03-01", "--situation", "cui", "--derogation", "m"], "--naissance : la date « 2023-02-30 » n’existe pas."),
+        (
+            ["--naissance", "2023-02-30", "--contrat", "2024-03-01", "--situation", "cui", "--derogation", "m"],
+            "--naissance : la date « 2023-02-30 » n’existe pas.",
+        ),
         ([*BASE, "--qpv", "QN09399Z"], "Aucun quartier prioritaire ne porte le code « QN09399Z »."),
-        ([*BASE, "--qpv", "QN09301M", "--adresse", "1 rue X"], "Indiquez une seule résidence : --qpv, --adresse ou --point, pas plusieurs."),
+        (
+            [*BASE, "--qpv", "QN09301M", "--adresse", "1 rue X"],
+            "Indiquez une seule résidence : --qpv, --adresse ou --point, pas plusieurs.",
+        ),
         ([*BASE, "--inconnue"], "Option invalide : options inconnues : --inconnue"),
     ],
 )

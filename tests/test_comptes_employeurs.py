@@ -13,7 +13,6 @@ from comptes.models import Role, Utilisateur
 from employeurs.models import Employeur
 from postes.models import Demande
 from tests.factories import (
-    DemandeFactory,
     EmployeurFactory,
     EmployeurUserFactory,
     PosteFactory,
@@ -37,7 +36,9 @@ def test_invitation_cree_le_compte_et_envoie_un_lien_a_usage_unique(
 ):
     settings.URL_SITE = "http://testserver"
     client.force_login(agent93)
-    reponse = inviter(client, employeur93, django_capture_on_commit_callbacks, email="Directrice@Association.FR", prenom="Inès", nom="Martin")
+    reponse = inviter(
+        client, employeur93, django_capture_on_commit_callbacks, email="Directrice@Association.FR", prenom="Inès", nom="Martin"
+    )
     assert "Compte créé pour directrice@association.fr" in reponse.content.decode()
     contact = Utilisateur.objects.get(email="directrice@association.fr")
     assert contact.role == Role.EMPLOYEUR and list(contact.employeurs.all()) == [employeur93]
@@ -52,7 +53,9 @@ def test_invitation_cree_le_compte_et_envoie_un_lien_a_usage_unique(
     reponse = client.get(lien, follow=True)
     assert "Choisir un nouveau mot de passe" in reponse.content.decode()
     formulaire = reponse.redirect_chain[-1][0]
-    reponse = client.post(formulaire, {"new_password1": "un-mot-de-passe-solide-2026", "new_password2": "un-mot-de-passe-solide-2026"})
+    reponse = client.post(
+        formulaire, {"new_password1": "un-mot-de-passe-solide-2026", "new_password2": "un-mot-de-passe-solide-2026"}
+    )
     assert reponse.status_code == 302
     requete = RequestFactory().post("/comptes/connexion/")  # django-axes counts attempts per request
     assert authenticate(requete, username="directrice@association.fr", password="un-mot-de-passe-solide-2026") == contact
@@ -107,7 +110,12 @@ def test_duree_de_validite_lisible():
 
 
 def creer(client, **champs):
-    donnees = {"siret": siret_valide_suivant(), "raison_sociale": "Association Les Médiateurs", "forme_juridique": "association", "departement": ""}
+    donnees = {
+        "siret": siret_valide_suivant(),
+        "raison_sociale": "Association Les Médiateurs",
+        "forme_juridique": "association",
+        "departement": "",
+    }
     donnees.update(champs)
     return client.post(reverse("employeurs:creer"), donnees)
 

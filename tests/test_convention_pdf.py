@@ -68,8 +68,9 @@ def test_avant_signature_l_apercu_est_marque_projet(client, convention, agent93)
 
 
 def test_le_pdf_signe_est_archive_une_fois_et_servi_tel_quel(client, convention, agent93):
-    convention = signer(convention, date_signature=date(2024, 6, 20), signataire="Le préfet, Jeanne Martin",
-                        aujourd_hui=date(2024, 6, 25))
+    convention = signer(
+        convention, date_signature=date(2024, 6, 20), signataire="Le préfet, Jeanne Martin", aujourd_hui=date(2024, 6, 25)
+    )
     empreinte = convention.pdf_sha256
     client.force_login(agent93)
     premier = client.get(reverse("postes:convention_pdf", args=[convention.pk])).content
@@ -99,8 +100,12 @@ def test_commande_convention_pdf(convention, tmp_path):
 
 def test_un_renouvellement_le_dit(convention, poste93):
     renouvellement = ConventionFactory(
-        poste=poste93, numero="09324R000101-2", rang="renouvellement", precedente=convention,
-        date_debut=date(2027, 7, 1), date_fin=date(2030, 6, 30),
+        poste=poste93,
+        numero="09324R000101-2",
+        rang="renouvellement",
+        precedente=convention,
+        date_debut=date(2027, 7, 1),
+        date_fin=date(2030, 6, 30),
     )
     from postes.pdf import rendre_pdf
 
@@ -109,9 +114,15 @@ def test_un_renouvellement_le_dit(convention, poste93):
 
 @pytest.mark.parametrize(
     "code, attendu",
-    [("93", "Préfet de la Seine-Saint-Denis"), ("69", "Préfet du Rhône"), ("01", "Préfet de l’Ain"),
-     ("92", "Préfet des Hauts-de-Seine"), ("35", "Préfet d’Ille-et-Vilaine"), ("75", "Préfet de Paris"),
-     ("974", "Préfet de La Réunion")],
+    [
+        ("93", "Préfet de la Seine-Saint-Denis"),
+        ("69", "Préfet du Rhône"),
+        ("01", "Préfet de l’Ain"),
+        ("92", "Préfet des Hauts-de-Seine"),
+        ("35", "Préfet d’Ille-et-Vilaine"),
+        ("75", "Préfet de Paris"),
+        ("974", "Préfet de La Réunion"),
+    ],
 )
 def test_bloc_marque_prefet_de(code, attendu):
     assert prefet_de(Departement.objects.get(code=code)) == attendu
@@ -150,8 +161,13 @@ def test_un_pdf_aux_donnees_minimales_ne_montre_ni_none_ni_nan(settings, tmp_pat
 
 @pytest.mark.parametrize(
     "extrait, defaut",
-    [("{# commentaire #}", "{#"), ("{% if x %}", "{%"), ("{{ montant }}", "{{"), ("Montant : None", "None"),
-     ("Taux : nan %", "nan")],
+    [
+        ("{# commentaire #}", "{#"),
+        ("{% if x %}", "{%"),
+        ("{{ montant }}", "{{"),
+        ("Montant : None", "None"),
+        ("Taux : nan %", "nan"),
+    ],
 )
 def test_le_lecteur_signale_syntaxe_de_gabarit_et_valeurs_brutes(extrait, defaut):
     assert any(defaut in d for d in defauts_du_texte(f"Article 5 – {extrait} – fin"))
@@ -167,8 +183,12 @@ def test_le_pdf_d_un_renouvellement_ne_promet_pas_un_nouveau_renouvellement(conv
 
     settings.CONVENTION_RENOUVELLEMENTS_MAX = 1
     renouvellement = ConventionFactory(
-        poste=poste93, numero="09324R000101-2", rang="renouvellement", precedente=convention,
-        date_debut=date(2027, 7, 1), date_fin=date(2030, 6, 30),
+        poste=poste93,
+        numero="09324R000101-2",
+        rang="renouvellement",
+        precedente=convention,
+        date_debut=date(2027, 7, 1),
+        date_fin=date(2030, 6, 30),
     )
     assert "peut être renouvelée par accord exprès des parties, une seule fois" in texte(rendre_pdf(convention))
     contenu = texte(rendre_pdf(renouvellement))

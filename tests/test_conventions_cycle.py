@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from financements.budget import BudgetInsuffisant
 from financements.echeancier import echeancier_convention
 from financements.models import Enveloppe
 from postes.models import Affectation, Convention, Poste, Titulaire
@@ -26,9 +27,8 @@ from postes.services.conventions import (
     resilier,
     signer,
 )
-from financements.budget import BudgetInsuffisant
 from postes.services.embauche import Embauche
-from tests.factories import AffectationFactory, ConventionFactory, TitulaireFactory, question_eligible
+from tests.factories import AffectationFactory, ConventionFactory, question_eligible
 
 # --- Pure rules ---------------------------------------------------------------------------------
 
@@ -65,7 +65,10 @@ def test_preavis_de_deux_mois_pour_la_resiliation_a_l_initiative_de_l_employeur(
 
 def test_periodes_d_heures_apres_avenants():
     periodes = periodes_heures(
-        date(2024, 1, 1), date(2026, 12, 31), Decimal("35"), [(date(2025, 3, 1), Decimal("24")), (date(2025, 9, 1), Decimal("30"))]
+        date(2024, 1, 1),
+        date(2026, 12, 31),
+        Decimal("35"),
+        [(date(2025, 3, 1), Decimal("24")), (date(2025, 9, 1), Decimal("30"))],
     )
     assert periodes == [
         (date(2024, 1, 1), date(2025, 2, 28), Decimal("35")),
@@ -108,7 +111,10 @@ def signee(poste, debut=date(2024, 1, 1), fin=date(2025, 12, 31), statut="en_cou
 @pytest.mark.django_db
 def test_signer_un_projet_le_rend_signe_date_et_archive_le_pdf(projet, agent93, medias):
     convention = signer(
-        projet, date_signature=date(2024, 12, 10), signataire="Le préfet, Jeanne Martin", auteur=agent93,
+        projet,
+        date_signature=date(2024, 12, 10),
+        signataire="Le préfet, Jeanne Martin",
+        auteur=agent93,
         aujourd_hui=date(2024, 12, 15),
     )
     assert convention.statut == "signee"
@@ -149,10 +155,20 @@ def test_signature_refusee_si_le_poste_a_deja_une_convention_signee_sur_la_perio
 def test_resiliation_a_l_initiative_de_l_employeur_exige_deux_mois_de_preavis(poste93):
     convention = signee(poste93)
     with pytest.raises(TransitionRefusee, match="deux mois après la notification"):
-        resilier(convention, motif="initiative_employeur", date_notification=date(2024, 3, 15),
-                 date_effet=date(2024, 5, 14), aujourd_hui=date(2024, 3, 15))
-    resilier(convention, motif="initiative_employeur", date_notification=date(2024, 3, 15),
-             date_effet=date(2024, 5, 15), aujourd_hui=date(2024, 3, 15))
+        resilier(
+            convention,
+            motif="initiative_employeur",
+            date_notification=date(2024, 3, 15),
+            date_effet=date(2024, 5, 14),
+            aujourd_hui=date(2024, 3, 15),
+        )
+    resilier(
+        convention,
+        motif="initiative_employeur",
+        date_notification=date(2024, 3, 15),
+        date_effet=date(2024, 5, 15),
+        aujourd_hui=date(2024, 3, 15),
+    )
     convention.refresh_from_db()
     assert convention.statut == "resiliee" and convention.date_resiliation == date(2024, 5, 15)
     assert convention.poste.statut == "actif"  # le préavis court encore
@@ -162,8 +178,13 @@ def test_resiliation_a_l_initiative_de_l_employeur_exige_deux_mois_de_preavis(po
 def test_resiliation_pour_manquement_arrete_l_aide_la_veille_de_la_date_d_effet(poste93):
     convention = signee(poste93, date(2024, 7, 1), date(2027, 6, 30))
     AffectationFactory(poste=poste93, date_debut=date(2024, 7, 1))
-    resilier(convention, motif="manquement", date_notification=date(2024, 9, 16), date_effet=date(2024, 9, 16),
-             aujourd_hui=date(2024, 9, 16))
+    resilier(
+        convention,
+        motif="manquement",
+        date_notification=date(2024, 9, 16),
+        date_effet=date(2024, 9, 16),
+        aujourd_hui=date(2024, 9, 16),
+    )
     convention.refresh_from_db()
     echeancier = echeancier_convention(convention)
     assert echeancier.fin == date(2024, 9, 15)
@@ -249,8 +270,14 @@ def test_renouvellement_d_une_convention_resiliee_refuse(poste93, enveloppe93):
 def test_avenant_d_heures_change_les_heures_a_partir_de_sa_date_d_effet(poste93, agent93):
     convention = signee(poste93, date(2024, 7, 1), date(2027, 6, 30))
     AffectationFactory(poste=poste93, date_debut=date(2024, 7, 1))
-    avenant = avenant_heures(convention, heures=Decimal("17.5"), date_effet=date(2025, 1, 1),
-                             date_signature=date(2024, 12, 1), auteur=agent93, aujourd_hui=date(2024, 12, 1))
+    avenant = avenant_heures(
+        convention,
+        heures=Decimal("17.5"),
+        date_effet=date(2025, 1, 1),
+        date_signature=date(2024, 12, 1),
+        auteur=agent93,
+        aujourd_hui=date(2024, 12, 1),
+    )
     assert avenant.numero == 1 and avenant.heures_avant == Decimal("35") and avenant.heures_apres == Decimal("17.5")
     convention.refresh_from_db()
     assert convention.heures_hebdomadaires == Decimal("17.5")
@@ -264,14 +291,29 @@ def test_avenant_d_heures_change_les_heures_a_partir_de_sa_date_d_effet(poste93,
 def test_avenant_d_heures_refuse_pour_les_memes_heures_ou_un_projet(poste93, projet):
     convention = signee(poste93, date(2024, 7, 1), date(2025, 6, 30))
     with pytest.raises(TransitionRefusee, match="déjà 35 heures"):
-        avenant_heures(convention, heures=Decimal("35"), date_effet=date(2025, 1, 1), date_signature=date(2024, 12, 1),
-                       aujourd_hui=date(2024, 12, 1))
+        avenant_heures(
+            convention,
+            heures=Decimal("35"),
+            date_effet=date(2025, 1, 1),
+            date_signature=date(2024, 12, 1),
+            aujourd_hui=date(2024, 12, 1),
+        )
     with pytest.raises(TransitionRefusee, match="signée ou en cours"):
-        avenant_heures(projet, heures=Decimal("20"), date_effet=date(2025, 2, 1), date_signature=date(2024, 12, 1),
-                       aujourd_hui=date(2024, 12, 1))
+        avenant_heures(
+            projet,
+            heures=Decimal("20"),
+            date_effet=date(2025, 2, 1),
+            date_signature=date(2024, 12, 1),
+            aujourd_hui=date(2024, 12, 1),
+        )
     with pytest.raises(TransitionRefusee, match="comprise entre le 01/07/2024 et le 30/06/2025"):
-        avenant_heures(convention, heures=Decimal("20"), date_effet=date(2025, 7, 1), date_signature=date(2024, 12, 1),
-                       aujourd_hui=date(2024, 12, 1))
+        avenant_heures(
+            convention,
+            heures=Decimal("20"),
+            date_effet=date(2025, 7, 1),
+            date_signature=date(2024, 12, 1),
+            aujourd_hui=date(2024, 12, 1),
+        )
 
 
 @pytest.mark.django_db
@@ -281,7 +323,9 @@ def test_avenant_de_titulaire_ferme_l_affectation_la_veille_et_en_ouvre_une(post
     avenant = avenant_titulaire(
         convention,
         date_signature=date(2025, 2, 20),
-        embauche=Embauche(nom="Diallo", prenom="Awa", date_debut=date(2025, 3, 1), type_contrat="cdi", question=question_eligible()),
+        embauche=Embauche(
+            nom="Diallo", prenom="Awa", date_debut=date(2025, 3, 1), type_contrat="cdi", question=question_eligible()
+        ),
         auteur=agent93,
         aujourd_hui=date(2025, 2, 20),
     )
@@ -299,10 +343,17 @@ def test_avenant_de_titulaire_refuse_pour_le_titulaire_deja_en_place(poste93, ag
     convention = signee(poste93, date(2024, 7, 1), date(2027, 6, 30))
     ancienne = AffectationFactory(poste=poste93, date_debut=date(2024, 7, 1))
     with pytest.raises(TransitionRefusee, match="occupe déjà ce poste"):
-        embauche = Embauche(nom="", prenom="", date_debut=date(2025, 3, 1), type_contrat="cdi",
-                            question=question_eligible(), titulaire=ancienne.titulaire)
-        avenant_titulaire(convention, embauche=embauche, date_signature=date(2025, 2, 1), auteur=agent93,
-                          aujourd_hui=date(2025, 2, 20))
+        embauche = Embauche(
+            nom="",
+            prenom="",
+            date_debut=date(2025, 3, 1),
+            type_contrat="cdi",
+            question=question_eligible(),
+            titulaire=ancienne.titulaire,
+        )
+        avenant_titulaire(
+            convention, embauche=embauche, date_signature=date(2025, 2, 1), auteur=agent93, aujourd_hui=date(2025, 2, 20)
+        )
     assert Titulaire.objects.count() == 1
 
 
@@ -310,8 +361,9 @@ def test_avenant_de_titulaire_refuse_pour_le_titulaire_deja_en_place(poste93, ag
 def test_mise_a_jour_quotidienne(poste93, employeur93):
     from tests.factories import PosteFactory
 
-    a_commencer = ConventionFactory(poste=poste93, statut="signee", date_signature=date(2024, 12, 1),
-                                    date_debut=date(2025, 1, 1), date_fin=date(2027, 12, 31))
+    a_commencer = ConventionFactory(
+        poste=poste93, statut="signee", date_signature=date(2024, 12, 1), date_debut=date(2025, 1, 1), date_fin=date(2027, 12, 31)
+    )
     AffectationFactory(poste=poste93, date_debut=date(2025, 1, 15))
     poste_b = PosteFactory(employeur=employeur93, statut="actif")
     a_echoir = signee(poste_b, date(2022, 1, 1), date(2024, 12, 31))
@@ -327,7 +379,9 @@ def test_mise_a_jour_quotidienne(poste93, employeur93):
         sans_embauche.numero: ("en_cours", "caduque"),
     }
     assert {p.identifiant: p.statut for p in postes} == {
-        poste93.identifiant: "actif", poste_b.identifiant: "ferme", poste_c.identifiant: "ferme"
+        poste93.identifiant: "actif",
+        poste_b.identifiant: "ferme",
+        poste_c.identifiant: "ferme",
     }
     assert mettre_a_jour_conventions(date(2025, 1, 1)) == ([], [])
 
@@ -350,9 +404,19 @@ def test_avenant_qui_augmente_les_heures_refuse_au_dela_de_l_enveloppe(poste93, 
     Enveloppe.objects.create(departement=dep93, annee=2025, nombre_postes=1, montant=Decimal("15000"))
     # prévu en 2025 à mi-temps : 11 405,31 € ; passer à 35 h au 1er juillet ajoute 5 702,65 € (> 15 000 €)
     with pytest.raises(BudgetInsuffisant, match="L’enveloppe 2025"):
-        avenant_heures(convention, heures=Decimal("35"), date_effet=date(2025, 7, 1), date_signature=date(2025, 6, 1),
-                       aujourd_hui=date(2025, 6, 1))
+        avenant_heures(
+            convention,
+            heures=Decimal("35"),
+            date_effet=date(2025, 7, 1),
+            date_signature=date(2025, 6, 1),
+            aujourd_hui=date(2025, 6, 1),
+        )
     assert not convention.avenants.exists()
     # une hausse plus modeste (20 h : + 814,66 €) tient dans l’enveloppe : acceptée
-    avenant_heures(convention, heures=Decimal("20"), date_effet=date(2025, 7, 1), date_signature=date(2025, 6, 1),
-                   aujourd_hui=date(2025, 6, 1))
+    avenant_heures(
+        convention,
+        heures=Decimal("20"),
+        date_effet=date(2025, 7, 1),
+        date_signature=date(2025, 6, 1),
+        aujourd_hui=date(2025, 6, 1),
+    )

@@ -21,12 +21,20 @@ def monde(settings, tmp_path, poste93, poste69, agent93, agent69, membre93, empl
     settings.MEDIA_ROOT = tmp_path
     projet93 = ConventionFactory(poste=poste93, numero="PROJET-93", date_debut=date(2027, 1, 1), date_fin=date(2029, 12, 31))
     signee93 = ConventionFactory(
-        poste=poste93, numero="SIGNEE-93", statut="en_cours", date_signature=date(2024, 1, 1),
-        date_debut=date(2024, 1, 1), date_fin=date(2026, 12, 31),
+        poste=poste93,
+        numero="SIGNEE-93",
+        statut="en_cours",
+        date_signature=date(2024, 1, 1),
+        date_debut=date(2024, 1, 1),
+        date_fin=date(2026, 12, 31),
     )
     signee69 = ConventionFactory(
-        poste=poste69, numero="SIGNEE-69", statut="en_cours", date_signature=date(2024, 1, 1),
-        date_debut=date(2024, 1, 1), date_fin=date(2026, 12, 31),
+        poste=poste69,
+        numero="SIGNEE-69",
+        statut="en_cours",
+        date_signature=date(2024, 1, 1),
+        date_debut=date(2024, 1, 1),
+        date_fin=date(2026, 12, 31),
     )
     AffectationFactory(poste=poste93, date_debut=date(2024, 1, 15))
     AffectationFactory(poste=poste69, date_debut=date(2024, 1, 15))
@@ -58,17 +66,40 @@ def pages(m):
 ATTENDU = {
     "agent93": {"résilier 69": 404, "pdf 69": 404},
     "agent69": {
-        "detail 93": 404, "signer 93": 404, "résilier 93": 404, "renouveler 93": 404, "avenant heures 93": 404,
-        "avenant titulaire 93": 404, "pdf 93": 404, "pdf projet 93": 404,
+        "detail 93": 404,
+        "signer 93": 404,
+        "résilier 93": 404,
+        "renouveler 93": 404,
+        "avenant heures 93": 404,
+        "avenant titulaire 93": 404,
+        "pdf 93": 404,
+        "pdf projet 93": 404,
     },
     "membre93": {
-        "signer 93": 404, "résilier 93": 404, "renouveler 93": 404, "avenant heures 93": 404, "avenant titulaire 93": 404,
-        "résilier 69": 404, "pdf 69": 404, "zip": 404, "simulateur": 404, "tableau de bord": 404,
+        "signer 93": 404,
+        "résilier 93": 404,
+        "renouveler 93": 404,
+        "avenant heures 93": 404,
+        "avenant titulaire 93": 404,
+        "résilier 69": 404,
+        "pdf 69": 404,
+        "zip": 404,
+        "simulateur": 404,
+        "tableau de bord": 404,
     },
     "membre69": {
-        "detail 93": 404, "signer 93": 404, "résilier 93": 404, "renouveler 93": 404, "avenant heures 93": 404,
-        "avenant titulaire 93": 404, "pdf 93": 404, "pdf projet 93": 404, "résilier 69": 404, "zip": 404,
-        "simulateur": 404, "tableau de bord": 404,
+        "detail 93": 404,
+        "signer 93": 404,
+        "résilier 93": 404,
+        "renouveler 93": 404,
+        "avenant heures 93": 404,
+        "avenant titulaire 93": 404,
+        "pdf 93": 404,
+        "pdf projet 93": 404,
+        "résilier 69": 404,
+        "zip": 404,
+        "simulateur": 404,
+        "tableau de bord": 404,
     },
     "admin_national": {},
 }
@@ -149,11 +180,21 @@ def test_avenant_titulaire_par_l_interface(client, monde):
     incomplet = client.post(url, {"date_effet": "2025-03-01", "date_signature": "2025-02-01", "type_contrat": "cdi"})
     assert "Renseignez ce champ pour une nouvelle personne" in incomplet.content.decode()
     QuartierFactory(code="QN09301M")
-    reponse = client.post(url, {
-        "date_effet": "2025-03-01", "date_signature": "2025-02-01", "type_contrat": "cdd", "nom": "Diallo",
-        "prenom": "Awa", "date_naissance": "1988-04-02", "date_contrat": "2025-02-01", "situation": "sans_emploi",
-        "code_qpv": "QN09301M", "justification": "Attestation du bailleur.",
-    })
+    reponse = client.post(
+        url,
+        {
+            "date_effet": "2025-03-01",
+            "date_signature": "2025-02-01",
+            "type_contrat": "cdd",
+            "nom": "Diallo",
+            "prenom": "Awa",
+            "date_naissance": "1988-04-02",
+            "date_contrat": "2025-02-01",
+            "situation": "sans_emploi",
+            "code_qpv": "QN09301M",
+            "justification": "Attestation du bailleur.",
+        },
+    )
     assert reponse.status_code == 302
     affectation = monde["signee93"].avenants.get().affectation
     assert affectation.titulaire.nom == "Diallo" and affectation.diagnostics.get().eligible
@@ -249,7 +290,8 @@ def test_simulateur_refuse_une_periode_impossible_en_francais(client, monde):
     ).content.decode()
     assert "la fin (30/06/2024) précède le début" in html
     html = client.get(
-        reverse("financements:simulateur"), {"debut": "2024-07-01", "fin": "2024-08-30", "heures": "35", "vacances": "n’importe quoi"}
+        reverse("financements:simulateur"),
+        {"debut": "2024-07-01", "fin": "2024-08-30", "heures": "35", "vacances": "n’importe quoi"},
     ).content.decode()
     assert "Ligne 1 : Période de vacance illisible" in html
 
@@ -303,11 +345,23 @@ def test_tableau_de_bord_montre_les_50_echeances_les_plus_proches_et_exporte_tou
     fin = ajouter_mois(aujourd_hui, 3)
     for i in range(52):
         poste = PosteFactory(departement=dep93, employeur=monde["poste93"].employeur)
-        ConventionFactory(poste=poste, numero=f"ECHEANCE-{i:02d}", statut="en_cours", date_signature=date(2024, 1, 1),
-                          date_debut=date(fin.year - 2, fin.month, 1), date_fin=fin)
+        ConventionFactory(
+            poste=poste,
+            numero=f"ECHEANCE-{i:02d}",
+            statut="en_cours",
+            date_signature=date(2024, 1, 1),
+            date_debut=date(fin.year - 2, fin.month, 1),
+            date_fin=fin,
+        )
     poste69 = PosteFactory(departement=dep69, employeur=monde["poste69"].employeur)
-    ConventionFactory(poste=poste69, numero="ECHEANCE-69", statut="en_cours", date_signature=date(2024, 1, 1),
-                      date_debut=date(fin.year - 2, fin.month, 1), date_fin=fin)
+    ConventionFactory(
+        poste=poste69,
+        numero="ECHEANCE-69",
+        statut="en_cours",
+        date_signature=date(2024, 1, 1),
+        date_debut=date(fin.year - 2, fin.month, 1),
+        date_fin=fin,
+    )
     client.force_login(monde["agent93"])
     html = client.get(reverse("financements:tableau_de_bord")).content.decode()
     attendu = 52 + (1 if aujourd_hui <= date(2026, 12, 31) <= ajouter_mois(aujourd_hui, 6) else 0)  # SIGNEE-93
@@ -323,9 +377,14 @@ def test_renouveler_n_est_pas_propose_sur_un_renouvellement_quand_la_limite_est_
     """Art. L5134-103 : renouvelable une fois (CONVENTION_RENOUVELLEMENTS_MAX = 1)."""
     settings.CONVENTION_RENOUVELLEMENTS_MAX = 1
     renouvellement = ConventionFactory(
-        poste=monde["signee93"].poste, numero="RENOUVELLEMENT-93", rang="renouvellement",
-        precedente=monde["signee93"], statut="signee", date_signature=date(2026, 11, 1),
-        date_debut=date(2027, 1, 1), date_fin=date(2029, 12, 31),
+        poste=monde["signee93"].poste,
+        numero="RENOUVELLEMENT-93",
+        rang="renouvellement",
+        precedente=monde["signee93"],
+        statut="signee",
+        date_signature=date(2026, 11, 1),
+        date_debut=date(2027, 1, 1),
+        date_fin=date(2029, 12, 31),
     )
     client.force_login(monde["agent93"])
     page = client.get(reverse("postes:convention", args=[renouvellement.pk])).content.decode()
@@ -336,6 +395,8 @@ def test_renouveler_n_est_pas_propose_sur_un_renouvellement_quand_la_limite_est_
     settings.CONVENTION_RENOUVELLEMENTS_MAX = 2
     page = client.get(reverse("postes:convention", args=[renouvellement.pk])).content.decode()
     assert reverse("postes:convention_renouveler", args=[renouvellement.pk]) in page
+
+
 # --- Irreversible actions: a confirmation that says what will happen, then what happened ------------
 
 
@@ -355,7 +416,10 @@ def test_signature_demande_confirmation_puis_dit_ce_qui_a_ete_fait(client, monde
     assert "Confirmez" not in modifier and 'value="Le préfet, Jeanne Martin"' in modifier
     reponse = client.post(url, {**saisie, "confirmer": "1"}, follow=True)
     assert Convention.objects.get(pk=monde["projet93"].pk).statut == "signee"
-    assert "Convention PROJET-93 signée le 01/12/2024 par Le préfet, Jeanne Martin : son PDF signé est archivé" in reponse.content.decode()
+    assert (
+        "Convention PROJET-93 signée le 01/12/2024 par Le préfet, Jeanne Martin : son PDF signé est archivé"
+        in reponse.content.decode()
+    )
 
 
 def test_resiliation_demande_confirmation_puis_dit_ce_qui_a_ete_fait(client, monde):
@@ -376,7 +440,10 @@ def test_caducite_constatee_par_l_agent_apres_confirmation(client, monde, poste9
     Affectation.objects.filter(poste=poste93).delete()  # nobody hired within five months of 01/01/2024
     client.force_login(monde["agent93"])
     convention = monde["signee93"]
-    assert reverse("postes:convention_caducite", args=[convention.pk]) in client.get(reverse("postes:convention", args=[convention.pk])).content.decode()
+    assert (
+        reverse("postes:convention_caducite", args=[convention.pk])
+        in client.get(reverse("postes:convention", args=[convention.pk])).content.decode()
+    )
     url = reverse("postes:convention_caducite", args=[convention.pk])
     html = client.get(url).content.decode()
     assert "sera déclarée caduque : personne n’a été embauché sur le poste avant le 01/06/2024" in html

@@ -34,11 +34,20 @@ def monde(agent93, agent69, membre93, admin_national, employeur93, employeur69, 
     services.deposer_demande(d69, membre69)
     brouillon93 = demande_complete(employeur93)
     return {
-        "agent93": agent93, "agent69": agent69, "membre93": membre93, "non_membre": non_membre,
-        "admin_national": admin_national, "anonyme": None,
-        "d93": d93, "d69": d69, "brouillon93": brouillon93,
-        "piece93": d93.pieces.first(), "piece69": d69.pieces.first(), "piece_brouillon": brouillon93.pieces.first(),
-        "employeur93": employeur93, "poste93": poste93,
+        "agent93": agent93,
+        "agent69": agent69,
+        "membre93": membre93,
+        "non_membre": non_membre,
+        "admin_national": admin_national,
+        "anonyme": None,
+        "d93": d93,
+        "d69": d69,
+        "brouillon93": brouillon93,
+        "piece93": d93.pieces.first(),
+        "piece69": d69.pieces.first(),
+        "piece_brouillon": brouillon93.pieces.first(),
+        "employeur93": employeur93,
+        "poste93": poste93,
     }
 
 
@@ -54,8 +63,14 @@ PAGES = {
     "demande du 93": (lambda m: reverse("demandes:detail", args=[m["d93"].pk]), [200, 404, 200, 404, 200, 302]),
     "demande du 69": (lambda m: reverse("demandes:detail", args=[m["d69"].pk]), [404, 200, 404, 404, 200, 302]),
     "brouillon du 93": (lambda m: reverse("demandes:detail", args=[m["brouillon93"].pk]), [404, 404, 200, 404, 404, 302]),
-    "étape d’un brouillon": (lambda m: reverse("demandes:etape", args=[m["brouillon93"].pk, "projet"]), [404, 404, 200, 404, 404, 302]),
-    "étape inconnue": (lambda m: reverse("demandes:etape", args=[m["brouillon93"].pk, "inconnue"]), [404, 404, 404, 404, 404, 302]),
+    "étape d’un brouillon": (
+        lambda m: reverse("demandes:etape", args=[m["brouillon93"].pk, "projet"]),
+        [404, 404, 200, 404, 404, 302],
+    ),
+    "étape inconnue": (
+        lambda m: reverse("demandes:etape", args=[m["brouillon93"].pk, "inconnue"]),
+        [404, 404, 404, 404, 404, 302],
+    ),
     "pièce du 93": (lambda m: reverse("demandes:piece", args=[m["piece93"].pk]), [200, 404, 200, 404, 200, 302]),
     "pièce du 69": (lambda m: reverse("demandes:piece", args=[m["piece69"].pk]), [404, 200, 404, 404, 200, 302]),
     "pièce d’un brouillon": (lambda m: reverse("demandes:piece", args=[m["piece_brouillon"].pk]), [404, 404, 200, 404, 404, 302]),
@@ -78,17 +93,35 @@ def test_chaque_page_avec_chaque_role(client, monde, role, page):
 
 ACTIONS = {
     # name: (url builder, POST data builder, expected per role)
-    "commencer l’instruction": (lambda m: reverse("demandes:instruire", args=[m["d93"].pk]), lambda m: {}, [302, 404, 404, 404, 302, 302]),
-    "note privée": (lambda m: reverse("demandes:noter", args=[m["d93"].pk]), lambda m: {"texte": "note"}, [302, 404, 404, 404, 302, 302]),
+    "commencer l’instruction": (
+        lambda m: reverse("demandes:instruire", args=[m["d93"].pk]),
+        lambda m: {},
+        [302, 404, 404, 404, 302, 302],
+    ),
+    "note privée": (
+        lambda m: reverse("demandes:noter", args=[m["d93"].pk]),
+        lambda m: {"texte": "note"},
+        [302, 404, 404, 404, 302, 302],
+    ),
     "désigner l’instructeur": (
-        lambda m: reverse("demandes:affecter", args=[m["d93"].pk]), lambda m: {"instructeur": m["agent93"].pk}, [302, 404, 404, 404, 302, 302],
+        lambda m: reverse("demandes:affecter", args=[m["d93"].pk]),
+        lambda m: {"instructeur": m["agent93"].pk},
+        [302, 404, 404, 404, 302, 302],
     ),
     "demander des compléments": (
-        lambda m: reverse("demandes:completer", args=[m["d93"].pk]), lambda m: {"message": "x"}, [302, 404, 404, 404, 302, 302],
+        lambda m: reverse("demandes:completer", args=[m["d93"].pk]),
+        lambda m: {"message": "x"},
+        [302, 404, 404, 404, 302, 302],
     ),
-    "reprendre l’instruction": (lambda m: reverse("demandes:reprendre", args=[m["d93"].pk]), lambda m: {}, [302, 404, 404, 404, 302, 302]),
+    "reprendre l’instruction": (
+        lambda m: reverse("demandes:reprendre", args=[m["d93"].pk]),
+        lambda m: {},
+        [302, 404, 404, 404, 302, 302],
+    ),
     "décider": (
-        lambda m: reverse("demandes:decider", args=[m["d93"].pk]), lambda m: {"decision": "refuser", "motif": "x", "confirmer": "1"}, [302, 404, 404, 404, 302, 302],
+        lambda m: reverse("demandes:decider", args=[m["d93"].pk]),
+        lambda m: {"decision": "refuser", "motif": "x", "confirmer": "1"},
+        [302, 404, 404, 404, 302, 302],
     ),
     "nouvelle demande": (lambda m: reverse("demandes:nouvelle"), lambda m: {}, [404, 404, 302, 302, 404, 302]),
     "enregistrer une étape": (
@@ -97,12 +130,20 @@ ACTIONS = {
         [404, 404, 302, 404, 404, 302],
     ),
     "déposer": (lambda m: reverse("demandes:deposer", args=[m["brouillon93"].pk]), lambda m: {}, [404, 404, 302, 404, 404, 302]),
-    "supprimer le brouillon": (lambda m: reverse("demandes:supprimer", args=[m["brouillon93"].pk]), lambda m: {}, [404, 404, 302, 404, 404, 302]),
+    "supprimer le brouillon": (
+        lambda m: reverse("demandes:supprimer", args=[m["brouillon93"].pk]),
+        lambda m: {},
+        [404, 404, 302, 404, 404, 302],
+    ),
     "inviter un contact": (
-        lambda m: reverse("employeurs:inviter", args=[m["employeur93"].siret]), lambda m: {"email": "x@exemple.fr"}, [302, 404, 404, 404, 302, 302],
+        lambda m: reverse("employeurs:inviter", args=[m["employeur93"].siret]),
+        lambda m: {"email": "x@exemple.fr"},
+        [302, 404, 404, 404, 302, 302],
     ),
     "changer de structure": (
-        lambda m: reverse("employeurs:changer_structure"), lambda m: {"structure": m["employeur93"].pk}, [404, 404, 302, 404, 404, 302],
+        lambda m: reverse("employeurs:changer_structure"),
+        lambda m: {"structure": m["employeur93"].pk},
+        [404, 404, 302, 404, 404, 302],
     ),
 }
 

@@ -31,7 +31,9 @@ def test_l_agent_de_demo_accepte_la_demande_en_instruction_par_la_page(demo, cli
     demande = Demande.objects.get(statut=StatutDemande.EN_INSTRUCTION)
     annee = demande.date_debut_souhaitee.year
     avant = postes_engages(demande.departement, annee)
-    reponse = client.post(reverse("demandes:decider", args=[demande.pk]), {"decision": "accepter", "motif": "", "confirmer": "1"}, follow=True)
+    reponse = client.post(
+        reverse("demandes:decider", args=[demande.pk]), {"decision": "accepter", "motif": "", "confirmer": "1"}, follow=True
+    )
     demande.refresh_from_db()
     assert demande.statut == StatutDemande.ACCEPTEE, reponse.content.decode()
     assert postes_engages(demande.departement, annee) == avant + 1

@@ -45,7 +45,9 @@ def floreal(dep93):
 
 @pytest.fixture
 def orgemont(dep93):
-    return QuartierFactory(code="QN09330M", nom="Orgemont", departement=dep93, communes=[{"insee": "93031", "nom": "Épinay-sur-Seine"}])
+    return QuartierFactory(
+        code="QN09330M", nom="Orgemont", departement=dep93, communes=[{"insee": "93031", "nom": "Épinay-sur-Seine"}]
+    )
 
 
 def etape(demande, nom):
@@ -80,10 +82,16 @@ def test_l_employeur_remplit_sa_demande_etape_par_etape_et_la_depose(
     html = texte(client.get(etape(demande, "projet")))
     assert "Étape 2 sur 7" in html and "Étape suivante :</span> Quartiers d’intervention" in html
 
-    reponse = client.post(etape(demande, "projet"), {
-        "intitule": "Médiateur école-familles", "projet": "Médiation école-familles.", "missions": "Accueil des familles.",
-        "domaines": [1], "suite": "",
-    })
+    reponse = client.post(
+        etape(demande, "projet"),
+        {
+            "intitule": "Médiateur école-familles",
+            "projet": "Médiation école-familles.",
+            "missions": "Accueil des familles.",
+            "domaines": [1],
+            "suite": "",
+        },
+    )
     assert reponse.url == etape(demande, "quartiers")
 
     html = texte(client.get(etape(demande, "quartiers"), {"q": "epinay"}))  # commune, without accent
@@ -93,11 +101,17 @@ def test_l_employeur_remplit_sa_demande_etape_par_etape_et_la_depose(
     client.post(etape(demande, "quartiers"), {"ajouter": floreal.pk})
     assert list(demande.quartiers.all()) == [floreal]
 
-    reponse = client.post(etape(demande, "organisation"), {"heures_hebdomadaires": "17", "date_debut_souhaitee": debut_souhaite().isoformat()})
+    reponse = client.post(
+        etape(demande, "organisation"), {"heures_hebdomadaires": "17", "date_debut_souhaitee": debut_souhaite().isoformat()}
+    )
     assert "au moins 17,5 heures" in texte(reponse)
     passee = (timezone.localdate() - timedelta(days=1)).isoformat()
-    assert "ne peut pas être passée" in texte(client.post(etape(demande, "organisation"), {"heures_hebdomadaires": "35", "date_debut_souhaitee": passee}))
-    client.post(etape(demande, "organisation"), {"heures_hebdomadaires": "24.5", "date_debut_souhaitee": debut_souhaite().isoformat()})
+    assert "ne peut pas être passée" in texte(
+        client.post(etape(demande, "organisation"), {"heures_hebdomadaires": "35", "date_debut_souhaitee": passee})
+    )
+    client.post(
+        etape(demande, "organisation"), {"heures_hebdomadaires": "24.5", "date_debut_souhaitee": debut_souhaite().isoformat()}
+    )
     client.post(etape(demande, "financement"), {"budget_previsionnel": "31000", "cofinancements": "Ville : 4 000 €"})
     demande.refresh_from_db()
     assert str(demande.heures_hebdomadaires) == "24.50" and demande.budget_previsionnel == 31000
@@ -107,7 +121,9 @@ def test_l_employeur_remplit_sa_demande_etape_par_etape_et_la_depose(
     assert "Joignez les statuts à jour de l’association." in html
 
     for type_piece in ("statuts", "budget_previsionnel", "derniers_comptes"):
-        reponse = client.post(etape(demande, "pieces"), {"type_piece": type_piece, "fichier": SimpleUploadedFile(f"{type_piece}.pdf", PDF_MINIMAL)})
+        reponse = client.post(
+            etape(demande, "pieces"), {"type_piece": type_piece, "fichier": SimpleUploadedFile(f"{type_piece}.pdf", PDF_MINIMAL)}
+        )
         assert reponse.status_code == 302
     assert demande.pieces.count() == 3
     assert "La demande est complète" in texte(client.get(etape(demande, "recapitulatif")))
@@ -151,14 +167,18 @@ def test_televersement_trop_gros_refuse(client, membre93, employeur93, settings)
     settings.PIECES_JOINTES_TAILLE_MAX = 20
     client.force_login(membre93)
     demande = services.creer_demande(employeur93, membre93)
-    reponse = client.post(etape(demande, "pieces"), {"type_piece": "statuts", "fichier": SimpleUploadedFile("s.pdf", PDF_MINIMAL)})
+    reponse = client.post(
+        etape(demande, "pieces"), {"type_piece": "statuts", "fichier": SimpleUploadedFile("s.pdf", PDF_MINIMAL)}
+    )
     assert "la taille maximale est de 20\u00a0octets" in texte(reponse)
 
 
 def test_piece_stockee_sous_un_nom_aleatoire_hors_des_fichiers_statiques(client, membre93, employeur93, media):
     client.force_login(membre93)
     demande = services.creer_demande(employeur93, membre93)
-    client.post(etape(demande, "pieces"), {"type_piece": "statuts", "fichier": SimpleUploadedFile("Statuts signés.pdf", PDF_MINIMAL)})
+    client.post(
+        etape(demande, "pieces"), {"type_piece": "statuts", "fichier": SimpleUploadedFile("Statuts signés.pdf", PDF_MINIMAL)}
+    )
     piece = PieceJointe.objects.get()
     assert piece.nom_original == "Statuts signés.pdf" and piece.type_contenu == "application/pdf"
     assert re.fullmatch(r"demandes/\d{4}/[0-9a-f]{32}\.pdf", piece.fichier.name)
@@ -169,7 +189,9 @@ def test_piece_stockee_sous_un_nom_aleatoire_hors_des_fichiers_statiques(client,
 def test_telechargement_en_piece_jointe_nom_assaini_et_nosniff(client, membre93, employeur93):
     client.force_login(membre93)
     demande = services.creer_demande(employeur93, membre93)
-    client.post(etape(demande, "pieces"), {"type_piece": "statuts", "fichier": SimpleUploadedFile('Statuts "signés".pdf', PDF_MINIMAL)})
+    client.post(
+        etape(demande, "pieces"), {"type_piece": "statuts", "fichier": SimpleUploadedFile('Statuts "signés".pdf', PDF_MINIMAL)}
+    )
     reponse = client.get(reverse("demandes:piece", args=[PieceJointe.objects.get().pk]))
     assert reponse.status_code == 200
     assert b"".join(reponse.streaming_content) == PDF_MINIMAL
@@ -308,15 +330,27 @@ def test_parcours_d_instruction_par_les_pages(client, agent93, membre93, boite, 
     reponse = client.post(reverse("demandes:decider", args=[demande.pk]), {"decision": "refuser", "motif": ""})
     assert "Un refus doit être motivé" in texte(reponse)
     with django_capture_on_commit_callbacks(execute=True):
-        reponse = client.post(reverse("demandes:decider", args=[demande.pk]), {"decision": "accepter", "motif": "Conforme.", "confirmer": "1"}, follow=True)
+        reponse = client.post(
+            reverse("demandes:decider", args=[demande.pk]),
+            {"decision": "accepter", "motif": "Conforme.", "confirmer": "1"},
+            follow=True,
+        )
     poste = Poste.objects.get()
     assert f"Demande n° {demande.numero} acceptée : poste {poste.identifiant} créé" in texte(reponse)
     assert "demande acceptée" in mail.outbox[-1].subject
-    reponse = client.post(reverse("demandes:decider", args=[demande.pk]), {"decision": "refuser", "motif": "Non", "confirmer": "1"}, follow=True)
+    reponse = client.post(
+        reverse("demandes:decider", args=[demande.pk]), {"decision": "refuser", "motif": "Non", "confirmer": "1"}, follow=True
+    )
     assert "décision est définitive" in texte(reponse)
     html = texte(client.get(detail))
-    chronologie = html[html.index('id="chronologie"'):]
-    for etape_ in ("Demande déposée", "Instruction commencée", "Compléments demandés", "complétée et déposée à nouveau", "Demande acceptée"):
+    chronologie = html[html.index('id="chronologie"') :]
+    for etape_ in (
+        "Demande déposée",
+        "Instruction commencée",
+        "Compléments demandés",
+        "complétée et déposée à nouveau",
+        "Demande acceptée",
+    ):
         assert etape_ in chronologie
 
 
@@ -437,7 +471,9 @@ def test_etape_precedente_enregistre_ce_qui_a_ete_saisi(client, membre93, employ
     client.force_login(membre93)
     html = texte(client.get(etape(demande, "projet")))
     assert 'name="precedente"' in html  # a button of the form, not a link that drops the input
-    reponse = client.post(etape(demande, "projet"), {"intitule": "Médiateur de nuit", "projet": "Tranquillité.", "missions": "", "precedente": ""})
+    reponse = client.post(
+        etape(demande, "projet"), {"intitule": "Médiateur de nuit", "projet": "Tranquillité.", "missions": "", "precedente": ""}
+    )
     assert reponse.url == etape(demande, "structure")
     demande.refresh_from_db()
     assert (demande.intitule, demande.projet) == ("Médiateur de nuit", "Tranquillité.")
@@ -447,7 +483,9 @@ def test_etape_precedente_avec_une_erreur_garde_la_saisie_pour_le_retour(client,
     demande = services.creer_demande(employeur93, membre93)
     client.force_login(membre93)
     date_tapee = debut_souhaite().isoformat()
-    reponse = client.post(etape(demande, "organisation"), {"heures_hebdomadaires": "17", "date_debut_souhaitee": date_tapee, "precedente": ""})
+    reponse = client.post(
+        etape(demande, "organisation"), {"heures_hebdomadaires": "17", "date_debut_souhaitee": date_tapee, "precedente": ""}
+    )
     assert reponse.url == etape(demande, "quartiers")
     demande.refresh_from_db()
     assert demande.heures_hebdomadaires == 35 and demande.date_debut_souhaitee is None  # nothing invalid written
@@ -470,7 +508,9 @@ def test_refus_demande_confirmation_puis_dit_ce_qui_a_ete_fait(client, agent93, 
     assert "Cette action est définitive" in html
     demande.refresh_from_db()
     assert demande.statut == StatutDemande.EN_INSTRUCTION
-    reponse = client.post(url, {"decision": "refuser", "motif": "Hors priorités du contrat de ville.", "confirmer": "1"}, follow=True)
+    reponse = client.post(
+        url, {"decision": "refuser", "motif": "Hors priorités du contrat de ville.", "confirmer": "1"}, follow=True
+    )
     demande.refresh_from_db()
     assert demande.statut == StatutDemande.REFUSEE
     assert f"Demande n° {demande.numero} refusée : l’employeur est prévenu par courriel" in texte(reponse)

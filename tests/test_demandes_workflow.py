@@ -64,7 +64,10 @@ def test_depot_d_un_brouillon_complet_accuse_reception_par_courriel(demande, mem
     assert demande.statut == StatutDemande.DEPOSEE and demande.date_depot is not None
     evenement = demande.evenements.get()
     assert (evenement.type, evenement.statut_avant, evenement.statut_apres, evenement.auteur) == (
-        "depot", "brouillon", "deposee", membre93,
+        "depot",
+        "brouillon",
+        "deposee",
+        membre93,
     )
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [membre93.email]
@@ -127,7 +130,10 @@ def test_demande_de_complements_puis_nouveau_depot(demande, membre93, agent93, d
     assert demande.statut == StatutDemande.EN_INSTRUCTION
     assert "complétée" in mail.outbox[-1].subject
     assert list(demande.evenements.values_list("type", flat=True)) == [
-        "depot", "prise_en_instruction", "demande_complements", "nouveau_depot",
+        "depot",
+        "prise_en_instruction",
+        "demande_complements",
+        "nouveau_depot",
     ]
 
 
@@ -153,7 +159,9 @@ def test_pas_de_decision_sur_une_demande_deposee_non_instruite(demande, membre93
         services.accepter_demande(demande, agent93)
 
 
-def test_refus_motive_obligatoire_et_decision_definitive(demande, membre93, agent93, enveloppe, django_capture_on_commit_callbacks):
+def test_refus_motive_obligatoire_et_decision_definitive(
+    demande, membre93, agent93, enveloppe, django_capture_on_commit_callbacks
+):
     deposee(demande, membre93, agent93)
     with pytest.raises(services.ErreurDemande, match="motivé"):
         services.refuser_demande(demande, agent93, "")
@@ -292,7 +300,9 @@ def test_chaque_transition_laisse_une_trace_datee_et_signee(demande, membre93, a
     services.accepter_demande(demande, agent93)
     evenements = list(EvenementDemande.objects.filter(demande=demande))
     assert [(e.auteur, e.statut_apres) for e in evenements] == [
-        (membre93, "deposee"), (agent93, "en_instruction"), (agent93, "acceptee"),
+        (membre93, "deposee"),
+        (agent93, "en_instruction"),
+        (agent93, "acceptee"),
     ]
     assert all(e.date for e in evenements)
     assert demande.history.count() >= 4  # django-simple-history keeps every version
@@ -301,16 +311,34 @@ def test_chaque_transition_laisse_une_trace_datee_et_signee(demande, membre93, a
 def test_postes_engages_ignore_les_conventions_caduques_et_les_autres_annees(dep93, employeur93):
     annee = 2026
     en_cours = PosteFactory(employeur=employeur93)
-    ConventionFactory(poste=en_cours, date_debut=date(2025, 6, 1), date_fin=date(2028, 5, 31), statut="en_cours", date_signature=date(2025, 5, 1))
+    ConventionFactory(
+        poste=en_cours,
+        date_debut=date(2025, 6, 1),
+        date_fin=date(2028, 5, 31),
+        statut="en_cours",
+        date_signature=date(2025, 5, 1),
+    )
     ConventionFactory(poste=en_cours, date_debut=date(2026, 1, 1), date_fin=date(2026, 12, 31))  # counted once
     caduque = PosteFactory(employeur=employeur93)
-    ConventionFactory(poste=caduque, date_debut=date(2026, 1, 1), date_fin=date(2028, 12, 31), statut="caduque", date_signature=date(2025, 12, 1))
+    ConventionFactory(
+        poste=caduque,
+        date_debut=date(2026, 1, 1),
+        date_fin=date(2028, 12, 31),
+        statut="caduque",
+        date_signature=date(2025, 12, 1),
+    )
     echue = PosteFactory(employeur=employeur93)
-    ConventionFactory(poste=echue, date_debut=date(2022, 1, 1), date_fin=date(2024, 12, 31), statut="echue", date_signature=date(2021, 12, 1))
+    ConventionFactory(
+        poste=echue, date_debut=date(2022, 1, 1), date_fin=date(2024, 12, 31), statut="echue", date_signature=date(2021, 12, 1)
+    )
     sans_convention = PosteFactory(employeur=employeur93)
     DemandeFactory(
-        employeur=employeur93, statut="acceptee", poste=sans_convention, annee_enveloppe=annee,
-        date_depot=datetime(2025, 12, 31, tzinfo=UTC), date_decision=datetime(2026, 1, 2, tzinfo=UTC),
+        employeur=employeur93,
+        statut="acceptee",
+        poste=sans_convention,
+        annee_enveloppe=annee,
+        date_depot=datetime(2025, 12, 31, tzinfo=UTC),
+        date_decision=datetime(2026, 1, 2, tzinfo=UTC),
     )
     assert postes_engages(dep93, annee) == 2
     assert postes_engages(dep93, 2023) == 1

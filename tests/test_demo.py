@@ -61,9 +61,7 @@ def test_employeur_de_demo_ne_voit_que_son_association(demo, client):
 
 
 def test_connexion_par_le_formulaire(demo, client):
-    reponse = client.post(
-        reverse("comptes:connexion"), {"username": "agent@demo.gouv.fr", "password": MOT_DE_PASSE_DEMO}
-    )
+    reponse = client.post(reverse("comptes:connexion"), {"username": "agent@demo.gouv.fr", "password": MOT_DE_PASSE_DEMO})
     assert reponse.status_code == 302
     reponse = client.get(reponse.url, follow=True)
     assert "Postes adultes-relais" in reponse.content.decode()

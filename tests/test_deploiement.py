@@ -10,10 +10,12 @@ RACINE = Path(__file__).resolve().parent.parent
 
 
 def manage(*args, **env):
-    base = {k: v for k, v in os.environ.items() if k not in ("SECURE_SSL_REDIRECT", "STATIC_MANIFEST", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=RACINE, env={**base, **env}, capture_output=True, text=True
-    )
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECURE_SSL_REDIRECT", "STATIC_MANIFEST", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=RACINE, env={**base, **env}, capture_output=True, text=True)
 
 
 PRODUCTION = {

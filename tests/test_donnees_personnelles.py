@@ -125,8 +125,18 @@ def test_une_embauche_et_une_verification_n_ecrivent_ni_naissance_ni_adresse_dan
     # A refused request (out of scope: 404, logged by Django as a warning) with the same data.
     client.force_login(agent69)
     assert client.post(reverse("postes:embauche", args=[poste93.identifiant]), EMBAUCHE).status_code == 404
-    call_command("eligibilite", "--naissance", "1987-11-23", "--contrat", "2024-03-01", "--situation", "sans_emploi",
-                 "--qpv", "QN09301M", stdout=io.StringIO())
+    call_command(
+        "eligibilite",
+        "--naissance",
+        "1987-11-23",
+        "--contrat",
+        "2024-03-01",
+        "--situation",
+        "sans_emploi",
+        "--qpv",
+        "QN09301M",
+        stdout=io.StringIO(),
+    )
 
     assert any(r.name == "django.request" for r in caplog.records), "la capture des journaux ne voit rien"
     sans_donnees_personnelles(caplog.text)
@@ -138,7 +148,9 @@ def test_un_rapport_d_erreur_masque_naissance_et_adresse(rf, agent93):
 
     from postes.views_eligibilite import VerifierEligibilite
 
-    requete = rf.post(reverse("postes:eligibilite"), {"date_naissance": "1987-11-23", "adresse": ADRESSE, "situation": "sans_emploi"})
+    requete = rf.post(
+        reverse("postes:eligibilite"), {"date_naissance": "1987-11-23", "adresse": ADRESSE, "situation": "sans_emploi"}
+    )
     requete.user = agent93
     VerifierEligibilite.as_view()(requete)
     masque = SafeExceptionReporterFilter().get_post_parameters(requete)

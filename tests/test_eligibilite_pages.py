@@ -62,16 +62,51 @@ def pages(monde):
 
 
 ATTENDU = {
-    "agent93": {"vérifier": 200, "embauche 93": 200, "embauche 69": 404, "titulaire 93": 200, "titulaire 69": 404,
-                "vérification 93": 200, "vérification 69": 404},
-    "agent69": {"vérifier": 200, "embauche 93": 404, "embauche 69": 200, "titulaire 93": 404, "titulaire 69": 200,
-                "vérification 93": 404, "vérification 69": 200},
-    "membre93": {"vérifier": 404, "embauche 93": 404, "embauche 69": 404, "titulaire 93": 200, "titulaire 69": 404,
-                 "vérification 93": 404, "vérification 69": 404},
-    "non_membre": {"vérifier": 404, "embauche 93": 404, "embauche 69": 404, "titulaire 93": 404, "titulaire 69": 200,
-                   "vérification 93": 404, "vérification 69": 404},
-    "admin_national": {"vérifier": 200, "embauche 93": 200, "embauche 69": 200, "titulaire 93": 200, "titulaire 69": 200,
-                       "vérification 93": 200, "vérification 69": 200},
+    "agent93": {
+        "vérifier": 200,
+        "embauche 93": 200,
+        "embauche 69": 404,
+        "titulaire 93": 200,
+        "titulaire 69": 404,
+        "vérification 93": 200,
+        "vérification 69": 404,
+    },
+    "agent69": {
+        "vérifier": 200,
+        "embauche 93": 404,
+        "embauche 69": 200,
+        "titulaire 93": 404,
+        "titulaire 69": 200,
+        "vérification 93": 404,
+        "vérification 69": 200,
+    },
+    "membre93": {
+        "vérifier": 404,
+        "embauche 93": 404,
+        "embauche 69": 404,
+        "titulaire 93": 200,
+        "titulaire 69": 404,
+        "vérification 93": 404,
+        "vérification 69": 404,
+    },
+    "non_membre": {
+        "vérifier": 404,
+        "embauche 93": 404,
+        "embauche 69": 404,
+        "titulaire 93": 404,
+        "titulaire 69": 200,
+        "vérification 93": 404,
+        "vérification 69": 404,
+    },
+    "admin_national": {
+        "vérifier": 200,
+        "embauche 93": 200,
+        "embauche 69": 200,
+        "titulaire 93": 200,
+        "titulaire 69": 200,
+        "vérification 93": 200,
+        "vérification 69": 200,
+    },
 }
 
 
@@ -108,7 +143,7 @@ def test_verification_affiche_chaque_critere_avec_badge_motif_et_article(client,
     client.force_login(agent93)
     html = client.post(reverse("postes:eligibilite"), VERIFICATION).content.decode()
     assert "Personne éligible" in html
-    assert html.count("fr-badge--success\">Rempli") == 3
+    assert html.count('fr-badge--success">Rempli') == 3
     assert "34 ans le 02/09/2024 : au moins 26 ans pour un contrat signé à partir du 16/09/2021." in html
     assert "art. L5134-102 et D5134-155 du code du travail" in html
     assert "Quartier carré (QN09301M, géographie 2024) – choisi à la main" in html
@@ -119,7 +154,7 @@ def test_verification_non_eligible_dit_pourquoi(client, agent93, quartier):
     client.force_login(agent93)
     html = client.post(reverse("postes:eligibilite"), {**VERIFICATION, "situation": "en_emploi"}).content.decode()
     assert "Personne non éligible" in html
-    assert "fr-badge--error\">Non rempli" in html
+    assert 'fr-badge--error">Non rempli' in html
     assert "En emploi : le poste est réservé aux personnes sans emploi ou en CUI-CAE." in html
 
 
@@ -129,7 +164,10 @@ def test_verification_non_eligible_dit_pourquoi(client, agent93, quartier):
         ({**VERIFICATION, "date_naissance": "2024-09-03"}, "La date de naissance doit précéder la date de signature du contrat."),
         ({**VERIFICATION, "date_contrat": "2023-02-30"}, "Saisissez une date valide."),
         ({**VERIFICATION, "point": "2.3, 48.9"}, "Indiquez la résidence d’une seule façon"),
-        ({**VERIFICATION, "code_qpv": "", "justification": ""}, "Indiquez la résidence (adresse, code du quartier ou coordonnées)"),
+        (
+            {**VERIFICATION, "code_qpv": "", "justification": ""},
+            "Indiquez la résidence (adresse, code du quartier ou coordonnées)",
+        ),
         ({**VERIFICATION, "justification": ""}, "Justifiez le choix manuel du quartier prioritaire."),
         ({**VERIFICATION, "code_qpv": "QN09399Z"}, "Aucun quartier prioritaire ne porte le code « QN09399Z »."),
         ({**VERIFICATION, "code_qpv": "", "point": "652000, 6862000"}, "hors des coordonnées WGS84"),
@@ -306,7 +344,9 @@ def test_service_d_adresses_en_panne_l_adresse_saisie_est_gardee_et_le_choix_man
 def test_quartier_localise_depuis_l_adresse_n_est_pas_marque_choisi_a_la_main(client, monde, quartier):
     client.force_login(monde["agent93"])
     url = reverse("postes:embauche", args=[monde["poste93"].identifiant])
-    reponse = client.post(url, {**EMBAUCHE, "code_qpv": "", "justification": "", "point": "2.305, 48.905", "action": "enregistrer"})
+    reponse = client.post(
+        url, {**EMBAUCHE, "code_qpv": "", "justification": "", "point": "2.305, 48.905", "action": "enregistrer"}
+    )
     assert reponse.status_code == 302
     titulaire = Titulaire.objects.get(nom="Benali")
     assert titulaire.qpv_residence == quartier and not titulaire.qpv_choisi_a_la_main

@@ -172,8 +172,13 @@ def test_employeur_association_eligible_societe_commerciale_non():
 
 def test_diagnostic_eligible_quand_les_trois_criteres_sont_remplis():
     diagnostic = diagnostiquer(
-        naissance=date(1990, 5, 17), date_contrat=date(2024, 3, 1), situation="cui", qpv=SAINT_DENIS,
-        derogation="", regles_age=REGLES, geographie_en_vigueur="2024",
+        naissance=date(1990, 5, 17),
+        date_contrat=date(2024, 3, 1),
+        situation="cui",
+        qpv=SAINT_DENIS,
+        derogation="",
+        regles_age=REGLES,
+        geographie_en_vigueur="2024",
     )
     assert diagnostic.eligible
     assert [c.critere for c in diagnostic.criteres] == ["age", "situation", "residence"]
@@ -184,8 +189,13 @@ def test_diagnostic_eligible_quand_les_trois_criteres_sont_remplis():
 
 def test_diagnostic_non_eligible_des_qu_un_critere_manque():
     diagnostic = diagnostiquer(
-        naissance=date(1990, 5, 17), date_contrat=date(2024, 3, 1), situation="en_emploi", qpv=SAINT_DENIS,
-        derogation="", regles_age=REGLES, geographie_en_vigueur="2024",
+        naissance=date(1990, 5, 17),
+        date_contrat=date(2024, 3, 1),
+        situation="en_emploi",
+        qpv=SAINT_DENIS,
+        derogation="",
+        regles_age=REGLES,
+        geographie_en_vigueur="2024",
     )
     assert not diagnostic.eligible
     assert [c.ok for c in diagnostic.criteres] == [True, False, True]

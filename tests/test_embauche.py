@@ -22,7 +22,11 @@ def quartier(dep93):
 @pytest.fixture
 def poste_conventionne(poste93):
     ConventionFactory(
-        poste=poste93, statut="en_cours", date_signature=date(2023, 12, 1), date_debut=date(2024, 1, 1), date_fin=date(2026, 12, 31)
+        poste=poste93,
+        statut="en_cours",
+        date_signature=date(2023, 12, 1),
+        date_debut=date(2024, 1, 1),
+        date_fin=date(2026, 12, 31),
     )
     return poste93
 
@@ -40,7 +44,9 @@ def question(quartier, **modifs):
 
 
 def embauche(quartier, date_debut=date(2024, 3, 4), **modifs):
-    return Embauche(nom="Benali", prenom="Samia", date_debut=date_debut, type_contrat="cdi", question=question(quartier, **modifs))
+    return Embauche(
+        nom="Benali", prenom="Samia", date_debut=date_debut, type_contrat="cdi", question=question(quartier, **modifs)
+    )
 
 
 def test_l_embauche_cree_titulaire_affectation_et_diagnostic(poste_conventionne, quartier, agent93):
@@ -48,7 +54,11 @@ def test_l_embauche_cree_titulaire_affectation_et_diagnostic(poste_conventionne,
     titulaire = affectation.titulaire
     assert (titulaire.nom, titulaire.prenom, titulaire.date_naissance) == ("Benali", "Samia", date(1990, 5, 17))
     assert titulaire.qpv_residence == quartier and titulaire.situation_avant_embauche == "sans_emploi"
-    assert (affectation.date_debut, affectation.date_signature_contrat, affectation.date_fin) == (date(2024, 3, 4), date(2024, 3, 1), None)
+    assert (affectation.date_debut, affectation.date_signature_contrat, affectation.date_fin) == (
+        date(2024, 3, 4),
+        date(2024, 3, 1),
+        None,
+    )
     diagnostic = affectation.diagnostics.get()
     assert diagnostic.eligible and diagnostic.auteur == agent93 and diagnostic.qpv == quartier
     assert diagnostic.date_contrat == date(2024, 3, 1)
@@ -115,7 +125,9 @@ def test_derogation_du_prefet_permet_l_embauche_hors_qpv(poste_conventionne, qua
     assert diagnostic.entrees["derogation"] == "Connue des habitants du quartier."
 
 
-def test_un_diagnostic_ne_se_modifie_pas_une_nouvelle_verification_s_ajoute(poste_conventionne, quartier, agent93, admin_national):
+def test_un_diagnostic_ne_se_modifie_pas_une_nouvelle_verification_s_ajoute(
+    poste_conventionne, quartier, agent93, admin_national
+):
     affectation = enregistrer_embauche(poste_conventionne, embauche(quartier), agent93)
     premier = affectation.diagnostics.get()
     premier.eligible = False
@@ -132,7 +144,8 @@ def test_un_diagnostic_ne_se_modifie_pas_une_nouvelle_verification_s_ajoute(post
 
 def test_regles_d_age_semees_et_modifiables_par_l_administrateur(poste_conventionne, quartier, agent93):
     assert list(RegleAgeMinimum.objects.values_list("date_effet", "age_minimum")) == [
-        (date(1999, 1, 1), 30), (date(2021, 9, 16), 26)
+        (date(1999, 1, 1), 30),
+        (date(2021, 9, 16), 26),
     ]
     RegleAgeMinimum.objects.create(date_effet=date(2024, 1, 1), age_minimum=35, reference="Règle d’essai")
     with pytest.raises(EmbaucheRefusee, match="non remplies : âge"):

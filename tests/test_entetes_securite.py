@@ -108,9 +108,7 @@ def test_cookies_securises_httponly_samesite(client, agent93):
     page = client.get("/comptes/connexion/", secure=True)
     csrf = page.cookies["csrftoken"]
     assert csrf["secure"] and csrf["httponly"] and csrf["samesite"] == "Lax"
-    reponse = client.post(
-        "/comptes/connexion/", {"username": agent93.email, "password": MOT_DE_PASSE}, secure=True
-    )
+    reponse = client.post("/comptes/connexion/", {"username": agent93.email, "password": MOT_DE_PASSE}, secure=True)
     assert reponse.status_code == 302
     session = reponse.cookies[reglages.SESSION_COOKIE_NAME]
     assert session["secure"] and session["httponly"] and session["samesite"] == "Lax"

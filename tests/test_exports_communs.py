@@ -25,7 +25,7 @@ def test_csv_dialecte_excel_francais():
 
 
 def test_csv_neutralise_une_formule_dans_une_cellule():
-    texte = contenu_csv(["Nom"], [["=HYPERLINK(\"http://x\")"]]).decode("utf-8")
+    texte = contenu_csv(["Nom"], [['=HYPERLINK("http://x")']]).decode("utf-8")
     assert "'=HYPERLINK" in texte
 
 

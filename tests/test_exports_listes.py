@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 
 from financements.models import FinancementAnnuel
 from postes.models import DomaineMediation
-from tests.factories import ConventionFactory, EmployeurFactory, PosteFactory, QuartierFactory, departement
 from postes.services.conventions import actualiser_statut_poste
+from tests.factories import ConventionFactory, EmployeurFactory, PosteFactory, QuartierFactory, departement
 from tests.outils_import import importer
 
 pytestmark = pytest.mark.django_db
@@ -166,8 +166,15 @@ def test_export_de_la_boite_de_reception_des_demandes(client, poste93, poste69, 
     from tests.factories import DemandeFactory
 
     maintenant = timezone.now()
-    DemandeFactory(employeur=poste93.employeur, projet="=1+1", poste=poste93, instructeur=agent93, statut="acceptee",
-                   date_depot=maintenant, date_decision=maintenant)
+    DemandeFactory(
+        employeur=poste93.employeur,
+        projet="=1+1",
+        poste=poste93,
+        instructeur=agent93,
+        statut="acceptee",
+        date_depot=maintenant,
+        date_decision=maintenant,
+    )
     DemandeFactory(employeur=poste93.employeur, statut="deposee", date_depot=maintenant)
     DemandeFactory(employeur=poste93.employeur)  # a draft: never in the inbox
     DemandeFactory(employeur=poste69.employeur, statut="deposee", date_depot=maintenant)

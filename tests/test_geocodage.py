@@ -43,7 +43,9 @@ def quartiers_reels(dep93):
         p = f["properties"]
         if p["code_qp"] in voulus:
             QuartierPrioritaire.objects.create(
-                code=p["code_qp"], nom=p["lib_qp"], geographie="2024",
+                code=p["code_qp"],
+                nom=p["lib_qp"],
+                geographie="2024",
                 departement=Departement.objects.get(code=departement_du_code_qpv(p["code_qp"])),
                 geometrie=f["geometry"],
             )

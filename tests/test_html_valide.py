@@ -40,7 +40,9 @@ def erreurs_vnu(dossier: Path) -> list[dict]:
     """vnu over every .html file of `dossier` in one run; its errors (warnings aside)."""
     resultat = subprocess.run(
         [java(), "-Xss2m", "-jar", str(vnu_jar()), "--errors-only", "--format", "json", "--skip-non-html", str(dossier)],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     # vnu writes its JSON report on stderr and exits 1 when it found an error.
     rapport = json.loads(resultat.stderr or '{"messages": []}')

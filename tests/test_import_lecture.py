@@ -110,7 +110,9 @@ def test_fichier_illisible_explique_en_francais(contenu, message):
 
 
 def test_entetes_reconnus_sans_casse_accents_ni_espaces():
-    colonnes = reconnaitre(["IDENTIFIANT", "siret", "Raison  sociale", "département", "QUARTIERS (codes qpv)", "Début de convention", "Inconnue"])
+    colonnes = reconnaitre(
+        ["IDENTIFIANT", "siret", "Raison  sociale", "département", "QUARTIERS (codes qpv)", "Début de convention", "Inconnue"]
+    )
     assert set(colonnes.index) == {"identifiant", "siret", "raison_sociale", "departement", "quartiers", "convention_debut"}
     assert colonnes.inconnues == ["Inconnue"]
     anct = reconnaitre(["id_poste", "code_tiers", "raison_sociale", "annee", "montant", "code_cv", "insee_dep", "insee_reg"])
@@ -194,20 +196,35 @@ def test_annee_heures_identifiant():
 
 @pytest.mark.parametrize(
     "identifiant,departement",
-    [("00112R000103", "01"), ("02A23R000100", "2A"), ("02B06RT00105", "2B"), ("97118R001001", "971"),
-     ("09324R000101", "93"), ("59L13R001803", "59"), ("59V15R000102", "59")],
+    [
+        ("00112R000103", "01"),
+        ("02A23R000100", "2A"),
+        ("02B06RT00105", "2B"),
+        ("97118R001001", "971"),
+        ("09324R000101", "93"),
+        ("59L13R001803", "59"),
+        ("59V15R000102", "59"),
+    ],
 )
 def test_departement_lu_dans_l_identifiant(identifiant, departement):
     assert departement_de_l_identifiant(identifiant) == departement
 
 
-@pytest.mark.parametrize("brut,code", [("93", "93"), ("093", "93"), (1, "01"), ("02A", "2A"), ("2a", "2A"), ("971", "971"), ("93 – Seine-Saint-Denis", "93")])
+@pytest.mark.parametrize(
+    "brut,code",
+    [("93", "93"), ("093", "93"), (1, "01"), ("02A", "2A"), ("2a", "2A"), ("971", "971"), ("93 – Seine-Saint-Denis", "93")],
+)
 def test_departement_normalise(brut, code):
     assert normaliser_departement(brut) == code
 
 
 def test_listes_et_neutralisation_des_exports_defaite():
     assert separer_codes("QN09339M, qn09340m;QN09341M | QN09342M QN09343M") == [
-        "QN09339M", "QN09340M", "QN09341M", "QN09342M", "QN09343M"]
+        "QN09339M",
+        "QN09340M",
+        "QN09341M",
+        "QN09342M",
+        "QN09343M",
+    ]
     assert texte("'- accueil des familles") == "- accueil des familles"
     assert texte("'l’école") == "'l’école"

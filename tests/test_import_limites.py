@@ -39,9 +39,7 @@ def remplacer_membre(contenu: bytes, nom: str, nouveau: bytes) -> bytes:
 
 ENTITES = (
     b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-    + b"".join(
-        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'.encode() for i in range(1, 10)
-    )
+    + b"".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'.encode() for i in range(1, 10))
     + b"]>"
 )
 FEUILLE = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
@@ -71,7 +69,10 @@ def test_bombe_d_entites_dans_les_chaines_partagees_refusee():
         for info in source.infolist():
             donnees = source.read(info.filename)
             if info.filename == "[Content_Types].xml":
-                donnees = donnees.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml" /></Types>')
+                donnees = donnees.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml" /></Types>',
+                )
             cible.writestr(info.filename, donnees)
         cible.writestr("xl/sharedStrings.xml", corps)
     with pytest.raises(FichierIllisible, match="Classeur Excel illisible"):
@@ -197,8 +198,9 @@ def test_la_confirmation_reprend_le_tableau_verifie_sans_relire_le_fichier(clien
 def test_l_apercu_dit_ce_que_la_confirmation_fera_et_offre_les_rejets(client, agent93):
     client.force_login(agent93)
     PosteFactory(identifiant="09323R000201", departement=departement("93"))
-    contenu = csv_octets([ligne_anct(), ligne_anct(id_poste="09323R000201"),
-                          ligne_anct(id_poste="09323R000301", code_tiers=SIRET_CLE_FAUSSE)])
+    contenu = csv_octets(
+        [ligne_anct(), ligne_anct(id_poste="09323R000201"), ligne_anct(id_poste="09323R000301", code_tiers=SIRET_CLE_FAUSSE)]
+    )
     reponse = deposer(client, contenu)
     html = reponse.content.decode()
     assert "Si vous confirmez, 1 ligne créera un poste, 1 mettra à jour des données existantes" in html

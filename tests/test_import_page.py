@@ -26,8 +26,13 @@ def deposer(client, contenu, nom="registre.csv"):
 
 
 def fichier_mixte():
-    return csv_octets([ligne_anct(), ligne_anct(id_poste="06923R000101", insee_dep="69", insee_reg="84"),
-                       ligne_anct(id_poste="09323R000201", code_tiers=SIRET_CLE_FAUSSE)])
+    return csv_octets(
+        [
+            ligne_anct(),
+            ligne_anct(id_poste="06923R000101", insee_dep="69", insee_reg="84"),
+            ligne_anct(id_poste="09323R000201", code_tiers=SIRET_CLE_FAUSSE),
+        ]
+    )
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from financements.models import FinancementAnnuel
 from postes.importation.lecture import lire_table
 from postes.models import Convention, Poste, StatutPoste
 from postes.services.importation import fichier_rejets
-from tests.factories import EmployeurFactory, PosteFactory, QuartierFactory, departement
+from tests.factories import EmployeurFactory, QuartierFactory, departement
 from tests.outils_import import (
     SIRET_ALFA,
     SIRET_CLE_FAUSSE,
@@ -49,7 +49,11 @@ def test_ligne_au_format_de_l_export_cree_employeur_poste_et_convention(quartier
     assert [d.code for d in poste.domaines.all()] == ["mediation-scolaire"]
     convention = Convention.objects.get(numero="CONV-2023-001")
     assert (convention.poste, convention.date_debut, convention.date_fin, convention.statut) == (
-        poste, date(2023, 3, 1), date(2026, 2, 28), "en_cours")
+        poste,
+        date(2023, 3, 1),
+        date(2026, 2, 28),
+        "en_cours",
+    )
     assert poste.history.first().history_change_reason == "Import de postes"
 
 
@@ -65,8 +69,19 @@ FORMATS = {
 
 @pytest.mark.parametrize("format_fichier", FORMATS)
 def test_chaque_format_donne_le_meme_resultat_et_se_reimporte_inchange(quartiers, format_fichier):
-    lignes = [ligne_poste(), ligne_poste(Identifiant="09323R000201", Convention="", **{
-        "Début de convention": "", "Fin de convention": "", "Signature de la convention": "", "Statut de la convention": ""})]
+    lignes = [
+        ligne_poste(),
+        ligne_poste(
+            Identifiant="09323R000201",
+            Convention="",
+            **{
+                "Début de convention": "",
+                "Fin de convention": "",
+                "Signature de la convention": "",
+                "Statut de la convention": "",
+            },
+        ),
+    ]
     contenu = FORMATS[format_fichier](lignes)
     assert comptes(importer(contenu)) == (2, 2, 0, 0, 0)
     assert Poste.objects.get(identifiant="09323R000201").employeur.raison_sociale == "Association Médiation Plaine"
@@ -87,7 +102,9 @@ def test_montants_et_dates_dans_toutes_les_ecritures(db):
 
 def test_dates_iso_et_francaises_equivalentes(quartiers):
     importer(csv_octets([ligne_poste()]))
-    iso = ligne_poste(**{"Début de convention": "2023-03-01", "Fin de convention": "2026-02-28", "Signature de la convention": "2023-02-15"})
+    iso = ligne_poste(
+        **{"Début de convention": "2023-03-01", "Fin de convention": "2026-02-28", "Signature de la convention": "2023-02-15"}
+    )
     assert comptes(importer(csv_octets([iso]))) == (1, 0, 0, 1, 0)
 
 
@@ -201,7 +218,9 @@ def test_option_departement_restreint_le_perimetre(db):
 
 def test_poste_existant_d_un_autre_departement_ni_modifie_ni_revele_en_detail(poste69, agent93):
     rapport = importer(csv_octets([ligne_anct(id_poste=poste69.identifiant)]), utilisateur=agent93)
-    assert messages(rapport)[0][2] == f"Le poste {poste69.identifiant} existe déjà dans un département hors de votre périmètre (69)."
+    assert (
+        messages(rapport)[0][2] == f"Le poste {poste69.identifiant} existe déjà dans un département hors de votre périmètre (69)."
+    )
     assert not FinancementAnnuel.objects.exists()
 
 
@@ -225,7 +244,11 @@ def test_ligne_anct_cree_employeur_a_preciser_poste_en_attente_de_convention_et_
     assert poste.statut == StatutPoste.EN_ATTENTE and poste.heures_hebdomadaires == 35
     financement = FinancementAnnuel.objects.get()
     assert (financement.poste, financement.annee, financement.montant, financement.code_contrat_ville) == (
-        poste, 2023, Decimal("22555.73"), "CV123")
+        poste,
+        2023,
+        Decimal("22555.73"),
+        "CV123",
+    )
     assert rapport.objets["employeurs"]["crees"] == 1 and rapport.objets["financements"]["crees"] == 1
 
 
@@ -282,7 +305,11 @@ def test_les_colonnes_absentes_ne_touchent_a_rien(quartiers):
 
 def test_une_cellule_vide_dans_une_colonne_presente_vide_le_champ(quartiers):
     importer(csv_octets([ligne_poste()]))
-    rapport = importer(csv_octets([ligne_poste(**{"Quartiers (codes QPV)": "", "Missions": "", "Domaines": "Médiation scolaire, Médiation numérique"})]))
+    rapport = importer(
+        csv_octets(
+            [ligne_poste(**{"Quartiers (codes QPV)": "", "Missions": "", "Domaines": "Médiation scolaire, Médiation numérique"})]
+        )
+    )
     assert comptes(rapport) == (1, 0, 1, 0, 0)
     poste = Poste.objects.get()
     assert poste.missions == "" and not poste.quartiers.exists()
@@ -316,7 +343,10 @@ def test_colonne_inconnue_signalee_et_ignoree(quartiers):
 
 
 def test_identifiants_du_nord_et_anciens_rt_importes(db):
-    lignes = [ligne_anct(id_poste="59L13R001803", insee_dep="59", insee_reg="32"), ligne_anct(id_poste="01615RT00102", insee_dep="16", insee_reg="75")]
+    lignes = [
+        ligne_anct(id_poste="59L13R001803", insee_dep="59", insee_reg="32"),
+        ligne_anct(id_poste="01615RT00102", insee_dep="16", insee_reg="75"),
+    ]
     assert importer(csv_octets(lignes)).crees == 2
 
 
@@ -329,8 +359,18 @@ def test_nombre_de_requetes_independant_du_nombre_de_lignes(db, django_assert_ma
 
 
 def test_poste_existant_du_perimetre_mis_a_jour_par_l_agent(agent93, poste93):
-    rapport = importer(json_octets([ligne_anct(id_poste=poste93.identifiant, code_tiers=poste93.employeur.siret,
-                                                raison_sociale=poste93.employeur.raison_sociale)]), utilisateur=agent93)
+    rapport = importer(
+        json_octets(
+            [
+                ligne_anct(
+                    id_poste=poste93.identifiant,
+                    code_tiers=poste93.employeur.siret,
+                    raison_sociale=poste93.employeur.raison_sociale,
+                )
+            ]
+        ),
+        utilisateur=agent93,
+    )
     assert comptes(rapport) == (1, 0, 1, 0, 0)
     assert FinancementAnnuel.objects.for_user(agent93).count() == 1
 
@@ -342,7 +382,8 @@ def test_historique_ecrit_pour_chaque_poste_et_convention_importes(quartiers, ag
     historique = list(poste.history.order_by("history_date", "history_id"))
     assert [(h.history_type, h.missions, h.history_user, h.history_change_reason) for h in historique] == [
         ("+", "Accueil des familles", agent93, "Import de postes"),
-        ("~", "Accueil des familles et des élèves", agent93, "Import de postes")]
+        ("~", "Accueil des familles et des élèves", agent93, "Import de postes"),
+    ]
     assert historique[0].identifiant == poste.identifiant and historique[0].employeur_id == poste.employeur_id
     convention = Convention.objects.get()
     assert convention.history.get().history_type == "+"
@@ -373,7 +414,8 @@ def test_le_statut_d_un_poste_importe_suit_ses_conventions_et_non_la_colonne_sta
     rapport = importer(csv_octets([ligne_poste(Statut="Fermé")]))
     assert Poste.objects.get().statut == StatutPoste.ACTIF  # its convention is « en cours »
     assert [a.message for a in rapport.avertissements] == [
-        "Le statut d’un poste suit ses conventions : « Fermé » lu dans le fichier, « Actif » retenu."]
+        "Le statut d’un poste suit ses conventions : « Fermé » lu dans le fichier, « Actif » retenu."
+    ]
     rapport = importer(csv_octets([ligne_poste(**{"Statut de la convention": "Échue", "Statut": "Fermé"})]))
     assert comptes(rapport) == (1, 0, 1, 0, 0) and rapport.avertissements == []
     assert Poste.objects.get().statut == StatutPoste.FERME
@@ -386,11 +428,20 @@ def test_poste_importe_meme_statut_sur_sa_page_et_au_tableau_de_bord(client, age
 
     importer(json_octets([ligne_anct(id_poste="09323R000201", insee_dep="93")]), nom="adulte-relais-2023.json")
     debut = date.today().replace(day=1)
-    importer(csv_octets([ligne_poste(**{
-        "Début de convention": debut.strftime("%d/%m/%Y"),
-        "Fin de convention": debut.replace(year=debut.year + 2).strftime("%d/%m/%Y"),
-        "Signature de la convention": debut.strftime("%d/%m/%Y"), "Statut": "",
-    })]))
+    importer(
+        csv_octets(
+            [
+                ligne_poste(
+                    **{
+                        "Début de convention": debut.strftime("%d/%m/%Y"),
+                        "Fin de convention": debut.replace(year=debut.year + 2).strftime("%d/%m/%Y"),
+                        "Signature de la convention": debut.strftime("%d/%m/%Y"),
+                        "Statut": "",
+                    }
+                )
+            ]
+        )
+    )
     client.force_login(agent93)
     sans_convention = Poste.objects.get(identifiant="09323R000201")
     avec_convention = Poste.objects.get(identifiant="09323R000101")

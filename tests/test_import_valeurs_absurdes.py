@@ -23,8 +23,9 @@ def quartiers(db):
 
 
 def rien_ecrit():
-    return not (Poste.objects.exists() or Employeur.objects.exists() or FinancementAnnuel.objects.exists()
-                or Convention.objects.exists())
+    return not (
+        Poste.objects.exists() or Employeur.objects.exists() or FinancementAnnuel.objects.exists() or Convention.objects.exists()
+    )
 
 
 def rejet(rapport, colonne):
@@ -35,8 +36,20 @@ def rejet(rapport, colonne):
     assert rien_ecrit()
 
 
-MONTANTS = ["NaN", "nan", "inf", "-inf", "Infinity", "1e400", "1E5", "sNaN", "12345678901234567890",
-            "10000000000,00", "0x1F", "１２３"]
+MONTANTS = [
+    "NaN",
+    "nan",
+    "inf",
+    "-inf",
+    "Infinity",
+    "1e400",
+    "1E5",
+    "sNaN",
+    "12345678901234567890",
+    "10000000000,00",
+    "0x1F",
+    "１２３",
+]
 
 
 @pytest.mark.parametrize("montant", MONTANTS)
@@ -49,7 +62,7 @@ def test_montant_absurde_en_xlsx_rejete_sur_sa_ligne(montant):
     rejet(importer(xlsx_octets([ligne_anct(montant=montant)]), nom="f.xlsx"), "montant")
 
 
-@pytest.mark.parametrize("texte", ['NaN', 'Infinity', '-Infinity', '1e400', '123456789012345678'])
+@pytest.mark.parametrize("texte", ["NaN", "Infinity", "-Infinity", "1e400", "123456789012345678"])
 def test_montant_absurde_en_json_rejete_sur_sa_ligne(texte):
     contenu = json_octets([ligne_anct(montant=0)]).replace(b'"montant": 0', b'"montant": ' + texte.encode())
     rejet(importer(contenu, nom="f.json"), "montant")
@@ -74,9 +87,23 @@ def test_heures_absurdes_rejetees_sur_leur_ligne(heures):
 
 @pytest.mark.parametrize(
     "champ",
-    ["Identifiant", "SIRET", "Raison sociale", "Intitulé", "Missions", "Département", "Quartiers (codes QPV)",
-     "Domaines", "Heures hebdomadaires", "Statut", "Convention", "Début de convention", "Statut de la convention",
-     "Forme juridique", "Région"],
+    [
+        "Identifiant",
+        "SIRET",
+        "Raison sociale",
+        "Intitulé",
+        "Missions",
+        "Département",
+        "Quartiers (codes QPV)",
+        "Domaines",
+        "Heures hebdomadaires",
+        "Statut",
+        "Convention",
+        "Début de convention",
+        "Statut de la convention",
+        "Forme juridique",
+        "Région",
+    ],
 )
 def test_valeur_de_cent_mille_caracteres_rejetee_en_nommant_la_colonne(champ):
     rejet(importer(csv_octets([ligne_poste(**{champ: "9" * 100_000})])), champ)
@@ -113,11 +140,14 @@ def test_demi_caractere_unicode_en_json_rejete_et_fichier_des_rejets_ecrit(colon
     assert "Ligne d’origine" in fichier_rejets(table, rapport).decode("utf-8-sig")
 
 
-@pytest.mark.parametrize("contenu", [
-    b"\xef\xbb\xbfid_poste;code_tiers\r\n\xff\xfe;x\r\n",
-    b"\xff\xfe" + b"i\x00d\x00" + b"\x00\xd8;\x00",
-    b"\xff\xfe" + b"i\x00d\x00_",
-])
+@pytest.mark.parametrize(
+    "contenu",
+    [
+        b"\xef\xbb\xbfid_poste;code_tiers\r\n\xff\xfe;x\r\n",
+        b"\xff\xfe" + b"i\x00d\x00" + b"\x00\xd8;\x00",
+        b"\xff\xfe" + b"i\x00d\x00_",
+    ],
+)
 def test_texte_qui_annonce_un_encodage_sans_le_respecter_refuse_en_francais(contenu):
     with pytest.raises(FichierIllisible, match="mais ne l’est pas"):
         lire_table(contenu)
@@ -130,8 +160,12 @@ def test_objet_json_dans_une_colonne_texte_rejete_sur_sa_ligne():
 @pytest.mark.parametrize("profondeur", [200, 100_000])
 def test_json_profondement_imbrique(profondeur):
     """Deep nesting inside a cell is rejected on its line; deeper than the parser allows, the file is."""
-    contenu = ('[{"id_poste": "09323R000101", "code_tiers": "77554402601284", "raison_sociale": '
-               + "[" * profondeur + "]" * profondeur + "}]").encode()
+    contenu = (
+        '[{"id_poste": "09323R000101", "code_tiers": "77554402601284", "raison_sociale": '
+        + "[" * profondeur
+        + "]" * profondeur
+        + "}]"
+    ).encode()
     try:
         rapport = importer(contenu, nom="f.json")
     except FichierIllisible as exc:
@@ -246,10 +280,13 @@ def test_page_valeur_de_cent_mille_caracteres_rejetee_sur_sa_ligne(client, agent
     assert len(reponse.content) < 200_000  # the value is not echoed back
 
 
-@pytest.mark.parametrize("nom,contenu", [
-    ("f.xlsx", xlsx_octets([ligne_anct()] * 50)[:3000]),
-    ("f.json", b"[" * 100_000 + b"]" * 100_000),
-])
+@pytest.mark.parametrize(
+    "nom,contenu",
+    [
+        ("f.xlsx", xlsx_octets([ligne_anct()] * 50)[:3000]),
+        ("f.json", b"[" * 100_000 + b"]" * 100_000),
+    ],
+)
 def test_page_fichier_illisible_erreur_en_francais_sur_le_champ(client, agent93, settings, tmp_path, nom, contenu):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(agent93)

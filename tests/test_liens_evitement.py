@@ -6,7 +6,6 @@ from html.parser import HTMLParser
 
 import pytest
 from django.core.management import call_command
-from django.urls import reverse
 
 from comptes.models import Utilisateur
 from tests.navigateur.test_accessibilite import pages_admin, pages_agent, pages_employeur, pages_publiques

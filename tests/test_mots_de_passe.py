@@ -50,8 +50,10 @@ def lien_recu():
 
 def choisir(client, lien, mot_de_passe=NOUVEAU):
     formulaire = client.get(lien, follow=True)
-    return client.post(formulaire.redirect_chain[-1][0] if formulaire.redirect_chain else lien,
-                       {"new_password1": mot_de_passe, "new_password2": mot_de_passe})
+    return client.post(
+        formulaire.redirect_chain[-1][0] if formulaire.redirect_chain else lien,
+        {"new_password1": mot_de_passe, "new_password2": mot_de_passe},
+    )
 
 
 def test_lien_de_reinitialisation_a_usage_unique(client, agent93):
@@ -143,5 +145,7 @@ def test_connexion_meme_message_pour_adresse_inconnue_et_mauvais_mot_de_passe(cl
         ]
     ]
     assert all("Adresse électronique ou mot de passe incorrect." in page for page in pages)
-    sans_email = [sans_jeton_csrf(p).replace(e, "") for p, e in zip(pages, ["personne@nulle-part.fr", agent93.email, desactive.email])]
+    sans_email = [
+        sans_jeton_csrf(p).replace(e, "") for p, e in zip(pages, ["personne@nulle-part.fr", agent93.email, desactive.email])
+    ]
     assert sans_email[0] == sans_email[1] == sans_email[2]

@@ -43,7 +43,9 @@ def peupler(employeur, nombre, agent):
         poste.domaines.set(domaines)
         postes.append(poste)
         c1 = ConventionFactory(poste=poste, date_debut=date(2021, 1, 1), date_fin=date(2023, 12, 31))
-        ConventionFactory(poste=poste, date_debut=date(2024, 1, 1), date_fin=date(2026, 12, 31), precedente=c1, rang="renouvellement")
+        ConventionFactory(
+            poste=poste, date_debut=date(2024, 1, 1), date_fin=date(2026, 12, 31), precedente=c1, rang="renouvellement"
+        )
         AffectationFactory(poste=poste, date_debut=date(2021, 2, 1), date_fin=date(2023, 12, 31))
         AffectationFactory(poste=poste, date_debut=date(2024, 2, 1))
         FinancementAnnuel.objects.create(poste=poste, annee=2023, montant=22555.73)

@@ -19,8 +19,21 @@ from tests.outils_import import csv_octets, importer, ligne_poste
 
 pytestmark = pytest.mark.django_db
 
-HOSTILES = ["CONV\r\n2023", "2023/093/001", "..", "../../etc/passwd", 'CONV"2023', "CONV'2023", "CONV 2023",
-            "-CONV", "CONVÉ", "CONV;2023", "a\\b", "C" * 31, ""]
+HOSTILES = [
+    "CONV\r\n2023",
+    "2023/093/001",
+    "..",
+    "../../etc/passwd",
+    'CONV"2023',
+    "CONV'2023",
+    "CONV 2023",
+    "-CONV",
+    "CONVÉ",
+    "CONV;2023",
+    "a\\b",
+    "C" * 31,
+    "",
+]
 NOM_SUR = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -52,8 +65,15 @@ def test_l_administration_refuse_le_numero_en_francais(client, admin_national):
     page = client.get(url)
     assert page.status_code == 200
     donnees = {k: v for k, v in page.context["adminform"].form.initial.items() if v is not None}
-    donnees.update(numero="2023/093\r\n..", poste=convention.poste.pk, date_debut="01/01/2024",
-                   date_fin="31/12/2026", statut="projet", rang="initiale", heures_hebdomadaires="35")
+    donnees.update(
+        numero="2023/093\r\n..",
+        poste=convention.poste.pk,
+        date_debut="01/01/2024",
+        date_fin="31/12/2026",
+        statut="projet",
+        rang="initiale",
+        heures_hebdomadaires="35",
+    )
     reponse = client.post(url, donnees)
     assert reponse.status_code == 200
     assert "lettres sans accent, chiffres" in reponse.content.decode()

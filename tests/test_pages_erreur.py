@@ -8,7 +8,7 @@ import pytest
 from django.test import Client, RequestFactory
 
 from commun.erreurs import erreur_serveur, requete_incorrecte
-from tests.factories import AgentFactory, AdminNationalFactory, EmployeurUserFactory, departement
+from tests.factories import AdminNationalFactory, AgentFactory, EmployeurUserFactory, departement
 
 ANGLAIS = ("Not Found", "Forbidden", "Server Error", "Bad Request", "CSRF verification failed", "Page not found")
 

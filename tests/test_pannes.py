@@ -42,8 +42,7 @@ def etat_de_la_base():
             comptes[modele._meta.db_table] = modele._default_manager.count()
     lignes = {
         modele._meta.db_table: sorted(modele._default_manager.values_list(), key=repr)
-        for modele in (Employeur, Poste, Poste.quartiers.through, Poste.domaines.through, FinancementAnnuel, Convention,
-                       Demande)
+        for modele in (Employeur, Poste, Poste.quartiers.through, Poste.domaines.through, FinancementAnnuel, Convention, Demande)
     }
     return comptes, lignes
 
@@ -83,12 +82,22 @@ ETAPES_IMPORT = [
 
 @pytest.mark.parametrize("etape,apres", ETAPES_IMPORT)
 def test_import_interrompu_au_milieu_laisse_la_base_telle_quelle(base_existante, monkeypatch, etape, apres):
-    contenu = csv_octets([
-        ligne_poste(**{"Intitulé": "Nouvel intitulé", "Quartiers (codes QPV)": "QN09340M", "Missions": "Autres missions",
-                       "Fin de convention": "31/01/2026", "Raison sociale": "Nouveau nom"}),
-        ligne_poste(Identifiant="09323R000301", Convention="CONV-2023-002", SIRET="33273739400434",
-                    **{"Raison sociale": "IFAC"}),
-    ])
+    contenu = csv_octets(
+        [
+            ligne_poste(
+                **{
+                    "Intitulé": "Nouvel intitulé",
+                    "Quartiers (codes QPV)": "QN09340M",
+                    "Missions": "Autres missions",
+                    "Fin de convention": "31/01/2026",
+                    "Raison sociale": "Nouveau nom",
+                }
+            ),
+            ligne_poste(
+                Identifiant="09323R000301", Convention="CONV-2023-002", SIRET="33273739400434", **{"Raison sociale": "IFAC"}
+            ),
+        ]
+    )
     # The same file without a fault does write (so the fault does fall in the middle of real writes).
     avant = etat_de_la_base()
     appels = tomber_en_panne(monkeypatch, moteur, etape, apres)
@@ -113,8 +122,7 @@ def test_import_interrompu_entre_le_retrait_et_l_ajout_des_quartiers(base_exista
 
 
 def test_import_anct_interrompu_au_financement_laisse_la_base_telle_quelle(base_existante, monkeypatch):
-    contenu = csv_octets([ligne_anct(id_poste="09323R000201", annee=2023, montant="21000"),
-                          ligne_anct(id_poste="09323R000501")])
+    contenu = csv_octets([ligne_anct(id_poste="09323R000201", annee=2023, montant="21000"), ligne_anct(id_poste="09323R000501")])
     avant = etat_de_la_base()
     monkeypatch.setattr(FinancementAnnuel.objects, "bulk_update", lambda *a, **k: (_ for _ in ()).throw(Panne("panne")))
     with pytest.raises(Panne):

@@ -88,4 +88,3 @@ def test_les_fichiers_statiques_gardent_leur_cache_meme_connecte(client, agent93
     assert reponse.status_code == 200
     assert not sans_stockage(reponse)
     assert "max-age" in reponse.headers.get("Cache-Control", "")
-

@@ -123,7 +123,9 @@ def test_sans_configuration_ni_bouton_ni_url(client, db, settings):
     assert client.get(reverse("comptes:proconnect_retour"), {"code": "x", "state": "y"}).status_code == 404
 
 
-def test_administrateur_national_par_proconnect_doit_encore_donner_son_code(client_sans_double_facteur, proconnect, admin_national):
+def test_administrateur_national_par_proconnect_doit_encore_donner_son_code(
+    client_sans_double_facteur, proconnect, admin_national
+):
     client = client_sans_double_facteur
     proconnect.vouer(admin_national.email)
     passer_par_proconnect(client)

@@ -24,16 +24,25 @@ from postes.importation.colonnes import CHAMPS
 from postes.importation.lecture import FichierIllisible, lire_table
 from tests.outils_import import csv_octets, importer, json_octets, ligne_anct, ligne_poste, xlsx_octets
 
-REGLAGES = settings(deadline=None, database=None, max_examples=150,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-BAREME = [(date(2020, 7, 1), Decimal("19875.06")), (date(2021, 7, 1), Decimal("20071.82")),
-          (date(2022, 7, 1), Decimal("21254.00")), (date(2023, 7, 1), Decimal("22555.73")),
-          (date(2024, 7, 1), Decimal("22810.61"))]
+REGLAGES = settings(
+    deadline=None,
+    database=None,
+    max_examples=150,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+BAREME = [
+    (date(2020, 7, 1), Decimal("19875.06")),
+    (date(2021, 7, 1), Decimal("20071.82")),
+    (date(2022, 7, 1), Decimal("21254.00")),
+    (date(2023, 7, 1), Decimal("22555.73")),
+    (date(2024, 7, 1), Decimal("22810.61")),
+]
 dates_couvertes = st.dates(min_value=date(2020, 7, 1), max_value=date(2029, 12, 31))
 heures = st.integers(min_value=1750, max_value=3500).map(lambda h: Decimal(h) / 100)
 
 
 # --- Aid (D5134-158 to D5134-160) ------------------------------------------------------------------
+
 
 @REGLAGES
 @given(debut=dates_couvertes, duree=st.integers(0, 1200), h=heures)
@@ -82,7 +91,7 @@ def test_aide_refuse_en_francais_ce_qu_elle_ne_peut_calculer(debut, fin, h):
 
 
 @REGLAGES
-@given(st.fractions(min_value=-10**9, max_value=10**9))
+@given(st.fractions(min_value=-(10**9), max_value=10**9))
 def test_arrondi_au_centime_a_un_demi_centime_pres(x):
     assert abs(Fraction(arrondir_au_centime(x)) - x) <= Fraction(1, 200)
 
@@ -124,6 +133,7 @@ def test_on_a_n_ans_le_jour_anniversaire_et_pas_la_veille(naissance, ans):
 
 # --- SIRET (Luhn, La Poste rule) -------------------------------------------------------------------
 
+
 def avec_cle(debut13: str) -> str:
     return next(debut13 + c for c in string.digits if luhn_valide(debut13 + c))
 
@@ -148,7 +158,7 @@ def test_un_siret_accepte_est_fait_de_14_chiffres_ascii(texte):
 @given(sirets_valides, st.integers(0, 13), st.integers(1, 9))
 def test_changer_un_chiffre_d_un_siret_le_rend_invalide(siret, position, delta):
     assert erreur_siret(siret) is None
-    faux = siret[:position] + str((int(siret[position]) + delta) % 10) + siret[position + 1:]
+    faux = siret[:position] + str((int(siret[position]) + delta) % 10) + siret[position + 1 :]
     assume(not faux.startswith(SIREN_LA_POSTE))
     assert erreur_siret(faux) is not None
 
@@ -166,15 +176,24 @@ cellules = st.one_of(
     st.text(max_size=300),
     st.text(alphabet="0123456789 ,.-+eE€'\u00a0\u202f/:T", max_size=40),
     st.floats(allow_nan=True, allow_infinity=True),
-    st.integers(min_value=-10**30, max_value=10**30),
+    st.integers(min_value=-(10**30), max_value=10**30),
     st.decimals(allow_nan=True, allow_infinity=True),
     st.booleans(),
     st.none(),
     st.datetimes(),
     st.dates(),
 )
-LECTEURS = [v.lire_montant, v.lire_date, v.lire_annee, v.lire_heures, v.lire_identifiant, v.normaliser_departement,
-            v.separer_codes, v.separer_liste, v.texte]
+LECTEURS = [
+    v.lire_montant,
+    v.lire_date,
+    v.lire_annee,
+    v.lire_heures,
+    v.lire_identifiant,
+    v.normaliser_departement,
+    v.separer_codes,
+    v.separer_liste,
+    v.texte,
+]
 
 
 @REGLAGES
@@ -199,6 +218,7 @@ def test_chaque_lecteur_rend_une_valeur_ou_un_refus_en_francais(cellule, lecteur
 
 # --- The import parser ------------------------------------------------------------------------------
 
+
 def verifier_rapport(rapport, entetes):
     assert rapport.lignes == rapport.crees + rapport.mis_a_jour + rapport.inchanges + rapport.rejetes
     for e in rapport.erreurs:
@@ -220,8 +240,12 @@ def importer_sans_rien_garder(contenu, nom):
 
 @pytest.mark.django_db
 @REGLAGES
-@given(modele=st.sampled_from(["poste", "anct"]), donnees=st.data(), texte=st.text(max_size=200),
-       format_=st.sampled_from(["csv", "json", "xlsx"]))
+@given(
+    modele=st.sampled_from(["poste", "anct"]),
+    donnees=st.data(),
+    texte=st.text(max_size=200),
+    format_=st.sampled_from(["csv", "json", "xlsx"]),
+)
 def test_tout_texte_dans_toute_cellule_donne_une_ligne_ou_un_rejet_nomme(modele, donnees, texte, format_):
     ligne = ligne_poste() if modele == "poste" else ligne_anct()
     colonne = donnees.draw(st.sampled_from(sorted(ligne)))

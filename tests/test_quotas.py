@@ -81,7 +81,9 @@ def test_le_plafond_des_brouillons_est_dit_sur_la_page(client, membre93, employe
 
 def deposer(client, demande, nom="piece.pdf"):
     return client.post(
-        etape(demande, "pieces"), {"type_piece": "statuts", "ajouter": "", "fichier": SimpleUploadedFile(nom, PDF_MINIMAL)}, follow=True
+        etape(demande, "pieces"),
+        {"type_piece": "statuts", "ajouter": "", "fichier": SimpleUploadedFile(nom, PDF_MINIMAL)},
+        follow=True,
     )
 
 
@@ -121,7 +123,9 @@ def test_le_plafond_des_pieces_est_dit_sur_la_page(client, membre93, employeur93
     demande = services.creer_demande(employeur93, membre93)
     deposer(client, demande)
     html = client.get(etape(demande, "pieces")).content.decode()
-    assert f"Au plus {3 * len(PDF_MINIMAL)}\u00a0octets de pièces par demande ({len(PDF_MINIMAL)}\u00a0octets déjà déposés)" in html
+    assert (
+        f"Au plus {3 * len(PDF_MINIMAL)}\u00a0octets de pièces par demande ({len(PDF_MINIMAL)}\u00a0octets déjà déposés)" in html
+    )
 
 
 # --- Invitations ----------------------------------------------------------------------------------

@@ -43,7 +43,9 @@ def test_bornes_dites_en_francais():
 
     valider_recherche("a " * RECHERCHE_MOTS_MAX)
     valider_recherche("a" * RECHERCHE_LONGUEUR_MAX)
-    with pytest.raises(ValidationError, match=f"Recherche trop longue : {RECHERCHE_MOTS_MAX + 1} mots, {RECHERCHE_MOTS_MAX} au plus."):
+    with pytest.raises(
+        ValidationError, match=f"Recherche trop longue : {RECHERCHE_MOTS_MAX + 1} mots, {RECHERCHE_MOTS_MAX} au plus."
+    ):
         valider_recherche("a " * (RECHERCHE_MOTS_MAX + 1))
     with pytest.raises(ValidationError, match=f"{RECHERCHE_LONGUEUR_MAX + 1} caractères, {RECHERCHE_LONGUEUR_MAX} au plus."):
         valider_recherche("a" * (RECHERCHE_LONGUEUR_MAX + 1))

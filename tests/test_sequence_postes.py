@@ -55,8 +55,10 @@ def test_acceptation_apres_un_identifiant_importe_en_9999(demande_en_instruction
 def test_acceptation_quand_tous_les_numeros_sont_pris_refusee_sans_rien_ecrire(demande_en_instruction, agent93):
     modele = PosteFactory(employeur=demande_en_instruction.employeur, identifiant=f"{prefixe()}000101")
     Poste.objects.bulk_create(
-        [Poste(identifiant=f"{prefixe()}{n:04d}01", employeur_id=modele.employeur_id, departement_id=modele.departement_id)
-         for n in range(2, SEQUENCE_MAX + 1)]
+        [
+            Poste(identifiant=f"{prefixe()}{n:04d}01", employeur_id=modele.employeur_id, departement_id=modele.departement_id)
+            for n in range(2, SEQUENCE_MAX + 1)
+        ]
     )
     avant = (Poste.objects.count(), Convention.objects.count(), Poste.history.count())
     with pytest.raises(services.ErreurDemande, match="Plus aucun identifiant de poste libre"):

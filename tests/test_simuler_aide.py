@@ -29,8 +29,17 @@ def test_json_exactement_au_format_attendu():
 
 def test_plusieurs_vacances_et_heures_a_virgule():
     code, sortie, _ = simuler(
-        "--debut", "2024-07-01", "--fin", "2025-06-30", "--heures", "17,5",
-        "--vacance", "2024-09-01:2024-09-30", "--vacance", "2025-01-01:2025-01-31", "--json",
+        "--debut",
+        "2024-07-01",
+        "--fin",
+        "2025-06-30",
+        "--heures",
+        "17,5",
+        "--vacance",
+        "2024-09-01:2024-09-30",
+        "--vacance",
+        "2025-01-01:2025-01-31",
+        "--json",
     )
     donnees = json.loads(sortie)
     assert code == 0
@@ -56,11 +65,26 @@ def test_tableau_lisible_en_francais_sans_json():
         (["--debut", "2024-07-01", "--fin", "2024-07-31", "--heures", "17"], "entre 17,5 heures"),
         (["--debut", "2024-07-01", "--fin", "2024-07-31", "--heures", "36"], "entre 17,5 heures"),
         (["--debut", "2024-07-01", "--fin", "2024-07-31", "--heures", "beaucoup"], "illisible"),
-        (["--debut", "2020-01-01", "--fin", "2020-12-31", "--heures", "35"], "Aucun barème de l’aide ne couvre le mois de janvier 2020"),
-        (["--debut", "2024-07-01", "--fin", "2024-07-31", "--heures", "35", "--vacance", "2024-07-10"], "Période de vacance illisible"),
-        (["--debut", "2024-07-01", "--fin", "2024-07-31", "--heures", "35", "--vacance", "2024-09-01:2024-09-30"], "en dehors de la période"),
-        (["--debut", "2024-07-01", "--fin", "9999-12-31", "--heures", "35"], "--fin : la date doit être comprise entre le 01/01/2000 et le 31/12/2100"),
-        (["--debut", "9999-12-31", "--fin", "9999-12-31", "--heures", "35"], "--debut : la date doit être comprise entre le 01/01/2000 et le 31/12/2100"),
+        (
+            ["--debut", "2020-01-01", "--fin", "2020-12-31", "--heures", "35"],
+            "Aucun barème de l’aide ne couvre le mois de janvier 2020",
+        ),
+        (
+            ["--debut", "2024-07-01", "--fin", "2024-07-31", "--heures", "35", "--vacance", "2024-07-10"],
+            "Période de vacance illisible",
+        ),
+        (
+            ["--debut", "2024-07-01", "--fin", "2024-07-31", "--heures", "35", "--vacance", "2024-09-01:2024-09-30"],
+            "en dehors de la période",
+        ),
+        (
+            ["--debut", "2024-07-01", "--fin", "9999-12-31", "--heures", "35"],
+            "--fin : la date doit être comprise entre le 01/01/2000 et le 31/12/2100",
+        ),
+        (
+            ["--debut", "9999-12-31", "--fin", "9999-12-31", "--heures", "35"],
+            "--debut : la date doit être comprise entre le 01/01/2000 et le 31/12/2100",
+        ),
         (["--debut", "0001-01-01", "--fin", "0001-01-31", "--heures", "35"], "--debut : la date doit être comprise"),
     ],
 )

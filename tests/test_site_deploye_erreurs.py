@@ -46,9 +46,7 @@ def test_page_introuvable_francaise_sur_le_site_deploye(site_deploye):
 def test_formulaire_sans_jeton_page_csrf_francaise_sur_le_site_deploye(site_deploye):
     session = SessionDerriereLeFrontal()
     session.headers.update({**EN_TETES_FRONTAL, "Origin": site_deploye.url, "Referer": site_deploye.url + "/"})
-    reponse = session.post(
-        site_deploye.url + "/comptes/connexion/", data={"username": "a@b.fr", "password": "x"}, timeout=30
-    )
+    reponse = session.post(site_deploye.url + "/comptes/connexion/", data={"username": "a@b.fr", "password": "x"}, timeout=30)
     assert reponse.status_code == 403
     verifier_page_erreur(reponse.text, 403, "Formulaire expiré")
     verifier_feuilles_servies(site_deploye, reponse.text)

@@ -29,7 +29,9 @@ def test_format_detecte_par_les_premiers_octets():
 def test_pdf_renomme_en_exe_refuse_car_le_nom_ment():
     message, format_ = erreur_fichier("statuts.exe", len(PDF_MINIMAL), PDF_MINIMAL, MAX)
     assert format_.type_mime == "application/pdf"
-    assert message == "Le nom du fichier « statuts.exe » ne correspond pas à son contenu (PDF) : renommez-le avec l’extension .pdf."
+    assert (
+        message == "Le nom du fichier « statuts.exe » ne correspond pas à son contenu (PDF) : renommez-le avec l’extension .pdf."
+    )
 
 
 def test_executable_renomme_en_pdf_refuse_car_le_contenu_ment():

@@ -41,8 +41,12 @@ def test_le_signataire_propose_est_le_prefet_du_departement():
 def test_page_et_pdf_de_la_convention_signee_par_le_prefet(client, settings, tmp_path, poste93, agent93):
     settings.MEDIA_ROOT = tmp_path
     convention = ConventionFactory(poste=poste93, date_debut=date(2024, 7, 1), date_fin=date(2027, 6, 30))
-    convention = signer(convention, date_signature=date(2024, 6, 20), signataire="Le préfet de la Seine-Saint-Denis",
-                        aujourd_hui=date(2024, 6, 25))
+    convention = signer(
+        convention,
+        date_signature=date(2024, 6, 20),
+        signataire="Le préfet de la Seine-Saint-Denis",
+        aujourd_hui=date(2024, 6, 25),
+    )
     client.force_login(agent93)
     page = client.get(reverse("postes:convention", args=[convention.pk])).content.decode()
     assert "Signée pour l’État par le préfet de la Seine-Saint-Denis." in page
@@ -56,6 +60,7 @@ def test_page_et_pdf_de_la_convention_signee_par_le_prefet(client, settings, tmp
 @pytest.mark.django_db
 def test_pdf_signe_en_minuscule_commence_par_une_capitale(settings, tmp_path, poste93):
     settings.MEDIA_ROOT = tmp_path
-    convention = ConventionFactory(poste=poste93, statut="signee", date_signature=date(2024, 6, 20),
-                                   signataire="le préfet, Jeanne Martin")
+    convention = ConventionFactory(
+        poste=poste93, statut="signee", date_signature=date(2024, 6, 20), signataire="le préfet, Jeanne Martin"
+    )
     assert "Pour l’État, Le préfet, Jeanne Martin" in texte_pdf(rendre_pdf(convention))

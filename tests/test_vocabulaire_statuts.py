@@ -41,8 +41,16 @@ def test_le_preavis_de_l_employeur_est_celui_de_la_regle():
 
 @pytest.mark.parametrize(
     "statut, ton",
-    [("actif", "success"), ("en_cours", "success"), ("en_attente", "warning"), ("ferme", "error"),
-     ("caduque", "error"), ("deposee", "info"), ("en_instruction", "info"), ("brouillon", "info")],
+    [
+        ("actif", "success"),
+        ("en_cours", "success"),
+        ("en_attente", "warning"),
+        ("ferme", "error"),
+        ("caduque", "error"),
+        ("deposee", "info"),
+        ("en_instruction", "info"),
+        ("brouillon", "info"),
+    ],
 )
 def test_couleur_des_badges_de_statut(statut, ton):
     # « en » ou « a » n’est pas un statut : l’ancien gabarit cherchait le statut dans une chaîne.

@@ -4,18 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('comptes', '0001_initial'),
-        ('employeurs', '0004_employeurs_messages_des_contraintes_en_francais'),
-        ('quartiers', '0004_quartiers_messages_et_aides_en_francais'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("comptes", "0001_initial"),
+        ("employeurs", "0004_employeurs_messages_des_contraintes_en_francais"),
+        ("quartiers", "0004_quartiers_messages_et_aides_en_francais"),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='utilisateur',
-            name='utilisateur_role_connu',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['agent', 'employeur', 'admin_national'])), name='utilisateur_role_connu', violation_error_message='Choisissez un rôle de la liste : agent de préfecture, employeur ou administrateur national.'),
+            model_name="utilisateur",
+            name="utilisateur_role_connu",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("role__in", ["agent", "employeur", "admin_national"])),
+                name="utilisateur_role_connu",
+                violation_error_message="Choisissez un rôle de la liste : agent de préfecture, employeur ou administrateur national.",
+            ),
         ),
     ]

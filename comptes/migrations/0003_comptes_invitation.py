@@ -7,26 +7,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('comptes', '0002_comptes_messages_des_contraintes_en_francais'),
-        ('employeurs', '0003_indexes_listes'),
+        ("comptes", "0002_comptes_messages_des_contraintes_en_francais"),
+        ("employeurs", "0003_indexes_listes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, verbose_name='adresse invitée')),
-                ('cree_le', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='envoyée le')),
-                ('employeur', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='employeurs.employeur')),
-                ('invite_par', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='invitations_envoyees', to=settings.AUTH_USER_MODEL, verbose_name='invité par')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.EmailField(max_length=254, verbose_name="adresse invitée")),
+                ("cree_le", models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name="envoyée le")),
+                (
+                    "employeur",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="invitations", to="employeurs.employeur"
+                    ),
+                ),
+                (
+                    "invite_par",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="invitations_envoyees",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="invité par",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'invitation',
-                'ordering': ['-cree_le'],
-                'indexes': [models.Index(fields=['invite_par', 'cree_le'], name='invitation_par_jour')],
+                "verbose_name": "invitation",
+                "ordering": ["-cree_le"],
+                "indexes": [models.Index(fields=["invite_par", "cree_le"], name="invitation_par_jour")],
             },
         ),
     ]

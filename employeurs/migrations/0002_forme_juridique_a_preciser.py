@@ -4,24 +4,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('employeurs', '0001_initial'),
-        ('quartiers', '0002_territoires'),
+        ("employeurs", "0001_initial"),
+        ("quartiers", "0002_territoires"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='employeur',
-            name='employeur_forme_juridique_connue',
+            model_name="employeur",
+            name="employeur_forme_juridique_connue",
         ),
         migrations.AlterField(
-            model_name='employeur',
-            name='forme_juridique',
-            field=models.CharField(choices=[('collectivite', 'Collectivité territoriale (commune, département, région)'), ('epci', 'Établissement public de coopération intercommunale (EPCI)'), ('ep_local', 'Établissement public d’une collectivité (CCAS, régie…)'), ('eple', 'Établissement public local d’enseignement (collège, lycée)'), ('ep_sante', 'Établissement public de santé'), ('hlm', 'Organisme d’habitations à loyer modéré (OPH, ESH, coopérative HLM)'), ('association', 'Association loi de 1901 ou de droit local'), ('fondation', 'Fondation ou autre organisme de droit privé à but non lucratif'), ('service_public', 'Personne morale de droit privé chargée d’un service public'), ('societe', 'Société commerciale'), ('etat', 'Service ou établissement public de l’État'), ('a_preciser', 'À préciser')], max_length=20, verbose_name='forme juridique'),
+            model_name="employeur",
+            name="forme_juridique",
+            field=models.CharField(
+                choices=[
+                    ("collectivite", "Collectivité territoriale (commune, département, région)"),
+                    ("epci", "Établissement public de coopération intercommunale (EPCI)"),
+                    ("ep_local", "Établissement public d’une collectivité (CCAS, régie…)"),
+                    ("eple", "Établissement public local d’enseignement (collège, lycée)"),
+                    ("ep_sante", "Établissement public de santé"),
+                    ("hlm", "Organisme d’habitations à loyer modéré (OPH, ESH, coopérative HLM)"),
+                    ("association", "Association loi de 1901 ou de droit local"),
+                    ("fondation", "Fondation ou autre organisme de droit privé à but non lucratif"),
+                    ("service_public", "Personne morale de droit privé chargée d’un service public"),
+                    ("societe", "Société commerciale"),
+                    ("etat", "Service ou établissement public de l’État"),
+                    ("a_preciser", "À préciser"),
+                ],
+                max_length=20,
+                verbose_name="forme juridique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='employeur',
-            constraint=models.CheckConstraint(condition=models.Q(('forme_juridique__in', ['collectivite', 'epci', 'ep_local', 'eple', 'ep_sante', 'hlm', 'association', 'fondation', 'service_public', 'societe', 'etat', 'a_preciser'])), name='employeur_forme_juridique_connue'),
+            model_name="employeur",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "forme_juridique__in",
+                        [
+                            "collectivite",
+                            "epci",
+                            "ep_local",
+                            "eple",
+                            "ep_sante",
+                            "hlm",
+                            "association",
+                            "fondation",
+                            "service_public",
+                            "societe",
+                            "etat",
+                            "a_preciser",
+                        ],
+                    )
+                ),
+                name="employeur_forme_juridique_connue",
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('employeurs', '0002_forme_juridique_a_preciser'),
-        ('quartiers', '0003_quartier_modifie_le'),
+        ("employeurs", "0002_forme_juridique_a_preciser"),
+        ("quartiers", "0003_quartier_modifie_le"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='employeur',
-            index=models.Index(fields=['departement', 'raison_sociale'], name='employeur_dep_raison_idx'),
+            model_name="employeur",
+            index=models.Index(fields=["departement", "raison_sociale"], name="employeur_dep_raison_idx"),
         ),
     ]

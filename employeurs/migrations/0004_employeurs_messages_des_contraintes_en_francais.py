@@ -4,21 +4,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('employeurs', '0003_indexes_listes'),
-        ('quartiers', '0004_quartiers_messages_et_aides_en_francais'),
+        ("employeurs", "0003_indexes_listes"),
+        ("quartiers", "0004_quartiers_messages_et_aides_en_francais"),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='employeur',
-            name='employeur_siret_14_chiffres',
-            constraint=models.CheckConstraint(condition=models.Q(('siret__regex', '^[0-9]{14}$')), name='employeur_siret_14_chiffres', violation_error_message='Le SIRET doit compter exactement 14 chiffres, sans espace.'),
+            model_name="employeur",
+            name="employeur_siret_14_chiffres",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("siret__regex", "^[0-9]{14}$")),
+                name="employeur_siret_14_chiffres",
+                violation_error_message="Le SIRET doit compter exactement 14 chiffres, sans espace.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='employeur',
-            name='employeur_forme_juridique_connue',
-            constraint=models.CheckConstraint(condition=models.Q(('forme_juridique__in', ['collectivite', 'epci', 'ep_local', 'eple', 'ep_sante', 'hlm', 'association', 'fondation', 'service_public', 'societe', 'etat', 'a_preciser'])), name='employeur_forme_juridique_connue', violation_error_message='Choisissez une forme juridique de la liste.'),
+            model_name="employeur",
+            name="employeur_forme_juridique_connue",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "forme_juridique__in",
+                        [
+                            "collectivite",
+                            "epci",
+                            "ep_local",
+                            "eple",
+                            "ep_sante",
+                            "hlm",
+                            "association",
+                            "fondation",
+                            "service_public",
+                            "societe",
+                            "etat",
+                            "a_preciser",
+                        ],
+                    )
+                ),
+                name="employeur_forme_juridique_connue",
+                violation_error_message="Choisissez une forme juridique de la liste.",
+            ),
         ),
     ]

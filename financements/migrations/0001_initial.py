@@ -5,57 +5,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('quartiers', '0001_initial'),
+        ("quartiers", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Bareme',
+            name="Bareme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date_effet', models.DateField(unique=True, verbose_name='en vigueur à partir du')),
-                ('montant_annuel', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='montant annuel à temps plein (€)')),
-                ('reference', models.CharField(blank=True, max_length=255, verbose_name='texte de référence')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date_effet", models.DateField(unique=True, verbose_name="en vigueur à partir du")),
+                (
+                    "montant_annuel",
+                    models.DecimalField(decimal_places=2, max_digits=10, verbose_name="montant annuel à temps plein (€)"),
+                ),
+                ("reference", models.CharField(blank=True, max_length=255, verbose_name="texte de référence")),
             ],
             options={
-                'verbose_name': 'barème de l’aide',
-                'verbose_name_plural': 'barèmes de l’aide',
-                'ordering': ['-date_effet'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('montant_annuel__gte', 0)), name='bareme_montant_positif')],
+                "verbose_name": "barème de l’aide",
+                "verbose_name_plural": "barèmes de l’aide",
+                "ordering": ["-date_effet"],
+                "constraints": [
+                    models.CheckConstraint(condition=models.Q(("montant_annuel__gte", 0)), name="bareme_montant_positif")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Smic',
+            name="Smic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date_effet', models.DateField(unique=True, verbose_name='en vigueur à partir du')),
-                ('horaire_brut', models.DecimalField(decimal_places=2, max_digits=6, verbose_name='montant horaire brut (€)')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date_effet", models.DateField(unique=True, verbose_name="en vigueur à partir du")),
+                ("horaire_brut", models.DecimalField(decimal_places=2, max_digits=6, verbose_name="montant horaire brut (€)")),
             ],
             options={
-                'verbose_name': 'SMIC',
-                'verbose_name_plural': 'SMIC',
-                'ordering': ['-date_effet'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('horaire_brut__gt', 0)), name='smic_positif')],
+                "verbose_name": "SMIC",
+                "verbose_name_plural": "SMIC",
+                "ordering": ["-date_effet"],
+                "constraints": [models.CheckConstraint(condition=models.Q(("horaire_brut__gt", 0)), name="smic_positif")],
             },
         ),
         migrations.CreateModel(
-            name='Enveloppe',
+            name="Enveloppe",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('annee', models.PositiveSmallIntegerField(verbose_name='année')),
-                ('nombre_postes', models.PositiveIntegerField(verbose_name='nombre de postes')),
-                ('montant', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='montant (€)')),
-                ('departement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enveloppes', to='quartiers.departement', verbose_name='département')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("annee", models.PositiveSmallIntegerField(verbose_name="année")),
+                ("nombre_postes", models.PositiveIntegerField(verbose_name="nombre de postes")),
+                ("montant", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="montant (€)")),
+                (
+                    "departement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enveloppes",
+                        to="quartiers.departement",
+                        verbose_name="département",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'enveloppe',
-                'verbose_name_plural': 'enveloppes',
-                'ordering': ['-annee', 'departement__code'],
-                'constraints': [models.UniqueConstraint(fields=('departement', 'annee'), name='enveloppe_unique_par_departement_annee'), models.CheckConstraint(condition=models.Q(('montant__gte', 0)), name='enveloppe_montant_positif'), models.CheckConstraint(condition=models.Q(('nombre_postes__gte', 0)), name='enveloppe_postes_positif'), models.CheckConstraint(condition=models.Q(('annee__gte', 1999), ('annee__lte', 2100)), name='enveloppe_annee_plausible')],
+                "verbose_name": "enveloppe",
+                "verbose_name_plural": "enveloppes",
+                "ordering": ["-annee", "departement__code"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("departement", "annee"), name="enveloppe_unique_par_departement_annee"),
+                    models.CheckConstraint(condition=models.Q(("montant__gte", 0)), name="enveloppe_montant_positif"),
+                    models.CheckConstraint(condition=models.Q(("nombre_postes__gte", 0)), name="enveloppe_postes_positif"),
+                    models.CheckConstraint(
+                        condition=models.Q(("annee__gte", 1999), ("annee__lte", 2100)), name="enveloppe_annee_plausible"
+                    ),
+                ],
             },
         ),
     ]

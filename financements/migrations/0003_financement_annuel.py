@@ -5,27 +5,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('financements', '0002_bareme_smic'),
-        ('postes', '0002_domaines'),
+        ("financements", "0002_bareme_smic"),
+        ("postes", "0002_domaines"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FinancementAnnuel',
+            name="FinancementAnnuel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('annee', models.PositiveSmallIntegerField(verbose_name='année')),
-                ('montant', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='montant (€)')),
-                ('code_contrat_ville', models.CharField(blank=True, max_length=20, verbose_name='contrat de ville')),
-                ('poste', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='financements', to='postes.poste', verbose_name='poste')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("annee", models.PositiveSmallIntegerField(verbose_name="année")),
+                ("montant", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="montant (€)")),
+                ("code_contrat_ville", models.CharField(blank=True, max_length=20, verbose_name="contrat de ville")),
+                (
+                    "poste",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="financements",
+                        to="postes.poste",
+                        verbose_name="poste",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'financement annuel',
-                'verbose_name_plural': 'financements annuels',
-                'ordering': ['-annee', 'poste__identifiant'],
-                'constraints': [models.UniqueConstraint(fields=('poste', 'annee'), name='financement_unique_par_poste_annee'), models.CheckConstraint(condition=models.Q(('montant__gte', 0)), name='financement_montant_positif'), models.CheckConstraint(condition=models.Q(('annee__gte', 1999), ('annee__lte', 2100)), name='financement_annee_plausible')],
+                "verbose_name": "financement annuel",
+                "verbose_name_plural": "financements annuels",
+                "ordering": ["-annee", "poste__identifiant"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("poste", "annee"), name="financement_unique_par_poste_annee"),
+                    models.CheckConstraint(condition=models.Q(("montant__gte", 0)), name="financement_montant_positif"),
+                    models.CheckConstraint(
+                        condition=models.Q(("annee__gte", 1999), ("annee__lte", 2100)), name="financement_annee_plausible"
+                    ),
+                ],
             },
         ),
     ]

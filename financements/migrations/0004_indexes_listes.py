@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('financements', '0003_financement_annuel'),
-        ('postes', '0009_indexes_listes'),
+        ("financements", "0003_financement_annuel"),
+        ("postes", "0009_indexes_listes"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='financementannuel',
-            index=models.Index(fields=['annee'], name='financement_annee_idx'),
+            model_name="financementannuel",
+            index=models.Index(fields=["annee"], name="financement_annee_idx"),
         ),
     ]

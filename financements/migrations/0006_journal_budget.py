@@ -10,14 +10,16 @@ from django.db import migrations, models
 JOURNAL = "financements_journalbudget"
 SOURCES = {
     # table: join from the written rows (alias t) to the post (alias p)
-    "postes_convention": 'JOIN postes_poste p ON p.id = t.poste_id',
-    "postes_affectation": 'JOIN postes_poste p ON p.id = t.poste_id',
-    "postes_avenant": 'JOIN postes_convention c ON c.id = t.convention_id JOIN postes_poste p ON p.id = c.poste_id',
+    "postes_convention": "JOIN postes_poste p ON p.id = t.poste_id",
+    "postes_affectation": "JOIN postes_poste p ON p.id = t.poste_id",
+    "postes_avenant": "JOIN postes_convention c ON c.id = t.convention_id JOIN postes_poste p ON p.id = c.poste_id",
 }
 LIGNES = {
     "INSERT": ("REFERENCING NEW TABLE AS nouvelles", "nouvelles"),
-    "UPDATE": ("REFERENCING OLD TABLE AS anciennes NEW TABLE AS nouvelles",
-               "(SELECT * FROM anciennes UNION ALL SELECT * FROM nouvelles)"),
+    "UPDATE": (
+        "REFERENCING OLD TABLE AS anciennes NEW TABLE AS nouvelles",
+        "(SELECT * FROM anciennes UNION ALL SELECT * FROM nouvelles)",
+    ),
     "DELETE": ("REFERENCING OLD TABLE AS anciennes", "anciennes"),
 }
 
@@ -36,18 +38,21 @@ def creer_sql() -> list[str]:
             nom = f"journal_budget_{table}_{operation.lower()}"
             ordres.append(fonction(nom, f"SELECT DISTINCT p.departement_id, 1 FROM {lignes} t {jointure}"))
             ordres.append(
-                f"CREATE TRIGGER {nom} AFTER {operation} ON {table} {transitions} "
-                f"FOR EACH STATEMENT EXECUTE FUNCTION {nom}()"
+                f"CREATE TRIGGER {nom} AFTER {operation} ON {table} {transitions} FOR EACH STATEMENT EXECUTE FUNCTION {nom}()"
             )
     nom = "journal_budget_postes_poste_update"
-    ordres.append(fonction(nom, (
-        "SELECT DISTINCT x.departement_id, 1 FROM anciennes a JOIN nouvelles n ON n.id = a.id, "
-        "LATERAL (VALUES (a.departement_id), (n.departement_id)) x(departement_id) "
-        "WHERE a.departement_id IS DISTINCT FROM n.departement_id AND x.departement_id IS NOT NULL"
-    )))
     ordres.append(
-        f"CREATE TRIGGER {nom} AFTER UPDATE ON postes_poste {LIGNES['UPDATE'][0]} "
-        f"FOR EACH STATEMENT EXECUTE FUNCTION {nom}()"
+        fonction(
+            nom,
+            (
+                "SELECT DISTINCT x.departement_id, 1 FROM anciennes a JOIN nouvelles n ON n.id = a.id, "
+                "LATERAL (VALUES (a.departement_id), (n.departement_id)) x(departement_id) "
+                "WHERE a.departement_id IS DISTINCT FROM n.departement_id AND x.departement_id IS NOT NULL"
+            ),
+        )
+    )
+    ordres.append(
+        f"CREATE TRIGGER {nom} AFTER UPDATE ON postes_poste {LIGNES['UPDATE'][0]} FOR EACH STATEMENT EXECUTE FUNCTION {nom}()"
     )
     return ordres
 
@@ -59,25 +64,33 @@ def supprimer_sql() -> list[str]:
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('financements', '0005_table_cache_budget'),
-        ('quartiers', '0003_quartier_modifie_le'),
-        ('postes', '0009_indexes_listes'),
+        ("financements", "0005_table_cache_budget"),
+        ("quartiers", "0003_quartier_modifie_le"),
+        ("postes", "0009_indexes_listes"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='JournalBudget',
+            name="JournalBudget",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('n', models.PositiveIntegerField(default=1, verbose_name='écritures')),
-                ('departement', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='quartiers.departement', verbose_name='département')),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("n", models.PositiveIntegerField(default=1, verbose_name="écritures")),
+                (
+                    "departement",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="quartiers.departement",
+                        verbose_name="département",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'écriture du journal budgétaire',
-                'verbose_name_plural': 'journal budgétaire',
-                'indexes': [models.Index(fields=['departement', 'id'], name='journal_budget_dep_idx')],
+                "verbose_name": "écriture du journal budgétaire",
+                "verbose_name_plural": "journal budgétaire",
+                "indexes": [models.Index(fields=["departement", "id"], name="journal_budget_dep_idx")],
             },
         ),
         migrations.RunSQL(creer_sql(), supprimer_sql()),

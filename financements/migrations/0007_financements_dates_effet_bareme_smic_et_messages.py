@@ -2,7 +2,6 @@
 
 from django.db import migrations, models
 
-
 REFERENCE = "Barème national (art. D5134-158 à D5134-160 du code du travail)"
 
 
@@ -12,76 +11,131 @@ def reference_sans_document_interne(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('financements', '0006_journal_budget'),
-        ('postes', '0010_postes_messages_et_aides_en_francais'),
-        ('quartiers', '0004_quartiers_messages_et_aides_en_francais'),
+        ("financements", "0006_journal_budget"),
+        ("postes", "0010_postes_messages_et_aides_en_francais"),
+        ("quartiers", "0004_quartiers_messages_et_aides_en_francais"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='bareme',
-            name='date_effet',
-            field=models.DateField(error_messages={'unique': 'Un barème prend déjà effet à cette date : modifiez-le plutôt que d’en créer un second.'}, help_text='Toujours un 1er juillet : le barème est revalorisé chaque année à cette date.', unique=True, verbose_name='en vigueur à partir du'),
+            model_name="bareme",
+            name="date_effet",
+            field=models.DateField(
+                error_messages={
+                    "unique": "Un barème prend déjà effet à cette date : modifiez-le plutôt que d’en créer un second."
+                },
+                help_text="Toujours un 1er juillet : le barème est revalorisé chaque année à cette date.",
+                unique=True,
+                verbose_name="en vigueur à partir du",
+            ),
         ),
         migrations.AlterField(
-            model_name='smic',
-            name='date_effet',
-            field=models.DateField(error_messages={'unique': 'Un SMIC prend déjà effet à cette date : modifiez-le plutôt que d’en créer un second.'}, help_text='Le 1er d’un mois : chaque 1er janvier, ou en cours d’année après une revalorisation exceptionnelle.', unique=True, verbose_name='en vigueur à partir du'),
+            model_name="smic",
+            name="date_effet",
+            field=models.DateField(
+                error_messages={"unique": "Un SMIC prend déjà effet à cette date : modifiez-le plutôt que d’en créer un second."},
+                help_text="Le 1er d’un mois : chaque 1er janvier, ou en cours d’année après une revalorisation exceptionnelle.",
+                unique=True,
+                verbose_name="en vigueur à partir du",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='bareme',
-            constraint=models.CheckConstraint(condition=models.Q(('date_effet__day', 1), ('date_effet__month', 7)), name='bareme_date_effet_1er_juillet', violation_error_message='Le barème de l’aide est revalorisé chaque 1er juillet (art. D5134-158 à D5134-160 du code du travail) : la date d’effet doit être un 1er juillet.'),
+            model_name="bareme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("date_effet__day", 1), ("date_effet__month", 7)),
+                name="bareme_date_effet_1er_juillet",
+                violation_error_message="Le barème de l’aide est revalorisé chaque 1er juillet (art. D5134-158 à D5134-160 du code du travail) : la date d’effet doit être un 1er juillet.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='smic',
-            constraint=models.CheckConstraint(condition=models.Q(('date_effet__day', 1)), name='smic_date_effet_premier_du_mois', violation_error_message='Le SMIC est revalorisé à compter du premier jour d’un mois : la date d’effet doit être le 1er d’un mois.'),
+            model_name="smic",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("date_effet__day", 1)),
+                name="smic_date_effet_premier_du_mois",
+                violation_error_message="Le SMIC est revalorisé à compter du premier jour d’un mois : la date d’effet doit être le 1er d’un mois.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='bareme',
-            name='bareme_montant_positif',
-            constraint=models.CheckConstraint(condition=models.Q(('montant_annuel__gte', 0)), name='bareme_montant_positif', violation_error_message='Le montant annuel du barème ne peut pas être négatif.'),
+            model_name="bareme",
+            name="bareme_montant_positif",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("montant_annuel__gte", 0)),
+                name="bareme_montant_positif",
+                violation_error_message="Le montant annuel du barème ne peut pas être négatif.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='enveloppe',
-            name='enveloppe_unique_par_departement_annee',
-            constraint=models.UniqueConstraint(fields=('departement', 'annee'), name='enveloppe_unique_par_departement_annee', violation_error_message='Ce département a déjà une enveloppe pour cette année : modifiez-la plutôt que d’en créer une seconde.'),
+            model_name="enveloppe",
+            name="enveloppe_unique_par_departement_annee",
+            constraint=models.UniqueConstraint(
+                fields=("departement", "annee"),
+                name="enveloppe_unique_par_departement_annee",
+                violation_error_message="Ce département a déjà une enveloppe pour cette année : modifiez-la plutôt que d’en créer une seconde.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='enveloppe',
-            name='enveloppe_montant_positif',
-            constraint=models.CheckConstraint(condition=models.Q(('montant__gte', 0)), name='enveloppe_montant_positif', violation_error_message='Le montant de l’enveloppe ne peut pas être négatif.'),
+            model_name="enveloppe",
+            name="enveloppe_montant_positif",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("montant__gte", 0)),
+                name="enveloppe_montant_positif",
+                violation_error_message="Le montant de l’enveloppe ne peut pas être négatif.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='enveloppe',
-            name='enveloppe_postes_positif',
-            constraint=models.CheckConstraint(condition=models.Q(('nombre_postes__gte', 0)), name='enveloppe_postes_positif', violation_error_message='Le nombre de postes de l’enveloppe ne peut pas être négatif.'),
+            model_name="enveloppe",
+            name="enveloppe_postes_positif",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("nombre_postes__gte", 0)),
+                name="enveloppe_postes_positif",
+                violation_error_message="Le nombre de postes de l’enveloppe ne peut pas être négatif.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='enveloppe',
-            name='enveloppe_annee_plausible',
-            constraint=models.CheckConstraint(condition=models.Q(('annee__gte', 1999), ('annee__lte', 2100)), name='enveloppe_annee_plausible', violation_error_message='L’année doit être comprise entre 1999 (création du programme) et 2100.'),
+            model_name="enveloppe",
+            name="enveloppe_annee_plausible",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("annee__gte", 1999), ("annee__lte", 2100)),
+                name="enveloppe_annee_plausible",
+                violation_error_message="L’année doit être comprise entre 1999 (création du programme) et 2100.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='financementannuel',
-            name='financement_unique_par_poste_annee',
-            constraint=models.UniqueConstraint(fields=('poste', 'annee'), name='financement_unique_par_poste_annee', violation_error_message='Ce poste a déjà un financement pour cette année : modifiez-le plutôt que d’en créer un second.'),
+            model_name="financementannuel",
+            name="financement_unique_par_poste_annee",
+            constraint=models.UniqueConstraint(
+                fields=("poste", "annee"),
+                name="financement_unique_par_poste_annee",
+                violation_error_message="Ce poste a déjà un financement pour cette année : modifiez-le plutôt que d’en créer un second.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='financementannuel',
-            name='financement_montant_positif',
-            constraint=models.CheckConstraint(condition=models.Q(('montant__gte', 0)), name='financement_montant_positif', violation_error_message='Le montant du financement ne peut pas être négatif.'),
+            model_name="financementannuel",
+            name="financement_montant_positif",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("montant__gte", 0)),
+                name="financement_montant_positif",
+                violation_error_message="Le montant du financement ne peut pas être négatif.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='financementannuel',
-            name='financement_annee_plausible',
-            constraint=models.CheckConstraint(condition=models.Q(('annee__gte', 1999), ('annee__lte', 2100)), name='financement_annee_plausible', violation_error_message='L’année doit être comprise entre 1999 (création du programme) et 2100.'),
+            model_name="financementannuel",
+            name="financement_annee_plausible",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("annee__gte", 1999), ("annee__lte", 2100)),
+                name="financement_annee_plausible",
+                violation_error_message="L’année doit être comprise entre 1999 (création du programme) et 2100.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='smic',
-            name='smic_positif',
-            constraint=models.CheckConstraint(condition=models.Q(('horaire_brut__gt', 0)), name='smic_positif', violation_error_message='Le SMIC horaire brut doit être supérieur à zéro.'),
+            model_name="smic",
+            name="smic_positif",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("horaire_brut__gt", 0)),
+                name="smic_positif",
+                violation_error_message="Le SMIC horaire brut doit être supérieur à zéro.",
+            ),
         ),
         migrations.RunPython(reference_sans_document_interne, migrations.RunPython.noop),
     ]

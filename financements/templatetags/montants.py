@@ -26,7 +26,7 @@ def heures(valeur):
 def pourcent(valeur):
     if valeur is None:
         return "—"
-    return f"{Decimal(valeur).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)}".replace(".", ",") + "\u00a0%"
+    return f"{Decimal(valeur).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}".replace(".", ",") + "\u00a0%"
 
 
 @register.filter

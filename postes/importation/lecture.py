@@ -283,9 +283,7 @@ def lire_table(contenu: bytes, nom: str = "", lignes_max: int | None = None) -> 
     if contenu.startswith(b"PK\x03\x04"):
         return lire_xlsx(contenu, lignes_max)
     if contenu.startswith(b"\xd0\xcf\x11\xe0"):
-        raise FichierIllisible(
-            "Ancien format Excel (.xls) non pris en charge : enregistrez le classeur au format .xlsx ou CSV."
-        )
+        raise FichierIllisible("Ancien format Excel (.xls) non pris en charge : enregistrez le classeur au format .xlsx ou CSV.")
     if contenu.startswith(b"%PDF"):
         raise FichierIllisible("Un PDF ne peut pas être importé : fournissez un fichier CSV, XLSX ou JSON.")
     debut = contenu.lstrip(codecs.BOM_UTF8).lstrip()

@@ -138,9 +138,7 @@ class Perimetre:
     def employeurs(self):
         qs = Employeur.objects.all() if self.utilisateur is None else Employeur.objects.for_user(self.utilisateur)
         if self.restriction is not None:
-            qs = qs.filter(
-                Q(departement__code__in=self.restriction) | Q(postes__departement__code__in=self.restriction)
-            )
+            qs = qs.filter(Q(departement__code__in=self.restriction) | Q(postes__departement__code__in=self.restriction))
         return qs
 
 
@@ -317,7 +315,11 @@ class Analyse:
         debut, fin = val.get("convention_debut"), val.get("convention_fin")
         if debut and fin:
             if fin < debut:
-                self.erreur(ligne, "convention_fin", f"La convention {numero} finit ({fin:%d/%m/%Y}) avant de commencer ({debut:%d/%m/%Y}).")
+                self.erreur(
+                    ligne,
+                    "convention_fin",
+                    f"La convention {numero} finit ({fin:%d/%m/%Y}) avant de commencer ({debut:%d/%m/%Y}).",
+                )
             elif fin > fin_maximale_convention(debut):
                 self.erreur(
                     ligne,
@@ -327,7 +329,11 @@ class Analyse:
         statut = val.get("convention_statut") or ("signee" if val.get("convention_signature") else "projet")
         val["convention_statut"] = statut
         if statut in STATUTS_DATES_DE_SIGNATURE and not val.get("convention_signature"):
-            self.erreur(ligne, "convention_signature", f"La convention {numero} est « {StatutConvention(statut).label} » : sa date de signature est obligatoire.")
+            self.erreur(
+                ligne,
+                "convention_signature",
+                f"La convention {numero} est « {StatutConvention(statut).label} » : sa date de signature est obligatoire.",
+            )
 
     def doublons(self):
         """The same post (and year) twice in a file: every occurrence is rejected, since nothing says
@@ -364,7 +370,9 @@ class Analyse:
         codes_qpv = {c for l in lignes for c in l.valeurs.get("quartiers", ())}
         self.qpv = {}
         for paquet in par_paquets(codes_qpv):
-            for pk, code, dep in QuartierPrioritaire.objects.filter(code__in=paquet).values_list("pk", "code", "departement__code"):
+            for pk, code, dep in QuartierPrioritaire.objects.filter(code__in=paquet).values_list(
+                "pk", "code", "departement__code"
+            ):
                 self.qpv[code] = (pk, dep)
         self.domaines = {}
         for d in DomaineMediation.objects.all():
@@ -384,7 +392,7 @@ class Analyse:
             for paquet in par_paquets(ids_postes):
                 for f in self._qs(FinancementAnnuel.objects.filter(poste_id__in=paquet)):
                     self.financements[(f.poste_id, f.annee)] = f
-        for (poste_id, annee) in self.financements:
+        for poste_id, annee in self.financements:
             self.derniere_annee[poste_id] = max(annee, self.derniere_annee.get(poste_id, annee))
         for relation, champ in (("quartiers", "quartierprioritaire_id"), ("domaines", "domainemediation_id")):
             if self.a(relation):
@@ -474,8 +482,10 @@ class Analyse:
         if numero and (existante := self.conventions.get(numero)):
             if poste is None or existante.poste_id != poste.pk:
                 self.erreur(ligne, "convention", f"La convention {numero} appartient à un autre poste.")
-            elif val["convention_statut"] == "resiliee" and existante.statut != "resiliee" or (
-                existante.statut == "resiliee" and val["convention_statut"] != "resiliee"
+            elif (
+                val["convention_statut"] == "resiliee"
+                and existante.statut != "resiliee"
+                or (existante.statut == "resiliee" and val["convention_statut"] != "resiliee")
             ):
                 self.erreur(
                     ligne,
@@ -483,7 +493,11 @@ class Analyse:
                     f"La résiliation de la convention {numero} se fait dans l’application (motif obligatoire), pas par import.",
                 )
         elif numero and val["convention_statut"] == "resiliee":
-            self.erreur(ligne, "convention_statut", f"La convention {numero} ne peut pas être créée résiliée : importez-la puis résiliez-la dans l’application.")
+            self.erreur(
+                ligne,
+                "convention_statut",
+                f"La convention {numero} ne peut pas être créée résiliée : importez-la puis résiliez-la dans l’application.",
+            )
 
     def verifier_employeurs_nouveaux(self):
         """A new employer needs a name somewhere in the file."""
@@ -557,7 +571,11 @@ class Analyse:
             ligne = max(lignes, key=lambda l: l.rang)
             val = ligne.valeurs
             nom = val.get("raison_sociale") or next(
-                (l.valeurs["raison_sociale"] for l in sorted(lignes, key=lambda l: l.rang, reverse=True) if l.valeurs.get("raison_sociale")),
+                (
+                    l.valeurs["raison_sociale"]
+                    for l in sorted(lignes, key=lambda l: l.rang, reverse=True)
+                    if l.valeurs.get("raison_sociale")
+                ),
                 "",
             )
             forme = val.get("forme_juridique")

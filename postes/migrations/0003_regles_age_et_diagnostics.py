@@ -6,47 +6,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('postes', '0002_domaines'),
-        ('quartiers', '0003_quartier_modifie_le'),
+        ("postes", "0002_domaines"),
+        ("quartiers", "0003_quartier_modifie_le"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DiagnosticEligibilite',
+            name="DiagnosticEligibilite",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date_contrat', models.DateField(verbose_name='date de signature du contrat retenue')),
-                ('eligible', models.BooleanField(verbose_name='éligible')),
-                ('entrees', models.JSONField(verbose_name='données examinées')),
-                ('criteres', models.JSONField(help_text='[{critere, ok, motif, article}, …]', verbose_name='résultat par critère')),
-                ('version_regles', models.CharField(max_length=255, verbose_name='règles appliquées')),
-                ('cree_le', models.DateTimeField(auto_now_add=True, verbose_name='réalisé le')),
-                ('affectation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='diagnostics', to='postes.affectation', verbose_name='affectation')),
-                ('auteur', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='diagnostics', to=settings.AUTH_USER_MODEL, verbose_name='auteur')),
-                ('qpv', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='diagnostics', to='quartiers.quartierprioritaire', verbose_name='quartier de résidence retenu')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date_contrat", models.DateField(verbose_name="date de signature du contrat retenue")),
+                ("eligible", models.BooleanField(verbose_name="éligible")),
+                ("entrees", models.JSONField(verbose_name="données examinées")),
+                (
+                    "criteres",
+                    models.JSONField(help_text="[{critere, ok, motif, article}, …]", verbose_name="résultat par critère"),
+                ),
+                ("version_regles", models.CharField(max_length=255, verbose_name="règles appliquées")),
+                ("cree_le", models.DateTimeField(auto_now_add=True, verbose_name="réalisé le")),
+                (
+                    "affectation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="diagnostics",
+                        to="postes.affectation",
+                        verbose_name="affectation",
+                    ),
+                ),
+                (
+                    "auteur",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="diagnostics",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="auteur",
+                    ),
+                ),
+                (
+                    "qpv",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="diagnostics",
+                        to="quartiers.quartierprioritaire",
+                        verbose_name="quartier de résidence retenu",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'diagnostic d’éligibilité',
-                'verbose_name_plural': 'diagnostics d’éligibilité',
-                'ordering': ['-cree_le', '-pk'],
+                "verbose_name": "diagnostic d’éligibilité",
+                "verbose_name_plural": "diagnostics d’éligibilité",
+                "ordering": ["-cree_le", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='RegleAgeMinimum',
+            name="RegleAgeMinimum",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date_effet', models.DateField(unique=True, verbose_name='contrats signés à partir du')),
-                ('age_minimum', models.PositiveSmallIntegerField(verbose_name='âge minimum (ans)')),
-                ('reference', models.CharField(max_length=255, verbose_name='texte de référence')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date_effet", models.DateField(unique=True, verbose_name="contrats signés à partir du")),
+                ("age_minimum", models.PositiveSmallIntegerField(verbose_name="âge minimum (ans)")),
+                ("reference", models.CharField(max_length=255, verbose_name="texte de référence")),
             ],
             options={
-                'verbose_name': 'règle d’âge minimum',
-                'verbose_name_plural': 'règles d’âge minimum',
-                'ordering': ['date_effet'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('age_minimum__gte', 16), ('age_minimum__lte', 70)), name='regle_age_minimum_plausible')],
+                "verbose_name": "règle d’âge minimum",
+                "verbose_name_plural": "règles d’âge minimum",
+                "ordering": ["date_effet"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("age_minimum__gte", 16), ("age_minimum__lte", 70)), name="regle_age_minimum_plausible"
+                    )
+                ],
             },
         ),
     ]

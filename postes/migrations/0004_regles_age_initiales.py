@@ -7,7 +7,11 @@ from django.db import migrations
 
 REGLES = [
     (date(1999, 1, 1), 30, "Art. L5134-102 du code du travail : au moins 30 ans (début du programme adultes-relais)"),
-    (date(2021, 9, 16), 26, "Art. L5134-102 du code du travail modifié : au moins 26 ans pour les contrats signés à partir du 16/09/2021"),
+    (
+        date(2021, 9, 16),
+        26,
+        "Art. L5134-102 du code du travail modifié : au moins 26 ans pour les contrats signés à partir du 16/09/2021",
+    ),
 ]
 
 

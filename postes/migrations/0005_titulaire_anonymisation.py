@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('postes', '0004_regles_age_initiales'),
+        ("postes", "0004_regles_age_initiales"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='titulaire',
-            name='anonymise_le',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='anonymisé le'),
+            model_name="titulaire",
+            name="anonymise_le",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="anonymisé le"),
         ),
     ]

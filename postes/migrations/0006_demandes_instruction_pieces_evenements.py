@@ -2,147 +2,290 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import postes.models
 from django.conf import settings
 from django.db import migrations, models
 
+import postes.models
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('employeurs', '0001_initial'),
-        ('postes', '0005_titulaire_anonymisation'),
-        ('quartiers', '0002_territoires'),
+        ("employeurs", "0001_initial"),
+        ("postes", "0005_titulaire_anonymisation"),
+        ("quartiers", "0002_territoires"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EvenementDemande',
+            name="EvenementDemande",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(choices=[('depot', 'Demande déposée'), ('nouveau_depot', 'Demande complétée et déposée à nouveau'), ('prise_en_instruction', 'Instruction commencée'), ('affectation', 'Instructeur désigné'), ('demande_complements', 'Compléments demandés à l’employeur'), ('reprise_instruction', 'Instruction reprise'), ('acceptation', 'Demande acceptée'), ('refus', 'Demande refusée'), ('classement', 'Demande classée sans suite')], max_length=30, verbose_name='type')),
-                ('statut_avant', models.CharField(blank=True, choices=[('brouillon', 'Brouillon'), ('deposee', 'Déposée'), ('en_instruction', 'En instruction'), ('a_completer', 'À compléter'), ('acceptee', 'Acceptée'), ('refusee', 'Refusée'), ('classee_sans_suite', 'Classée sans suite')], max_length=20, verbose_name='statut avant')),
-                ('statut_apres', models.CharField(blank=True, choices=[('brouillon', 'Brouillon'), ('deposee', 'Déposée'), ('en_instruction', 'En instruction'), ('a_completer', 'À compléter'), ('acceptee', 'Acceptée'), ('refusee', 'Refusée'), ('classee_sans_suite', 'Classée sans suite')], max_length=20, verbose_name='statut après')),
-                ('date', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date')),
-                ('message', models.TextField(blank=True, verbose_name='message')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("depot", "Demande déposée"),
+                            ("nouveau_depot", "Demande complétée et déposée à nouveau"),
+                            ("prise_en_instruction", "Instruction commencée"),
+                            ("affectation", "Instructeur désigné"),
+                            ("demande_complements", "Compléments demandés à l’employeur"),
+                            ("reprise_instruction", "Instruction reprise"),
+                            ("acceptation", "Demande acceptée"),
+                            ("refus", "Demande refusée"),
+                            ("classement", "Demande classée sans suite"),
+                        ],
+                        max_length=30,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "statut_avant",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("brouillon", "Brouillon"),
+                            ("deposee", "Déposée"),
+                            ("en_instruction", "En instruction"),
+                            ("a_completer", "À compléter"),
+                            ("acceptee", "Acceptée"),
+                            ("refusee", "Refusée"),
+                            ("classee_sans_suite", "Classée sans suite"),
+                        ],
+                        max_length=20,
+                        verbose_name="statut avant",
+                    ),
+                ),
+                (
+                    "statut_apres",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("brouillon", "Brouillon"),
+                            ("deposee", "Déposée"),
+                            ("en_instruction", "En instruction"),
+                            ("a_completer", "À compléter"),
+                            ("acceptee", "Acceptée"),
+                            ("refusee", "Refusée"),
+                            ("classee_sans_suite", "Classée sans suite"),
+                        ],
+                        max_length=20,
+                        verbose_name="statut après",
+                    ),
+                ),
+                ("date", models.DateTimeField(default=django.utils.timezone.now, verbose_name="date")),
+                ("message", models.TextField(blank=True, verbose_name="message")),
             ],
             options={
-                'verbose_name': 'événement d’une demande',
-                'verbose_name_plural': 'événements des demandes',
-                'ordering': ['date', 'pk'],
+                "verbose_name": "événement d’une demande",
+                "verbose_name_plural": "événements des demandes",
+                "ordering": ["date", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='NoteInstruction',
+            name="NoteInstruction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('texte', models.TextField(verbose_name='note')),
-                ('cree_le', models.DateTimeField(default=django.utils.timezone.now, verbose_name='écrite le')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("texte", models.TextField(verbose_name="note")),
+                ("cree_le", models.DateTimeField(default=django.utils.timezone.now, verbose_name="écrite le")),
             ],
             options={
-                'verbose_name': 'note d’instruction',
-                'verbose_name_plural': 'notes d’instruction',
-                'ordering': ['-cree_le', '-pk'],
+                "verbose_name": "note d’instruction",
+                "verbose_name_plural": "notes d’instruction",
+                "ordering": ["-cree_le", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='PieceJointe',
+            name="PieceJointe",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type_piece', models.CharField(choices=[('statuts', 'Statuts de l’association'), ('budget_previsionnel', 'Budget prévisionnel'), ('derniers_comptes', 'Derniers comptes approuvés'), ('autre', 'Autre document')], max_length=30, verbose_name='type de pièce')),
-                ('fichier', models.FileField(max_length=255, upload_to=postes.models.chemin_piece, verbose_name='fichier')),
-                ('nom_original', models.CharField(max_length=255, verbose_name='nom du fichier déposé')),
-                ('type_contenu', models.CharField(choices=[('application/pdf', 'PDF'), ('image/png', 'Image PNG'), ('image/jpeg', 'Image JPEG')], max_length=30, verbose_name='format')),
-                ('taille', models.PositiveIntegerField(verbose_name='taille (octets)')),
-                ('depose_le', models.DateTimeField(default=django.utils.timezone.now, verbose_name='déposé le')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "type_piece",
+                    models.CharField(
+                        choices=[
+                            ("statuts", "Statuts de l’association"),
+                            ("budget_previsionnel", "Budget prévisionnel"),
+                            ("derniers_comptes", "Derniers comptes approuvés"),
+                            ("autre", "Autre document"),
+                        ],
+                        max_length=30,
+                        verbose_name="type de pièce",
+                    ),
+                ),
+                ("fichier", models.FileField(max_length=255, upload_to=postes.models.chemin_piece, verbose_name="fichier")),
+                ("nom_original", models.CharField(max_length=255, verbose_name="nom du fichier déposé")),
+                (
+                    "type_contenu",
+                    models.CharField(
+                        choices=[("application/pdf", "PDF"), ("image/png", "Image PNG"), ("image/jpeg", "Image JPEG")],
+                        max_length=30,
+                        verbose_name="format",
+                    ),
+                ),
+                ("taille", models.PositiveIntegerField(verbose_name="taille (octets)")),
+                ("depose_le", models.DateTimeField(default=django.utils.timezone.now, verbose_name="déposé le")),
             ],
             options={
-                'verbose_name': 'pièce jointe',
-                'verbose_name_plural': 'pièces jointes',
-                'ordering': ['type_piece', 'depose_le'],
+                "verbose_name": "pièce jointe",
+                "verbose_name_plural": "pièces jointes",
+                "ordering": ["type_piece", "depose_le"],
             },
         ),
         migrations.AddField(
-            model_name='demande',
-            name='annee_enveloppe',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='Année de l’enveloppe départementale sur laquelle l’acceptation a réservé un poste.', null=True, verbose_name='année d’enveloppe'),
+            model_name="demande",
+            name="annee_enveloppe",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="Année de l’enveloppe départementale sur laquelle l’acceptation a réservé un poste.",
+                null=True,
+                verbose_name="année d’enveloppe",
+            ),
         ),
         migrations.AddField(
-            model_name='demande',
-            name='intitule',
-            field=models.CharField(blank=True, max_length=255, verbose_name='intitulé du poste'),
+            model_name="demande",
+            name="intitule",
+            field=models.CharField(blank=True, max_length=255, verbose_name="intitulé du poste"),
         ),
         migrations.AddField(
-            model_name='historicaldemande',
-            name='annee_enveloppe',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='Année de l’enveloppe départementale sur laquelle l’acceptation a réservé un poste.', null=True, verbose_name='année d’enveloppe'),
+            model_name="historicaldemande",
+            name="annee_enveloppe",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="Année de l’enveloppe départementale sur laquelle l’acceptation a réservé un poste.",
+                null=True,
+                verbose_name="année d’enveloppe",
+            ),
         ),
         migrations.AddField(
-            model_name='historicaldemande',
-            name='intitule',
-            field=models.CharField(blank=True, max_length=255, verbose_name='intitulé du poste'),
+            model_name="historicaldemande",
+            name="intitule",
+            field=models.CharField(blank=True, max_length=255, verbose_name="intitulé du poste"),
         ),
         migrations.AddConstraint(
-            model_name='demande',
-            constraint=models.CheckConstraint(condition=models.Q(('statut', 'brouillon'), ('date_depot__isnull', False), _connector='OR'), name='demande_deposee_datee'),
+            model_name="demande",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("statut", "brouillon"), ("date_depot__isnull", False), _connector="OR"),
+                name="demande_deposee_datee",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='demande',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('statut__in', ['acceptee', 'refusee', 'classee_sans_suite']), _negated=True), ('date_decision__isnull', False), _connector='OR'), name='demande_decision_datee'),
+            model_name="demande",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("statut__in", ["acceptee", "refusee", "classee_sans_suite"]), _negated=True),
+                    ("date_decision__isnull", False),
+                    _connector="OR",
+                ),
+                name="demande_decision_datee",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='demande',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('statut', 'acceptee'), _negated=True), ('poste__isnull', False), _connector='OR'), name='demande_acceptee_cree_un_poste'),
+            model_name="demande",
+            constraint=models.CheckConstraint(
+                condition=models.Q(models.Q(("statut", "acceptee"), _negated=True), ("poste__isnull", False), _connector="OR"),
+                name="demande_acceptee_cree_un_poste",
+            ),
         ),
         migrations.AddField(
-            model_name='evenementdemande',
-            name='auteur',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='auteur'),
+            model_name="evenementdemande",
+            name="auteur",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="auteur",
+            ),
         ),
         migrations.AddField(
-            model_name='evenementdemande',
-            name='demande',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evenements', to='postes.demande', verbose_name='demande'),
+            model_name="evenementdemande",
+            name="demande",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="evenements",
+                to="postes.demande",
+                verbose_name="demande",
+            ),
         ),
         migrations.AddField(
-            model_name='noteinstruction',
-            name='auteur',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='auteur'),
+            model_name="noteinstruction",
+            name="auteur",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="auteur",
+            ),
         ),
         migrations.AddField(
-            model_name='noteinstruction',
-            name='demande',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='postes.demande', verbose_name='demande'),
+            model_name="noteinstruction",
+            name="demande",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="notes", to="postes.demande", verbose_name="demande"
+            ),
         ),
         migrations.AddField(
-            model_name='piecejointe',
-            name='demande',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pieces', to='postes.demande', verbose_name='demande'),
+            model_name="piecejointe",
+            name="demande",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="pieces", to="postes.demande", verbose_name="demande"
+            ),
         ),
         migrations.AddField(
-            model_name='piecejointe',
-            name='depose_par',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='déposé par'),
+            model_name="piecejointe",
+            name="depose_par",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="déposé par",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evenementdemande',
-            constraint=models.CheckConstraint(condition=models.Q(('type__in', ['depot', 'nouveau_depot', 'prise_en_instruction', 'affectation', 'demande_complements', 'reprise_instruction', 'acceptation', 'refus', 'classement'])), name='evenement_demande_type_connu'),
+            model_name="evenementdemande",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "type__in",
+                        [
+                            "depot",
+                            "nouveau_depot",
+                            "prise_en_instruction",
+                            "affectation",
+                            "demande_complements",
+                            "reprise_instruction",
+                            "acceptation",
+                            "refus",
+                            "classement",
+                        ],
+                    )
+                ),
+                name="evenement_demande_type_connu",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='noteinstruction',
-            constraint=models.CheckConstraint(condition=models.Q(('texte', ''), _negated=True), name='note_instruction_non_vide'),
+            model_name="noteinstruction",
+            constraint=models.CheckConstraint(condition=models.Q(("texte", ""), _negated=True), name="note_instruction_non_vide"),
         ),
         migrations.AddConstraint(
-            model_name='piecejointe',
-            constraint=models.CheckConstraint(condition=models.Q(('type_piece__in', ['statuts', 'budget_previsionnel', 'derniers_comptes', 'autre'])), name='piece_jointe_type_connu'),
+            model_name="piecejointe",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("type_piece__in", ["statuts", "budget_previsionnel", "derniers_comptes", "autre"])),
+                name="piece_jointe_type_connu",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='piecejointe',
-            constraint=models.CheckConstraint(condition=models.Q(('type_contenu__in', ['application/pdf', 'image/png', 'image/jpeg'])), name='piece_jointe_format_accepte'),
+            model_name="piecejointe",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("type_contenu__in", ["application/pdf", "image/png", "image/jpeg"])),
+                name="piece_jointe_format_accepte",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='piecejointe',
-            constraint=models.CheckConstraint(condition=models.Q(('taille__gt', 0)), name='piece_jointe_non_vide'),
+            model_name="piecejointe",
+            constraint=models.CheckConstraint(condition=models.Q(("taille__gt", 0)), name="piece_jointe_non_vide"),
         ),
     ]

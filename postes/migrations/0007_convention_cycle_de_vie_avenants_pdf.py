@@ -2,147 +2,266 @@
 
 import django.core.validators
 import django.db.models.deletion
-import postes.models
 from django.conf import settings
 from django.db import migrations, models
 
+import postes.models
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('postes', '0006_demandes_instruction_pieces_evenements'),
+        ("postes", "0006_demandes_instruction_pieces_evenements"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Avenant',
+            name="Avenant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('numero', models.PositiveSmallIntegerField(verbose_name='numéro d’avenant')),
-                ('type', models.CharField(choices=[('heures', 'Modification de la durée hebdomadaire de travail'), ('titulaire', 'Changement de titulaire du poste')], max_length=20, verbose_name='objet')),
-                ('date_effet', models.DateField(verbose_name='date d’effet')),
-                ('date_signature', models.DateField(verbose_name='date de signature')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('heures_avant', models.DecimalField(blank=True, decimal_places=2, max_digits=4, null=True, verbose_name='heures hebdomadaires avant')),
-                ('heures_apres', models.DecimalField(blank=True, decimal_places=2, max_digits=4, null=True, validators=[django.core.validators.MinValueValidator(17.5, 'La durée hebdomadaire doit être d’au moins 17,5 heures (mi-temps).'), django.core.validators.MaxValueValidator(35, 'La durée hebdomadaire ne peut pas dépasser 35 heures.')], verbose_name='heures hebdomadaires après')),
-                ('cree_le', models.DateTimeField(auto_now_add=True, verbose_name='saisi le')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("numero", models.PositiveSmallIntegerField(verbose_name="numéro d’avenant")),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("heures", "Modification de la durée hebdomadaire de travail"),
+                            ("titulaire", "Changement de titulaire du poste"),
+                        ],
+                        max_length=20,
+                        verbose_name="objet",
+                    ),
+                ),
+                ("date_effet", models.DateField(verbose_name="date d’effet")),
+                ("date_signature", models.DateField(verbose_name="date de signature")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "heures_avant",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=4, null=True, verbose_name="heures hebdomadaires avant"
+                    ),
+                ),
+                (
+                    "heures_apres",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=4,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(
+                                17.5, "La durée hebdomadaire doit être d’au moins 17,5 heures (mi-temps)."
+                            ),
+                            django.core.validators.MaxValueValidator(35, "La durée hebdomadaire ne peut pas dépasser 35 heures."),
+                        ],
+                        verbose_name="heures hebdomadaires après",
+                    ),
+                ),
+                ("cree_le", models.DateTimeField(auto_now_add=True, verbose_name="saisi le")),
             ],
             options={
-                'verbose_name': 'avenant',
-                'verbose_name_plural': 'avenants',
-                'ordering': ['convention', 'numero'],
+                "verbose_name": "avenant",
+                "verbose_name_plural": "avenants",
+                "ordering": ["convention", "numero"],
             },
         ),
         migrations.AddField(
-            model_name='convention',
-            name='date_notification_resiliation',
-            field=models.DateField(blank=True, null=True, verbose_name='date de notification de la résiliation'),
+            model_name="convention",
+            name="date_notification_resiliation",
+            field=models.DateField(blank=True, null=True, verbose_name="date de notification de la résiliation"),
         ),
         migrations.AddField(
-            model_name='convention',
-            name='pdf',
-            field=models.FileField(blank=True, max_length=255, upload_to=postes.models.chemin_pdf_convention, verbose_name='convention signée (PDF)'),
+            model_name="convention",
+            name="pdf",
+            field=models.FileField(
+                blank=True, max_length=255, upload_to=postes.models.chemin_pdf_convention, verbose_name="convention signée (PDF)"
+            ),
         ),
         migrations.AddField(
-            model_name='convention',
-            name='pdf_genere_le',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='PDF généré le'),
+            model_name="convention",
+            name="pdf_genere_le",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="PDF généré le"),
         ),
         migrations.AddField(
-            model_name='convention',
-            name='pdf_sha256',
-            field=models.CharField(blank=True, max_length=64, verbose_name='empreinte SHA-256 du PDF'),
+            model_name="convention",
+            name="pdf_sha256",
+            field=models.CharField(blank=True, max_length=64, verbose_name="empreinte SHA-256 du PDF"),
         ),
         migrations.AddField(
-            model_name='convention',
-            name='signataire',
-            field=models.CharField(blank=True, help_text='Nom et qualité : « Le préfet, Jeanne Martin ».', max_length=255, verbose_name='signataire pour l’État'),
+            model_name="convention",
+            name="signataire",
+            field=models.CharField(
+                blank=True,
+                help_text="Nom et qualité : « Le préfet, Jeanne Martin ».",
+                max_length=255,
+                verbose_name="signataire pour l’État",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalconvention',
-            name='date_notification_resiliation',
-            field=models.DateField(blank=True, null=True, verbose_name='date de notification de la résiliation'),
+            model_name="historicalconvention",
+            name="date_notification_resiliation",
+            field=models.DateField(blank=True, null=True, verbose_name="date de notification de la résiliation"),
         ),
         migrations.AddField(
-            model_name='historicalconvention',
-            name='pdf',
-            field=models.TextField(blank=True, max_length=255, verbose_name='convention signée (PDF)'),
+            model_name="historicalconvention",
+            name="pdf",
+            field=models.TextField(blank=True, max_length=255, verbose_name="convention signée (PDF)"),
         ),
         migrations.AddField(
-            model_name='historicalconvention',
-            name='pdf_genere_le',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='PDF généré le'),
+            model_name="historicalconvention",
+            name="pdf_genere_le",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="PDF généré le"),
         ),
         migrations.AddField(
-            model_name='historicalconvention',
-            name='pdf_sha256',
-            field=models.CharField(blank=True, max_length=64, verbose_name='empreinte SHA-256 du PDF'),
+            model_name="historicalconvention",
+            name="pdf_sha256",
+            field=models.CharField(blank=True, max_length=64, verbose_name="empreinte SHA-256 du PDF"),
         ),
         migrations.AddField(
-            model_name='historicalconvention',
-            name='signataire',
-            field=models.CharField(blank=True, help_text='Nom et qualité : « Le préfet, Jeanne Martin ».', max_length=255, verbose_name='signataire pour l’État'),
+            model_name="historicalconvention",
+            name="signataire",
+            field=models.CharField(
+                blank=True,
+                help_text="Nom et qualité : « Le préfet, Jeanne Martin ».",
+                max_length=255,
+                verbose_name="signataire pour l’État",
+            ),
         ),
         migrations.AlterField(
-            model_name='convention',
-            name='date_resiliation',
-            field=models.DateField(blank=True, help_text='Premier jour où la convention ne produit plus d’effet (l’aide court jusqu’à la veille).', null=True, verbose_name='date d’effet de la résiliation'),
+            model_name="convention",
+            name="date_resiliation",
+            field=models.DateField(
+                blank=True,
+                help_text="Premier jour où la convention ne produit plus d’effet (l’aide court jusqu’à la veille).",
+                null=True,
+                verbose_name="date d’effet de la résiliation",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalconvention',
-            name='date_resiliation',
-            field=models.DateField(blank=True, help_text='Premier jour où la convention ne produit plus d’effet (l’aide court jusqu’à la veille).', null=True, verbose_name='date d’effet de la résiliation'),
+            model_name="historicalconvention",
+            name="date_resiliation",
+            field=models.DateField(
+                blank=True,
+                help_text="Premier jour où la convention ne produit plus d’effet (l’aide court jusqu’à la veille).",
+                null=True,
+                verbose_name="date d’effet de la résiliation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='convention',
-            constraint=models.CheckConstraint(condition=models.Q(('date_notification_resiliation__isnull', True), ('date_resiliation__gte', models.F('date_notification_resiliation')), _connector='OR'), name='convention_resiliation_apres_notification'),
+            model_name="convention",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("date_notification_resiliation__isnull", True),
+                    ("date_resiliation__gte", models.F("date_notification_resiliation")),
+                    _connector="OR",
+                ),
+                name="convention_resiliation_apres_notification",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='convention',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('motif_resiliation', 'initiative_employeur'), _negated=True), ('date_notification_resiliation__isnull', True), ('date_resiliation__gte', postes.models.PlusMois(models.F('date_notification_resiliation'), mois=2)), _connector='OR'), name='convention_preavis_employeur_deux_mois'),
+            model_name="convention",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("motif_resiliation", "initiative_employeur"), _negated=True),
+                    ("date_notification_resiliation__isnull", True),
+                    ("date_resiliation__gte", postes.models.PlusMois(models.F("date_notification_resiliation"), mois=2)),
+                    _connector="OR",
+                ),
+                name="convention_preavis_employeur_deux_mois",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='convention',
-            constraint=models.CheckConstraint(condition=models.Q(('pdf', ''), ('statut__in', ('signee', 'en_cours', 'echue', 'resiliee', 'caduque')), _connector='OR'), name='convention_pdf_seulement_si_signee'),
+            model_name="convention",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("pdf", ""), ("statut__in", ("signee", "en_cours", "echue", "resiliee", "caduque")), _connector="OR"
+                ),
+                name="convention_pdf_seulement_si_signee",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='convention',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('pdf', ''), ('pdf_sha256', '')), models.Q(models.Q(('pdf', ''), _negated=True), ('pdf_sha256__regex', '^[0-9a-f]{64}$')), _connector='OR'), name='convention_pdf_avec_empreinte'),
+            model_name="convention",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("pdf", ""), ("pdf_sha256", "")),
+                    models.Q(models.Q(("pdf", ""), _negated=True), ("pdf_sha256__regex", "^[0-9a-f]{64}$")),
+                    _connector="OR",
+                ),
+                name="convention_pdf_avec_empreinte",
+            ),
         ),
         migrations.AddField(
-            model_name='avenant',
-            name='affectation',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='avenant', to='postes.affectation', verbose_name='nouvelle affectation'),
+            model_name="avenant",
+            name="affectation",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="avenant",
+                to="postes.affectation",
+                verbose_name="nouvelle affectation",
+            ),
         ),
         migrations.AddField(
-            model_name='avenant',
-            name='convention',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='avenants', to='postes.convention', verbose_name='convention'),
+            model_name="avenant",
+            name="convention",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="avenants",
+                to="postes.convention",
+                verbose_name="convention",
+            ),
         ),
         migrations.AddField(
-            model_name='avenant',
-            name='cree_par',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL, verbose_name='saisi par'),
+            model_name="avenant",
+            name="cree_par",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="saisi par",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='avenant',
-            constraint=models.UniqueConstraint(fields=('convention', 'numero'), name='avenant_numero_unique_par_convention'),
+            model_name="avenant",
+            constraint=models.UniqueConstraint(fields=("convention", "numero"), name="avenant_numero_unique_par_convention"),
         ),
         migrations.AddConstraint(
-            model_name='avenant',
-            constraint=models.CheckConstraint(condition=models.Q(('type__in', ['heures', 'titulaire'])), name='avenant_type_connu'),
+            model_name="avenant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("type__in", ["heures", "titulaire"])), name="avenant_type_connu"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='avenant',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('type', 'heures'), _negated=True), models.Q(('heures_apres__isnull', False), ('heures_avant__isnull', False), models.Q(('heures_avant', models.F('heures_apres')), _negated=True), ('heures_apres__gte', 17.5), ('heures_apres__lte', 35)), _connector='OR'), name='avenant_heures_renseignees'),
+            model_name="avenant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("type", "heures"), _negated=True),
+                    models.Q(
+                        ("heures_apres__isnull", False),
+                        ("heures_avant__isnull", False),
+                        models.Q(("heures_avant", models.F("heures_apres")), _negated=True),
+                        ("heures_apres__gte", 17.5),
+                        ("heures_apres__lte", 35),
+                    ),
+                    _connector="OR",
+                ),
+                name="avenant_heures_renseignees",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='avenant',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('type', 'titulaire'), _negated=True), ('affectation__isnull', False), _connector='OR'), name='avenant_titulaire_affectation'),
+            model_name="avenant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("type", "titulaire"), _negated=True), ("affectation__isnull", False), _connector="OR"
+                ),
+                name="avenant_titulaire_affectation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='avenant',
-            constraint=models.UniqueConstraint(condition=models.Q(('type', 'heures')), fields=('convention', 'date_effet'), name='avenant_heures_une_date_effet'),
+            model_name="avenant",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("type", "heures")), fields=("convention", "date_effet"), name="avenant_heures_une_date_effet"
+            ),
         ),
     ]

@@ -4,28 +4,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('postes', '0007_convention_cycle_de_vie_avenants_pdf'),
+        ("postes", "0007_convention_cycle_de_vie_avenants_pdf"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='poste',
-            name='poste_identifiant_format',
+            model_name="poste",
+            name="poste_identifiant_format",
         ),
         migrations.AlterField(
-            model_name='historicalposte',
-            name='identifiant',
-            field=models.CharField(db_index=True, help_text='Département (3), année (2), « R », numéro d’ordre (4), version (2) : 09324R000101. Le registre de l’ANCT connaît aussi 59L…/59V… (Nord) et les anciens …RT….', max_length=12, verbose_name='identifiant'),
+            model_name="historicalposte",
+            name="identifiant",
+            field=models.CharField(
+                db_index=True,
+                help_text="Département (3), année (2), « R », numéro d’ordre (4), version (2) : 09324R000101. Le registre de l’ANCT connaît aussi 59L…/59V… (Nord) et les anciens …RT….",
+                max_length=12,
+                verbose_name="identifiant",
+            ),
         ),
         migrations.AlterField(
-            model_name='poste',
-            name='identifiant',
-            field=models.CharField(help_text='Département (3), année (2), « R », numéro d’ordre (4), version (2) : 09324R000101. Le registre de l’ANCT connaît aussi 59L…/59V… (Nord) et les anciens …RT….', max_length=12, unique=True, verbose_name='identifiant'),
+            model_name="poste",
+            name="identifiant",
+            field=models.CharField(
+                help_text="Département (3), année (2), « R », numéro d’ordre (4), version (2) : 09324R000101. Le registre de l’ANCT connaît aussi 59L…/59V… (Nord) et les anciens …RT….",
+                max_length=12,
+                unique=True,
+                verbose_name="identifiant",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='poste',
-            constraint=models.CheckConstraint(condition=models.Q(('identifiant__regex', '^[0-9]{2}[0-9A-Z][0-9]{2}R(T[0-9]{5}|[0-9]{6})$')), name='poste_identifiant_format'),
+            model_name="poste",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("identifiant__regex", "^[0-9]{2}[0-9A-Z][0-9]{2}R(T[0-9]{5}|[0-9]{6})$")),
+                name="poste_identifiant_format",
+            ),
         ),
     ]

@@ -5,57 +5,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('employeurs', '0003_indexes_listes'),
-        ('postes', '0008_identifiant_formats_anct'),
-        ('quartiers', '0003_quartier_modifie_le'),
+        ("employeurs", "0003_indexes_listes"),
+        ("postes", "0008_identifiant_formats_anct"),
+        ("quartiers", "0003_quartier_modifie_le"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='affectation',
-            index=models.Index(fields=['poste', '-date_debut'], name='affectation_poste_debut_idx'),
+            model_name="affectation",
+            index=models.Index(fields=["poste", "-date_debut"], name="affectation_poste_debut_idx"),
         ),
         migrations.AddIndex(
-            model_name='affectation',
-            index=models.Index(fields=['date_fin'], name='affectation_fin_idx'),
+            model_name="affectation",
+            index=models.Index(fields=["date_fin"], name="affectation_fin_idx"),
         ),
         migrations.AddIndex(
-            model_name='convention',
-            index=models.Index(fields=['-date_debut', 'numero'], name='convention_tri_idx'),
+            model_name="convention",
+            index=models.Index(fields=["-date_debut", "numero"], name="convention_tri_idx"),
         ),
         migrations.AddIndex(
-            model_name='convention',
-            index=models.Index(fields=['statut', 'date_fin'], name='convention_statut_fin_idx'),
+            model_name="convention",
+            index=models.Index(fields=["statut", "date_fin"], name="convention_statut_fin_idx"),
         ),
         migrations.AddIndex(
-            model_name='convention',
-            index=models.Index(fields=['poste', 'date_debut'], name='convention_poste_debut_idx'),
+            model_name="convention",
+            index=models.Index(fields=["poste", "date_debut"], name="convention_poste_debut_idx"),
         ),
         migrations.AddIndex(
-            model_name='demande',
-            index=models.Index(fields=['departement', 'statut', '-date_depot'], name='demande_dep_statut_depot_idx'),
+            model_name="demande",
+            index=models.Index(fields=["departement", "statut", "-date_depot"], name="demande_dep_statut_depot_idx"),
         ),
         migrations.AddIndex(
-            model_name='demande',
-            index=models.Index(fields=['-date_depot', '-id'], name='demande_depot_idx'),
+            model_name="demande",
+            index=models.Index(fields=["-date_depot", "-id"], name="demande_depot_idx"),
         ),
         migrations.AddIndex(
-            model_name='demande',
-            index=models.Index(fields=['employeur', '-modifie_le'], name='demande_employeur_modif_idx'),
+            model_name="demande",
+            index=models.Index(fields=["employeur", "-modifie_le"], name="demande_employeur_modif_idx"),
         ),
         migrations.AddIndex(
-            model_name='demande',
-            index=models.Index(fields=['instructeur', 'statut'], name='demande_instructeur_idx'),
+            model_name="demande",
+            index=models.Index(fields=["instructeur", "statut"], name="demande_instructeur_idx"),
         ),
         migrations.AddIndex(
-            model_name='poste',
-            index=models.Index(fields=['departement', 'statut'], name='poste_dep_statut_idx'),
+            model_name="poste",
+            index=models.Index(fields=["departement", "statut"], name="poste_dep_statut_idx"),
         ),
         migrations.AddIndex(
-            model_name='poste',
-            index=models.Index(fields=['cree_le'], name='poste_cree_le_idx'),
+            model_name="poste",
+            index=models.Index(fields=["cree_le"], name="poste_cree_le_idx"),
         ),
     ]

@@ -4,20 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('postes', '0010_postes_messages_et_aides_en_francais'),
-        ('quartiers', '0003_quartier_modifie_le'),
+        ("postes", "0010_postes_messages_et_aides_en_francais"),
+        ("quartiers", "0003_quartier_modifie_le"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='titulaire',
-            name='qpv_choisi_a_la_main',
-            field=models.BooleanField(default=False, help_text='Le quartier de résidence a été choisi par l’agent, avec une justification, et non localisé depuis l’adresse.', verbose_name='quartier choisi à la main'),
+            model_name="titulaire",
+            name="qpv_choisi_a_la_main",
+            field=models.BooleanField(
+                default=False,
+                help_text="Le quartier de résidence a été choisi par l’agent, avec une justification, et non localisé depuis l’adresse.",
+                verbose_name="quartier choisi à la main",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='titulaire',
-            constraint=models.CheckConstraint(condition=models.Q(('qpv_choisi_a_la_main', False), ('qpv_residence__isnull', False), _connector='OR'), name='titulaire_qpv_choisi_a_la_main_renseigne', violation_error_message='Un quartier choisi à la main doit être indiqué.'),
+            model_name="titulaire",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("qpv_choisi_a_la_main", False), ("qpv_residence__isnull", False), _connector="OR"),
+                name="titulaire_qpv_choisi_a_la_main_renseigne",
+                violation_error_message="Un quartier choisi à la main doit être indiqué.",
+            ),
         ),
     ]

@@ -32,25 +32,50 @@ def rendre_les_numeros_conformes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('postes', '0011_titulaire_qpv_choisi_a_la_main'),
+        ("postes", "0011_titulaire_qpv_choisi_a_la_main"),
     ]
 
     operations = [
         migrations.RunPython(rendre_les_numeros_conformes, migrations.RunPython.noop),
         migrations.AlterField(
-            model_name='convention',
-            name='numero',
-            field=models.CharField(help_text='Numéro unique : lettres sans accent, chiffres, « - » et « _ » seulement, 30 caractères au plus, en commençant par une lettre ou un chiffre (exemple : 09324R000101-1).', max_length=30, unique=True, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9_-]{0,29}$', 'Numéro de convention : lettres sans accent, chiffres, « - » et « _ » seulement, 30 caractères au plus, en commençant par une lettre ou un chiffre (exemple : 09324R000101-1).')], verbose_name='numéro'),
+            model_name="convention",
+            name="numero",
+            field=models.CharField(
+                help_text="Numéro unique : lettres sans accent, chiffres, « - » et « _ » seulement, 30 caractères au plus, en commençant par une lettre ou un chiffre (exemple : 09324R000101-1).",
+                max_length=30,
+                unique=True,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[A-Za-z0-9][A-Za-z0-9_-]{0,29}$",
+                        "Numéro de convention : lettres sans accent, chiffres, « - » et « _ » seulement, 30 caractères au plus, en commençant par une lettre ou un chiffre (exemple : 09324R000101-1).",
+                    )
+                ],
+                verbose_name="numéro",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalconvention',
-            name='numero',
-            field=models.CharField(db_index=True, help_text='Numéro unique : lettres sans accent, chiffres, « - » et « _ » seulement, 30 caractères au plus, en commençant par une lettre ou un chiffre (exemple : 09324R000101-1).', max_length=30, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9_-]{0,29}$', 'Numéro de convention : lettres sans accent, chiffres, « - » et « _ » seulement, 30 caractères au plus, en commençant par une lettre ou un chiffre (exemple : 09324R000101-1).')], verbose_name='numéro'),
+            model_name="historicalconvention",
+            name="numero",
+            field=models.CharField(
+                db_index=True,
+                help_text="Numéro unique : lettres sans accent, chiffres, « - » et « _ » seulement, 30 caractères au plus, en commençant par une lettre ou un chiffre (exemple : 09324R000101-1).",
+                max_length=30,
+                validators=[
+                    django.core.validators.RegexValidator(
+                        "^[A-Za-z0-9][A-Za-z0-9_-]{0,29}$",
+                        "Numéro de convention : lettres sans accent, chiffres, « - » et « _ » seulement, 30 caractères au plus, en commençant par une lettre ou un chiffre (exemple : 09324R000101-1).",
+                    )
+                ],
+                verbose_name="numéro",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='convention',
-            constraint=models.CheckConstraint(condition=models.Q(('numero__regex', '^[A-Za-z0-9][A-Za-z0-9_-]{0,29}$')), name='convention_numero_format', violation_error_message='Numéro de convention : lettres sans accent, chiffres, « - » et « _ » seulement, 30 caractères au plus, en commençant par une lettre ou un chiffre (exemple : 09324R000101-1).'),
+            model_name="convention",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("numero__regex", "^[A-Za-z0-9][A-Za-z0-9_-]{0,29}$")),
+                name="convention_numero_format",
+                violation_error_message="Numéro de convention : lettres sans accent, chiffres, « - » et « _ » seulement, 30 caractères au plus, en commençant par une lettre ou un chiffre (exemple : 09324R000101-1).",
+            ),
         ),
     ]

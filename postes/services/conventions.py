@@ -45,10 +45,10 @@ from postes.regles_convention import (
     STATUTS_ENGAGES,
     STATUTS_FINIS_SANS_SUITE,
     EtatConvention,
-    motif_refus,
     date_effet_minimale_resiliation,
     date_limite_embauche,
     dernier_jour_couvert,
+    motif_refus,
     statut_du_jour,
     statut_poste,
 )
@@ -232,7 +232,10 @@ def caducite_constatable(convention: Convention, jour: date | None = None) -> bo
     jour = jour or timezone.localdate()
     if jour < date_limite_embauche(convention.date_debut):
         return False
-    return statut_du_jour(convention.statut, convention.date_debut, convention.date_fin, jour, embauche_dans_le_delai(convention)) == "caduque"
+    return (
+        statut_du_jour(convention.statut, convention.date_debut, convention.date_fin, jour, embauche_dans_le_delai(convention))
+        == "caduque"
+    )
 
 
 @transaction.atomic
@@ -247,7 +250,9 @@ def constater_caducite(convention: Convention, *, auteur=None, aujourd_hui=None)
                 f"Seule une convention signée ou en cours peut devenir caduque : celle-ci est « {convention.get_statut_display()} »."
             )
         if embauche_dans_le_delai(convention):
-            raise TransitionRefusee(f"Une embauche a eu lieu sur le poste avant le {_jj(limite)} : la convention n’est pas caduque.")
+            raise TransitionRefusee(
+                f"Une embauche a eu lieu sur le poste avant le {_jj(limite)} : la convention n’est pas caduque."
+            )
         raise TransitionRefusee(
             f"Le délai d’embauche court jusqu’au {_jj(limite - timedelta(days=1))} : la convention n’est pas encore caduque."
         )
@@ -310,8 +315,10 @@ def renouveler(
         raise TransitionRefusee({"date_fin": f"Le renouvellement commence le {_jj(debut)} : sa fin doit suivre."})
     if date_fin > fin_maximale_convention(debut):
         raise TransitionRefusee(
-            {"date_fin": f"Une convention dure au plus trois ans : le renouvellement doit finir au plus tard le "
-             f"{_jj(fin_maximale_convention(debut))}."}
+            {
+                "date_fin": f"Une convention dure au plus trois ans : le renouvellement doit finir au plus tard le "
+                f"{_jj(fin_maximale_convention(debut))}."
+            }
         )
     heures = convention.heures_hebdomadaires if heures is None else Decimal(heures)
     if not HEURES_MINIMUM <= heures <= HEURES_TEMPS_PLEIN:
@@ -347,7 +354,9 @@ def _verifier_avenant(convention: Convention, date_effet: date, date_signature: 
         raise TransitionRefusee({"date_signature": "La date de signature ne peut pas être dans le futur."})
 
 
-def _creer_avenant(convention: Convention, type: str, date_effet: date, date_signature: date, description: str, auteur, **champs) -> Avenant:
+def _creer_avenant(
+    convention: Convention, type: str, date_effet: date, date_signature: date, description: str, auteur, **champs
+) -> Avenant:
     return Avenant.objects.create(
         convention=convention,
         numero=(convention.avenants.aggregate(n=Max("numero"))["n"] or 0) + 1,
@@ -384,24 +393,37 @@ def avenant_heures(
     dernier = convention.avenants.filter(type=TypeAvenant.HEURES).order_by("-date_effet").first()
     if dernier and date_effet <= dernier.date_effet:
         raise TransitionRefusee(
-            {"date_effet": f"Un avenant précédent change déjà les heures le {_jj(dernier.date_effet)} : "
-             "la nouvelle date d’effet doit être postérieure."}
+            {
+                "date_effet": f"Un avenant précédent change déjà les heures le {_jj(dernier.date_effet)} : "
+                "la nouvelle date d’effet doit être postérieure."
+            }
         )
     if heures > convention.heures_hebdomadaires:
         fin_annee = min(date(date_effet.year, 12, 31), convention.date_fin)
         avant = echeancier_convention(convention, date_effet, fin_annee, occupation=PLEINE)
         apres_convention = Convention(
-            poste=convention.poste, date_debut=convention.date_debut, date_fin=convention.date_fin,
+            poste=convention.poste,
+            date_debut=convention.date_debut,
+            date_fin=convention.date_fin,
             heures_hebdomadaires=heures,
         )
         apres = echeancier_convention(apres_convention, date_effet, fin_annee, occupation=PLEINE)
         verifier_budget(
-            convention.poste.departement, date_effet.year, apres.total - avant.total,
-            aujourd_hui=aujourd_hui, exiger_enveloppe=False,
+            convention.poste.departement,
+            date_effet.year,
+            apres.total - avant.total,
+            aujourd_hui=aujourd_hui,
+            exiger_enveloppe=False,
         )
     avenant = _creer_avenant(
-        convention, TypeAvenant.HEURES, date_effet, date_signature, description, auteur,
-        heures_avant=convention.heures_hebdomadaires, heures_apres=heures,
+        convention,
+        TypeAvenant.HEURES,
+        date_effet,
+        date_signature,
+        description,
+        auteur,
+        heures_avant=convention.heures_hebdomadaires,
+        heures_apres=heures,
     )
     convention.heures_hebdomadaires = heures
     _enregistrer(
@@ -442,8 +464,10 @@ def avenant_titulaire(
     posterieure = affectations.filter(date_debut__gte=date_effet).first()
     if posterieure:
         raise TransitionRefusee(
-            {"date_effet": f"Une affectation commence déjà le {_jj(posterieure.date_debut)} ({posterieure.titulaire}) : "
-             "la date d’effet doit être postérieure."}
+            {
+                "date_effet": f"Une affectation commence déjà le {_jj(posterieure.date_debut)} ({posterieure.titulaire}) : "
+                "la date d’effet doit être postérieure."
+            }
         )
     courante = affectations.filter(Q(date_fin__isnull=True) | Q(date_fin__gte=date_effet)).select_related("titulaire").first()
     if courante and embauche.titulaire and courante.titulaire_id == embauche.titulaire.pk:
@@ -457,7 +481,9 @@ def avenant_titulaire(
         convention, TypeAvenant.TITULAIRE, date_effet, date_signature, description, auteur, affectation=nouvelle
     )
     _enregistrer(
-        convention, f"Avenant n° {avenant.numero} : {nouvelle.titulaire} titulaire du poste à compter du {_jj(date_effet)}", auteur
+        convention,
+        f"Avenant n° {avenant.numero} : {nouvelle.titulaire} titulaire du poste à compter du {_jj(date_effet)}",
+        auteur,
     )
     return avenant
 
@@ -491,10 +517,13 @@ def mettre_a_jour_conventions(jour: date) -> tuple[list[Changement], list[Poste]
             a_revoir.add(convention.poste_id)
     # Terminations whose effective date has come close their post without a status change.
     a_revoir.update(
-        Poste.objects.filter(statut="actif", conventions__statut="resiliee", conventions__date_resiliation__lte=jour)
-        .values_list("pk", flat=True)
+        Poste.objects.filter(statut="actif", conventions__statut="resiliee", conventions__date_resiliation__lte=jour).values_list(
+            "pk", flat=True
+        )
     )
-    postes_changes = [p for p in Poste.objects.filter(pk__in=a_revoir).order_by("identifiant") if actualiser_statut_poste(p, jour)]
+    postes_changes = [
+        p for p in Poste.objects.filter(pk__in=a_revoir).order_by("identifiant") if actualiser_statut_poste(p, jour)
+    ]
     return changements, postes_changes
 
 

@@ -47,8 +47,7 @@ def motif_hors_convention(conventions: list[PeriodeConvention], prise_de_poste: 
     start of the job falls within a signed convention of the post, and the employment contract is
     not signed before it. Returns why the hire is refused, or None."""
     couvrantes = [
-        c for c in conventions
-        if c.statut in STATUTS_PERMETTANT_L_EMBAUCHE and c.date_debut <= prise_de_poste <= c.date_fin
+        c for c in conventions if c.statut in STATUTS_PERMETTANT_L_EMBAUCHE and c.date_debut <= prise_de_poste <= c.date_fin
     ]
     if not couvrantes:
         return (

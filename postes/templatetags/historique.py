@@ -33,7 +33,9 @@ def valeur_lisible(champ, valeur) -> str:
     if isinstance(champ, models.DateField):
         return valeur.strftime("%d/%m/%Y")
     if isinstance(valeur, Decimal):
-        return formats.number_format(valeur.normalize() if valeur == valeur.to_integral() else valeur, use_l10n=True, force_grouping=True)
+        return formats.number_format(
+            valeur.normalize() if valeur == valeur.to_integral() else valeur, use_l10n=True, force_grouping=True
+        )
     return str(valeur)
 
 

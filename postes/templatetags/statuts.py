@@ -11,8 +11,12 @@ register = template.Library()
 TONS = {
     "success": (StatutPoste.ACTIF, *STATUTS_EN_VIGUEUR, StatutDemande.ACCEPTEE),
     "error": (
-        StatutPoste.FERME, StatutConvention.ECHUE, StatutConvention.RESILIEE, StatutConvention.CADUQUE,
-        StatutDemande.REFUSEE, StatutDemande.CLASSEE_SANS_SUITE,
+        StatutPoste.FERME,
+        StatutConvention.ECHUE,
+        StatutConvention.RESILIEE,
+        StatutConvention.CADUQUE,
+        StatutDemande.REFUSEE,
+        StatutDemande.CLASSEE_SANS_SUITE,
     ),
     "warning": (StatutDemande.A_COMPLETER, StatutPoste.EN_ATTENTE),
 }

@@ -5,61 +5,115 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=3, unique=True, verbose_name='code INSEE')),
-                ('nom', models.CharField(max_length=100, verbose_name='nom')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=3, unique=True, verbose_name="code INSEE")),
+                ("nom", models.CharField(max_length=100, verbose_name="nom")),
             ],
             options={
-                'verbose_name': 'région',
-                'verbose_name_plural': 'régions',
-                'ordering': ['code'],
+                "verbose_name": "région",
+                "verbose_name_plural": "régions",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Departement',
+            name="Departement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=3, unique=True, verbose_name='code INSEE')),
-                ('nom', models.CharField(max_length=100, verbose_name='nom')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='departements', to='quartiers.region', verbose_name='région')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=3, unique=True, verbose_name="code INSEE")),
+                ("nom", models.CharField(max_length=100, verbose_name="nom")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="departements",
+                        to="quartiers.region",
+                        verbose_name="région",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'département',
-                'verbose_name_plural': 'départements',
-                'ordering': ['code'],
+                "verbose_name": "département",
+                "verbose_name_plural": "départements",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='QuartierPrioritaire',
+            name="QuartierPrioritaire",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=10, unique=True, verbose_name='code')),
-                ('nom', models.CharField(max_length=255, verbose_name='nom')),
-                ('geographie', models.CharField(choices=[('2015', 'Géographie prioritaire 2015'), ('2024', 'Géographie prioritaire 2024')], max_length=4, verbose_name='géographie')),
-                ('communes', models.JSONField(blank=True, default=list, help_text='Liste de {"insee": "93066", "nom": "Saint-Denis"}.', verbose_name='communes')),
-                ('geometrie', models.JSONField(blank=True, help_text='Polygon ou MultiPolygon en WGS84.', null=True, verbose_name='contour (GeoJSON, WGS84)')),
-                ('geometrie_demo', models.BooleanField(default=False, help_text='Contour simplifié dessiné pour la démonstration : ne pas utiliser pour instruire.', verbose_name='contour de démonstration')),
-                ('departement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='quartiers', to='quartiers.departement', verbose_name='département')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=10, unique=True, verbose_name="code")),
+                ("nom", models.CharField(max_length=255, verbose_name="nom")),
+                (
+                    "geographie",
+                    models.CharField(
+                        choices=[("2015", "Géographie prioritaire 2015"), ("2024", "Géographie prioritaire 2024")],
+                        max_length=4,
+                        verbose_name="géographie",
+                    ),
+                ),
+                (
+                    "communes",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='Liste de {"insee": "93066", "nom": "Saint-Denis"}.',
+                        verbose_name="communes",
+                    ),
+                ),
+                (
+                    "geometrie",
+                    models.JSONField(
+                        blank=True,
+                        help_text="Polygon ou MultiPolygon en WGS84.",
+                        null=True,
+                        verbose_name="contour (GeoJSON, WGS84)",
+                    ),
+                ),
+                (
+                    "geometrie_demo",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Contour simplifié dessiné pour la démonstration : ne pas utiliser pour instruire.",
+                        verbose_name="contour de démonstration",
+                    ),
+                ),
+                (
+                    "departement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="quartiers",
+                        to="quartiers.departement",
+                        verbose_name="département",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'quartier prioritaire',
-                'verbose_name_plural': 'quartiers prioritaires',
-                'ordering': ['code'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('code__regex', '^(QN[0-9]{2}[0-9AB][0-9]{2}[A-Z]|QP[0-9]{2}[0-9AB][0-9]{3})$')), name='qpv_code_format'), models.CheckConstraint(condition=models.Q(('geographie__in', ['2015', '2024'])), name='qpv_geographie_connue')],
+                "verbose_name": "quartier prioritaire",
+                "verbose_name_plural": "quartiers prioritaires",
+                "ordering": ["code"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("code__regex", "^(QN[0-9]{2}[0-9AB][0-9]{2}[A-Z]|QP[0-9]{2}[0-9AB][0-9]{3})$")),
+                        name="qpv_code_format",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("geographie__in", ["2015", "2024"])), name="qpv_geographie_connue"
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='departement',
-            constraint=models.CheckConstraint(condition=models.Q(('code__regex', '^([0-9]{2}|2A|2B|97[0-9]|98[0-9])$')), name='departement_code_insee'),
+            model_name="departement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("code__regex", "^([0-9]{2}|2A|2B|97[0-9]|98[0-9])$")), name="departement_code_insee"
+            ),
         ),
     ]

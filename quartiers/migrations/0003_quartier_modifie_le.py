@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('quartiers', '0002_territoires'),
+        ("quartiers", "0002_territoires"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='quartierprioritaire',
-            name='modifie_le',
-            field=models.DateTimeField(auto_now=True, verbose_name='modifié le'),
+            model_name="quartierprioritaire",
+            name="modifie_le",
+            field=models.DateTimeField(auto_now=True, verbose_name="modifié le"),
         ),
     ]

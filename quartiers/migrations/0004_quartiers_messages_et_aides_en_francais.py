@@ -4,35 +4,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('quartiers', '0003_quartier_modifie_le'),
+        ("quartiers", "0003_quartier_modifie_le"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='quartierprioritaire',
-            name='communes',
-            field=models.JSONField(blank=True, default=list, help_text='Les communes du quartier, chacune avec son code INSEE et son nom.', verbose_name='communes'),
+            model_name="quartierprioritaire",
+            name="communes",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="Les communes du quartier, chacune avec son code INSEE et son nom.",
+                verbose_name="communes",
+            ),
         ),
         migrations.AlterField(
-            model_name='quartierprioritaire',
-            name='geometrie',
-            field=models.JSONField(blank=True, help_text='Le contour publié par l’ANCT (GeoJSON, coordonnées en degrés WGS84) ; il sert à dire si une adresse est dans le quartier.', null=True, verbose_name='contour (GeoJSON, WGS84)'),
+            model_name="quartierprioritaire",
+            name="geometrie",
+            field=models.JSONField(
+                blank=True,
+                help_text="Le contour publié par l’ANCT (GeoJSON, coordonnées en degrés WGS84) ; il sert à dire si une adresse est dans le quartier.",
+                null=True,
+                verbose_name="contour (GeoJSON, WGS84)",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='departement',
-            name='departement_code_insee',
-            constraint=models.CheckConstraint(condition=models.Q(('code__regex', '^([0-9]{2}|2A|2B|97[0-9]|98[0-9])$')), name='departement_code_insee', violation_error_message='Le code du département doit être un code INSEE : deux chiffres (93), 2A, 2B, ou trois chiffres outre-mer (974).'),
+            model_name="departement",
+            name="departement_code_insee",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("code__regex", "^([0-9]{2}|2A|2B|97[0-9]|98[0-9])$")),
+                name="departement_code_insee",
+                violation_error_message="Le code du département doit être un code INSEE : deux chiffres (93), 2A, 2B, ou trois chiffres outre-mer (974).",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='quartierprioritaire',
-            name='qpv_code_format',
-            constraint=models.CheckConstraint(condition=models.Q(('code__regex', '^(QN[0-9]{2}[0-9AB][0-9]{2}[A-Z]|QP[0-9]{2}[0-9AB][0-9]{3})$')), name='qpv_code_format', violation_error_message='Le code du quartier prioritaire doit suivre le format officiel : QN suivi de 6 caractères (QN09339M) pour la géographie 2024, QP suivi de 6 caractères pour celle de 2015.'),
+            model_name="quartierprioritaire",
+            name="qpv_code_format",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("code__regex", "^(QN[0-9]{2}[0-9AB][0-9]{2}[A-Z]|QP[0-9]{2}[0-9AB][0-9]{3})$")),
+                name="qpv_code_format",
+                violation_error_message="Le code du quartier prioritaire doit suivre le format officiel : QN suivi de 6 caractères (QN09339M) pour la géographie 2024, QP suivi de 6 caractères pour celle de 2015.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='quartierprioritaire',
-            name='qpv_geographie_connue',
-            constraint=models.CheckConstraint(condition=models.Q(('geographie__in', ['2015', '2024'])), name='qpv_geographie_connue', violation_error_message='La géographie d’un quartier prioritaire est 2015 ou 2024.'),
+            model_name="quartierprioritaire",
+            name="qpv_geographie_connue",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("geographie__in", ["2015", "2024"])),
+                name="qpv_geographie_connue",
+                violation_error_message="La géographie d’un quartier prioritaire est 2015 ou 2024.",
+            ),
         ),
     ]

@@ -59,4 +59,3 @@ def se_connecter(page, live_server, email, mot_de_passe):
     page.get_by_role("textbox", name="Adresse électronique").fill(email)
     page.get_by_label("Mot de passe", exact=True).fill(mot_de_passe)
     page.get_by_role("button", name="Se connecter").click()
-

@@ -155,8 +155,15 @@ def test_pages_de_l_employeur_sans_violation_grave(page, live_server, demo):
 def test_pages_de_l_administrateur_national_sans_violation_grave(page, live_server, demo):
     email = "admin@demo.gouv.fr"
     AccessAttempt.objects.create(
-        username="bloque@demo.fr", ip_address="192.0.2.7", user_agent="test", failures_since_start=10,
-        attempt_time=timezone.now(), get_data="", post_data="", http_accept="", path_info="/comptes/connexion/",
+        username="bloque@demo.fr",
+        ip_address="192.0.2.7",
+        user_agent="test",
+        failures_since_start=10,
+        attempt_time=timezone.now(),
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/comptes/connexion/",
     )
     # First sign-in: the enrolment of the second factor.
     se_connecter(page, live_server, email, MOT_DE_PASSE_DEMO)

@@ -28,7 +28,9 @@ def referentiel(transactional_db):
 
 def test_l_employeur_telecharge_sa_convention_signee_en_pdf(page, live_server, poste93, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    convention = ConventionFactory(poste=poste93, numero="09324R000101-1", date_debut=date(2024, 7, 1), date_fin=date(2027, 6, 30))
+    convention = ConventionFactory(
+        poste=poste93, numero="09324R000101-1", date_debut=date(2024, 7, 1), date_fin=date(2027, 6, 30)
+    )
     AffectationFactory(poste=poste93, date_debut=date(2024, 7, 1))
     convention = signer(convention, date_signature=date(2024, 6, 20), signataire="Le préfet", aujourd_hui=date(2024, 7, 2))
     membre = EmployeurUserFactory(employeurs=[poste93.employeur])
@@ -49,7 +51,13 @@ def test_l_agent_voit_le_tableau_de_bord_avec_ses_graphiques(page, live_server, 
     from django.utils import timezone
 
     Enveloppe.objects.create(departement=dep93, annee=timezone.localdate().year, nombre_postes=3, montant=Decimal("60000"))
-    ConventionFactory(poste=poste93, statut="en_cours", date_signature=date(2024, 1, 1), date_debut=date(2024, 1, 1), date_fin=date(2026, 12, 31))
+    ConventionFactory(
+        poste=poste93,
+        statut="en_cours",
+        date_signature=date(2024, 1, 1),
+        date_debut=date(2024, 1, 1),
+        date_fin=date(2026, 12, 31),
+    )
     erreurs = []
     page.on("pageerror", lambda e: erreurs.append(str(e)))
     se_connecter(page, live_server, agent93.email, MOT_DE_PASSE)

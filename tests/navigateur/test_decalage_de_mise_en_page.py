@@ -43,7 +43,6 @@ PAGES_PAR_ROLE = {
 }
 
 
-
 def se_connecter(page, url, email):
     page.goto(f"{url}/comptes/connexion/")
     page.get_by_role("textbox", name="Adresse électronique").fill(email)
@@ -86,7 +85,9 @@ def decalage(page, url) -> tuple[float, list]:
 @pytest.mark.parametrize("ecran", list(ECRANS))
 @pytest.mark.parametrize("email", list(PAGES_PAR_ROLE), ids=lambda e: (e or "anonyme").split("@")[0])
 def test_pas_de_decalage_de_mise_en_page_au_chargement(navigateur, site_deploye, email, ecran):
-    contexte = navigateur.new_context(locale="fr-FR", viewport=ECRANS[ecran], is_mobile=ecran == "téléphone", has_touch=ecran == "téléphone")
+    contexte = navigateur.new_context(
+        locale="fr-FR", viewport=ECRANS[ecran], is_mobile=ecran == "téléphone", has_touch=ecran == "téléphone"
+    )
     contexte.set_extra_http_headers(EN_TETES_FRONTAL)
     try:
         page = contexte.new_page()

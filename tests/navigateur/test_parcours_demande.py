@@ -63,7 +63,9 @@ def test_de_la_demande_au_poste_par_l_interface(page, seconde_page, live_server,
 
     for type_piece in ("Statuts de l’association", "Budget prévisionnel", "Derniers comptes approuvés"):
         employeur.get_by_label("Type de pièce").select_option(label=type_piece)
-        employeur.get_by_label("Fichier").set_input_files({"name": "piece.pdf", "mimeType": "application/pdf", "buffer": PDF_MINIMAL})
+        employeur.get_by_label("Fichier").set_input_files(
+            {"name": "piece.pdf", "mimeType": "application/pdf", "buffer": PDF_MINIMAL}
+        )
         employeur.get_by_role("button", name="Ajouter la pièce").click()
         assert "ajoutée" in employeur.locator("main").inner_text()
     continuer(employeur)

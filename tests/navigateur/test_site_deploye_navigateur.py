@@ -67,7 +67,6 @@ def contexte_deploye(navigateur):
     contexte.close()
 
 
-
 def connecter(page, site, email):
     page.goto(site.url + "/comptes/connexion/")
     if email is None:

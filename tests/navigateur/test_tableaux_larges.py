@@ -54,7 +54,14 @@ def agent(page, live_server, settings, tmp_path):
     return page
 
 
-LISTES = ["postes:liste", "postes:conventions", "employeurs:liste", "demandes:liste", "financements:liste", "financements:tableau_de_bord"]
+LISTES = [
+    "postes:liste",
+    "postes:conventions",
+    "employeurs:liste",
+    "demandes:liste",
+    "financements:liste",
+    "financements:tableau_de_bord",
+]
 
 
 def test_tableaux_dans_le_wrapper_dsfr_sans_defilement_de_la_page(agent, live_server):

@@ -24,6 +24,4 @@ class Command(Commande):
             raise ArgumentInvalide(f"--annee : {annee} est hors des années suivies ({ANNEE_MIN} à {ANNEE_MAX}).")
         debut = time.perf_counter()
         nombre = prechauffer(annee, aujourd_hui)
-        self.stdout.write(
-            f"Chiffres {annee} de {nombre} départements calculés en {time.perf_counter() - debut:.1f} s."
-        )
+        self.stdout.write(f"Chiffres {annee} de {nombre} départements calculés en {time.perf_counter() - debut:.1f} s.")

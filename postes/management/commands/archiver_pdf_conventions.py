@@ -28,4 +28,6 @@ class Command(Commande):
         for convention in conventions.order_by("numero").iterator(chunk_size=100):
             pdf_de_la_convention(convention)
             nombre += 1
-        self.stdout.write(f"{nombre} PDF de convention{'s' if nombre > 1 else ''} signée{'s' if nombre > 1 else ''} archivé{'s' if nombre > 1 else ''}.")
+        self.stdout.write(
+            f"{nombre} PDF de convention{'s' if nombre > 1 else ''} signée{'s' if nombre > 1 else ''} archivé{'s' if nombre > 1 else ''}."
+        )

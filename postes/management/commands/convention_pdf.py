@@ -6,7 +6,6 @@ preview marked PROJET for a draft."""
 from pathlib import Path
 
 from commun.commandes import ArgumentInvalide, Commande, Echec
-
 from postes.models import Convention
 from postes.services.conventions import pdf_de_la_convention
 
@@ -20,9 +19,7 @@ class Command(Commande):
 
     def handle(self, *args, **options):
         convention = (
-            Convention.objects.select_related("poste__employeur", "poste__departement")
-            .filter(numero=options["numero"])
-            .first()
+            Convention.objects.select_related("poste__employeur", "poste__departement").filter(numero=options["numero"]).first()
         )
         if convention is None:
             raise ArgumentInvalide(f"Aucune convention ne porte le numéro « {options['numero']} ».")

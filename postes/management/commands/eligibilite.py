@@ -51,8 +51,12 @@ class Command(Commande):
         parser.add_argument("--situation", metavar="{sans_emploi,cui,en_emploi}", help="Situation avant l’embauche.")
         parser.add_argument("--qpv", metavar="CODE", help="Code du quartier prioritaire de résidence.")
         parser.add_argument("--adresse", help="Adresse de résidence, localisée par le géocodeur national.")
-        parser.add_argument("--point", metavar="LON,LAT", help="Coordonnées WGS84 du logement (écrire --point=-61.5,16.2 si négatives).")
-        parser.add_argument("--derogation", metavar="MOTIF", help="Dérogation du préfet à la condition de résidence, avec son motif.")
+        parser.add_argument(
+            "--point", metavar="LON,LAT", help="Coordonnées WGS84 du logement (écrire --point=-61.5,16.2 si négatives)."
+        )
+        parser.add_argument(
+            "--derogation", metavar="MOTIF", help="Dérogation du préfet à la condition de résidence, avec son motif."
+        )
         parser.add_argument("--json", action="store_true", help="Réponse en JSON.")
 
     def handle(self, *args, **options):

@@ -42,7 +42,11 @@ class Command(Commande):
     def add_arguments(self, parser):
         parser.add_argument("fichier", help="fichier CSV, XLSX ou JSON (registre ANCT)")
         parser.add_argument(
-            "--departement", nargs="+", action="extend", default=[], metavar="CODE",
+            "--departement",
+            nargs="+",
+            action="extend",
+            default=[],
+            metavar="CODE",
             help="n’importer que dans ces départements (les autres lignes sont rejetées)",
         )
         parser.add_argument("--dry-run", action="store_true", help="tout vérifier sans rien écrire")
@@ -86,14 +90,20 @@ class Command(Commande):
         for e in rapport.erreurs:
             self.stdout.write(f"  ligne {e.ligne}, colonne « {e.colonne} » : {e.message}")
         if n := rapport.erreurs_masquees:
-            self.stdout.write(f"  … et {n} autre{'s' if n > 1 else ''} erreur{'s' if n > 1 else ''} non affichée{'s' if n > 1 else ''}.")
+            self.stdout.write(
+                f"  … et {n} autre{'s' if n > 1 else ''} erreur{'s' if n > 1 else ''} non affichée{'s' if n > 1 else ''}."
+            )
         for a in rapport.avertissements:
             self.stdout.write(f"  (avertissement) ligne {a.ligne}, colonne « {a.colonne} » : {a.message}")
         if n := rapport.avertissements_masques:
-            self.stdout.write(f"  … et {n} autre{'s' if n > 1 else ''} avertissement{'s' if n > 1 else ''} non affiché{'s' if n > 1 else ''}.")
+            self.stdout.write(
+                f"  … et {n} autre{'s' if n > 1 else ''} avertissement{'s' if n > 1 else ''} non affiché{'s' if n > 1 else ''}."
+            )
         if rapport.ecrit:
             self.stdout.write(self.style.SUCCESS("Import enregistré."))
         elif dry_run:
             self.stdout.write("Essai à blanc : rien n’a été écrit.")
         else:
-            self.stdout.write(self.style.ERROR("Des lignes sont rejetées : rien n’a été écrit (--partiel importe les lignes valides)."))
+            self.stdout.write(
+                self.style.ERROR("Des lignes sont rejetées : rien n’a été écrit (--partiel importe les lignes valides).")
+            )

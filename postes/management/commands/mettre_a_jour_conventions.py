@@ -3,9 +3,9 @@
 
 from datetime import date
 
-from commun.commandes import ArgumentInvalide, Commande
 from django.utils import timezone
 
+from commun.commandes import ArgumentInvalide, Commande
 from postes.models import StatutConvention, StatutPoste
 from postes.services.conventions import mettre_a_jour_conventions
 

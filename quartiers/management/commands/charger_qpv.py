@@ -26,9 +26,7 @@ class Command(Commande):
 
     def handle(self, *args, source, geographie, **options):
         if geographie not in Geographie.values:
-            raise ArgumentInvalide(
-                f"Géographie « {geographie} » inconnue : choisissez parmi {', '.join(Geographie.values)}."
-            )
+            raise ArgumentInvalide(f"Géographie « {geographie} » inconnue : choisissez parmi {', '.join(Geographie.values)}.")
         try:
             bilan = charger_qpv(source, geographie)
         except SourceIntrouvable as erreur:
