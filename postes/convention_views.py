@@ -26,7 +26,16 @@ from postes import convention_forms as formulaires
 from postes.filtres import ConventionFiltre
 from postes.models import Convention, MotifResiliation, Titulaire, fin_maximale_convention
 from postes.pdf import le_prefet_de
-from postes.regles_convention import AVENANT, RENOUVELER, RESILIER, SIGNER, actions_permises, date_limite_embauche, motif_refus
+from postes.regles_convention import (
+    AVENANT,
+    CADUCITE,
+    RENOUVELER,
+    RESILIER,
+    SIGNER,
+    actions_permises,
+    date_limite_embauche,
+    motif_refus,
+)
 from postes.services import conventions as services
 from postes.services.embauche import Embauche, EmbaucheRefusee
 from postes.views_eligibilite import VerificationMixin
@@ -60,8 +69,7 @@ def contexte_convention(convention: Convention, user) -> dict:
         "avenants": convention.avenants.select_related("affectation__titulaire").order_by("numero"),
         "historique": convention.history.select_related("history_user").order_by("-history_date")[:30],
         "renouvellement": renouvellement,
-        "actions": {action: True for action in permises}
-        | ({"caducite": True} if est_agent and services.caducite_constatable(convention) else {}),
+        "actions": {action: True for action in permises},
     }
 
 
@@ -101,8 +109,7 @@ class ActionConvention(RoleRequisMixin, FormView):
     def get(self, request, *args, **kwargs):
         # The form of an action the rules do not allow now is not shown: the reason is (the page
         # does not offer the button; this answers an old link or a typed address).
-        # (The lapse has its own rule, `caducite_constatable`, checked by its service.)
-        motif = motif_refus(self.action, services.etat_convention(self.convention)) if self.action else None
+        motif = motif_refus(self.action, services.etat_convention(self.convention))
         if motif:
             messages.error(request, motif)
             return redirect(reverse("postes:convention", args=[self.convention.pk]))
@@ -204,6 +211,7 @@ class ConstaterCaducite(ActionConvention):
     the daily update: the page is the confirmation."""
 
     form_class = formulaires.CaduciteForm
+    action = CADUCITE
     titre = "Constater la caducité de la convention"
     titre_confirmation = "Confirmez la caducité de la convention"
     bouton = "Confirmer la caducité"

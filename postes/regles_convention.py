@@ -53,8 +53,8 @@ STATUTS_ENGAGES = (SIGNEE, EN_COURS, ECHUE, RESILIEE)
 STATUTS_RENOUVELABLES = (SIGNEE, EN_COURS, ECHUE)  # renewal starts the day after the end (D5134-147)
 STATUTS_FINIS_SANS_SUITE = (RESILIEE, CADUQUE)  # their renewal can no longer be signed
 
-SIGNER, RESILIER, RENOUVELER, AVENANT = "signer", "resilier", "renouveler", "avenant"
-ACTIONS = (SIGNER, RESILIER, RENOUVELER, AVENANT)
+SIGNER, RESILIER, RENOUVELER, AVENANT, CADUCITE = "signer", "resilier", "renouveler", "avenant", "caducite"
+ACTIONS = (SIGNER, RESILIER, RENOUVELER, AVENANT, CADUCITE)
 
 
 def date_limite_embauche(debut: date) -> date:
@@ -115,6 +115,7 @@ class EtatConvention:
     renouvellements_deja_faits: int = 0
     renouvelee_par: str | None = None
     renouvellements_max: int = 1
+    caduque_ce_jour: bool = False  # the rule of the day (`statut_du_jour`) says « caduque »
 
 
 def motif_refus(action: str, etat: EtatConvention) -> str | None:
@@ -125,7 +126,9 @@ def motif_refus(action: str, etat: EtatConvention) -> str | None:
     - renouveler: signed, running or expired, not yet renewed, and within the limit of renewals by
       express agreement (art. D5134-147, L5134-103; instruction of 8 September 2025: one,
       setting CONVENTION_RENOUVELLEMENTS_MAX);
-    - avenant: a convention signed or running (art. D5134-151: working time changed by avenant)."""
+    - avenant: a convention signed or running (art. D5134-151: working time changed by avenant);
+    - caducite: a convention signed or running on which nobody was hired within five months of its
+      start, that day reached (art. D5134-147 to D5134-154; instruction of 8 September 2025)."""
     statut = f"« {etat.libelle_statut} »"
     if action == SIGNER:
         return None if etat.statut == PROJET else f"Seule une convention en projet peut être signée : celle-ci est {statut}."
@@ -150,6 +153,13 @@ def motif_refus(action: str, etat: EtatConvention) -> str | None:
                 f"limité à {maximum} (art. L5134-103 du code du travail, instruction du 8 septembre 2025)."
             )
         return None
+    if action == CADUCITE:
+        if etat.caduque_ce_jour:
+            return None
+        return (
+            "Cette convention ne peut pas être déclarée caduque aujourd’hui : elle doit être signée ou en cours, "
+            f"et personne ne doit avoir été embauché dans les cinq mois qui suivent son début (elle est {statut})."
+        )
     raise ValueError(f"Action inconnue : {action}")
 
 

@@ -3,7 +3,16 @@ asked by the page and by the services."""
 
 import pytest
 
-from postes.regles_convention import AVENANT, RENOUVELER, RESILIER, SIGNER, EtatConvention, actions_permises, motif_refus
+from postes.regles_convention import (
+    AVENANT,
+    CADUCITE,
+    RENOUVELER,
+    RESILIER,
+    SIGNER,
+    EtatConvention,
+    actions_permises,
+    motif_refus,
+)
 
 
 def etat(statut, deja=0, renouvelee_par=None, maximum=1):
@@ -37,3 +46,10 @@ def test_apres_la_fin_ni_avenant_ni_resiliation(statut):
 @pytest.mark.parametrize("statut", ["resiliee", "caduque", "projet"])
 def test_ni_renouvellement_d_une_convention_resiliee_caduque_ou_en_projet(statut):
     assert RENOUVELER not in actions_permises(etat(statut))
+
+
+def test_caducite_permise_seulement_quand_la_regle_du_jour_la_constate():
+    """Art. D5134-147 à D5134-154 : personne embauché dans les cinq mois qui suivent le début."""
+    assert CADUCITE in actions_permises(EtatConvention("en_cours", "en cours", caduque_ce_jour=True))
+    assert CADUCITE not in actions_permises(EtatConvention("en_cours", "en cours"))
+    assert "ne peut pas être déclarée caduque" in motif_refus(CADUCITE, EtatConvention("echue", "échue"))

@@ -282,6 +282,7 @@ def etat_convention(convention: Convention) -> EtatConvention:
         renouvellements_deja_faits=renouvellements_dans_la_chaine(convention),
         renouvelee_par=renouvellement,
         renouvellements_max=settings.CONVENTION_RENOUVELLEMENTS_MAX,
+        caduque_ce_jour=caducite_constatable(convention),
     )
 
 
