@@ -260,3 +260,29 @@ def code_totp(secret: str) -> str:
         totp.drift = max(0, dernier + 1 - totp.t())
     _DERNIER_PAS[secret] = totp.t()
     return f"{totp.token():06d}"
+
+
+def connecter_dans_le_navigateur(page, url: str, email: str | None):
+    """Sign `email` in on the deployed site at `url` in a Playwright page (None: stay signed out on the
+    sign-in page). The national administrator enrols their second factor the first time, then gives
+    a fresh code."""
+    from demo.chargement import MOT_DE_PASSE_DEMO
+
+    page.goto(f"{url}/comptes/connexion/")
+    if email is None:
+        return
+    page.get_by_role("textbox", name="Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe", exact=True).fill(MOT_DE_PASSE_DEMO)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+    if "/double-facteur/" in page.url:
+        secret = page.locator(".ar-secret")
+        if secret.count():  # enrolment: the secret is shown this once
+            SECRETS_TOTP[email] = secret.inner_text().strip()
+        page.get_by_label("Code à 6 chiffres").fill(code_totp(SECRETS_TOTP[email]))
+        page.get_by_role("button", name=re.compile("^(Activer|Valider)$")).click()
+        page.wait_for_load_state()
+    # include_hidden: on a phone the sign-out button sits in the closed mobile menu.
+    assert page.get_by_role("button", name="Se déconnecter", include_hidden=True).count(), (
+        f"{email} n’est pas connecté ({page.url})"
+    )

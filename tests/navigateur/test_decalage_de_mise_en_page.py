@@ -8,8 +8,7 @@ import time
 
 import pytest
 
-from demo.chargement import MOT_DE_PASSE_DEMO
-from tests.deploye import EN_TETES_FRONTAL, SECRETS_TOTP, code_totp
+from tests.deploye import EN_TETES_FRONTAL, connecter_dans_le_navigateur
 
 pytestmark = pytest.mark.browser
 
@@ -41,22 +40,6 @@ PAGES_PAR_ROLE = {
     "employeur@demo.fr": ["/", "/demandes/mes-demandes/"],
     "admin@demo.gouv.fr": ["/postes/", "/financements/tableau-de-bord/"],
 }
-
-
-def se_connecter(page, url, email):
-    page.goto(f"{url}/comptes/connexion/")
-    page.get_by_role("textbox", name="Adresse électronique").fill(email)
-    page.get_by_label("Mot de passe", exact=True).fill(MOT_DE_PASSE_DEMO)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
-    if "/double-facteur/" in page.url:
-        secret = page.locator(".ar-secret")
-        if secret.count():
-            SECRETS_TOTP[email] = secret.inner_text().strip()
-        page.get_by_label("Code à 6 chiffres").fill(code_totp(SECRETS_TOTP[email]))
-        page.get_by_role("button", name=re.compile("^(Activer|Valider)$")).click()
-        page.wait_for_load_state()
-    assert page.locator("form[action='/comptes/deconnexion/']").count(), f"{email} n’a pas pu se connecter ({page.url})"
 
 
 def pages_de_l_employeur(page, url):
@@ -93,7 +76,7 @@ def test_pas_de_decalage_de_mise_en_page_au_chargement(navigateur, site_deploye,
         page = contexte.new_page()
         page.set_default_timeout(20000)
         if email:
-            se_connecter(page, site_deploye.url, email)
+            connecter_dans_le_navigateur(page, site_deploye.url, email)
         chemins = PAGES_PAR_ROLE[email] + (pages_de_l_employeur(page, site_deploye.url) if email == "employeur@demo.fr" else [])
         page.close()
         contexte.add_init_script(OBSERVATEUR)
@@ -119,7 +102,7 @@ def test_menu_mobile_ouvert_est_une_fenetre_de_dialogue_nommee(navigateur, site_
     contexte.set_extra_http_headers(EN_TETES_FRONTAL)
     try:
         page = contexte.new_page()
-        se_connecter(page, site_deploye.url, "employeur@demo.fr")
+        connecter_dans_le_navigateur(page, site_deploye.url, "employeur@demo.fr")
         assert page.locator("#menu-mobile").get_attribute("role") is None
         page.get_by_role("button", name="Menu").click()
         menu = page.get_by_role("dialog", name="Menu")

@@ -8,8 +8,7 @@ import re
 
 import pytest
 
-from demo.chargement import MOT_DE_PASSE_DEMO
-from tests.deploye import EN_TETES_FRONTAL, SECRETS_TOTP, code_totp
+from tests.deploye import EN_TETES_FRONTAL, connecter_dans_le_navigateur
 
 pytestmark = pytest.mark.browser
 
@@ -67,30 +66,10 @@ def contexte_deploye(navigateur):
     contexte.close()
 
 
-def connecter(page, site, email):
-    page.goto(site.url + "/comptes/connexion/")
-    if email is None:
-        return
-    page.get_by_role("textbox", name="Adresse électronique").fill(email)
-    page.get_by_label("Mot de passe", exact=True).fill(MOT_DE_PASSE_DEMO)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state()
-    if "/double-facteur/activation/" in page.url:
-        SECRETS_TOTP[email] = page.locator(".ar-secret").inner_text().strip()
-        page.get_by_label("Code à 6 chiffres").fill(code_totp(SECRETS_TOTP[email]))
-        page.get_by_role("button", name="Activer").click()
-        page.wait_for_load_state()
-    elif "/double-facteur/verification/" in page.url:
-        page.get_by_label("Code à 6 chiffres").fill(code_totp(SECRETS_TOTP[email]))
-        page.get_by_role("button", name=re.compile("Valider|Vérifier|Continuer")).click()
-        page.wait_for_load_state()
-    assert page.get_by_role("button", name="Se déconnecter").count(), f"{email} n’est pas connecté ({page.url})"
-
-
 @pytest.mark.parametrize("email", list(PAGES_PAR_ROLE))
 def test_styles_du_dsfr_appliques_sur_le_site_deploye(site_deploye, contexte_deploye, email):
     page = contexte_deploye.new_page()
-    connecter(page, site_deploye, email)
+    connecter_dans_le_navigateur(page, site_deploye.url, email)
     defauts = {}
     for chemin in PAGES_PAR_ROLE[email]:
         reponse = page.goto(site_deploye.url + chemin)
@@ -160,7 +139,7 @@ def suivre_les_liens_d_evitement(page, url) -> list[str]:
 @pytest.mark.parametrize("email", list(PAGES_PAR_ROLE))
 def test_liens_d_evitement_suivis_au_clavier(site_deploye, contexte_deploye, email):
     page = contexte_deploye.new_page()
-    connecter(page, site_deploye, email)
+    connecter_dans_le_navigateur(page, site_deploye.url, email)
     defauts = {}
     for chemin in PAGES_PAR_ROLE[email]:
         if probleme := suivre_les_liens_d_evitement(page, site_deploye.url + chemin):
