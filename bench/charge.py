@@ -65,8 +65,9 @@ def preparer(echelle: float, env: dict) -> dict:
 
     django.setup()
     from comptes.models import Role, Utilisateur
+    from conventions.models import Convention
     from demo.national import generer
-    from postes.models import Convention, Poste
+    from postes.models import Poste
     from quartiers.models import Departement
 
     if not Poste.objects.exists():
@@ -113,7 +114,7 @@ def preparer(echelle: float, env: dict) -> dict:
     pages = {}
     from django.urls import NoReverseMatch, reverse
 
-    for cle, nom in (("tableau_de_bord", "financements:tableau_de_bord"), ("demandes", "demandes:liste")):
+    for cle, nom in (("tableau_de_bord", "pilotage:tableau_de_bord"), ("demandes", "demandes:liste")):
         try:
             pages[cle] = reverse(nom)
         except NoReverseMatch:

@@ -39,7 +39,7 @@ def rss_mo():
 
 def generer(chemin: Path, lignes: int):
     """A CSV in ANCT's columns (`;`-separated, UTF-8): about two posts per employer, 100 départements."""
-    from employeurs.siret import luhn_valide
+    from employeurs.regles import luhn_valide
 
     hasard = random.Random(2023)
     codes = [f"{n:02d}" for n in range(1, 96) if n != 20] + ["2A", "2B", "971", "972", "974"]
@@ -68,7 +68,7 @@ def vider():
 
     with connection.cursor() as c:
         c.execute(
-            "TRUNCATE financements_financementannuel, postes_convention, postes_historicalconvention, "
+            "TRUNCATE postes_financementannuel, conventions_convention, conventions_historicalconvention, "
             "postes_poste_quartiers, postes_poste_domaines, postes_historicalposte, postes_poste, "
             "employeurs_employeur RESTART IDENTITY CASCADE"
         )
@@ -80,9 +80,8 @@ def resource_import_export():
 
     from employeurs.models import Employeur
     from employeurs.regles import FormeJuridique
-    from financements.models import FinancementAnnuel
-    from postes.importation.valeurs import departement_de_l_identifiant, lire_montant
-    from postes.models import Poste
+    from importation.valeurs import departement_de_l_identifiant, lire_montant
+    from postes.models import FinancementAnnuel, Poste
     from quartiers.models import Departement
 
     class PosteResource(resources.ModelResource):
@@ -137,9 +136,9 @@ def mesurer(fichier: str, moteur: str, mode: str) -> dict:
     avant = rss_mo()
     debut = time.perf_counter()
     if moteur == "nous":
-        from postes.importation.lecture import lire_table
-        from postes.importation.moteur import Perimetre
-        from postes.services.importation import importer_postes
+        from importation.lecture import lire_table
+        from importation.moteur import Perimetre
+        from importation.services import importer_postes
 
         rapport = importer_postes(lire_table(contenu, fichier), Perimetre(), dry_run=(mode == "essai"), partiel=True)
         lignes = rapport.lignes

@@ -26,10 +26,11 @@ from django.db import connection, transaction  # noqa: E402
 from django.db.migrations.executor import MigrationExecutor  # noqa: E402
 from django.test import override_settings  # noqa: E402
 
+from conventions.models import Convention  # noqa: E402
+from conventions.pdf import rendre_pdf  # noqa: E402
+from conventions.views import archive_zip  # noqa: E402
 from employeurs.models import Employeur  # noqa: E402
-from postes.convention_views import archive_zip  # noqa: E402
-from postes.models import Convention, Poste  # noqa: E402
-from postes.pdf import rendre_pdf  # noqa: E402
+from postes.models import Poste  # noqa: E402
 from quartiers.models import Departement  # noqa: E402
 
 NOMBRE_PDF, NOMBRE_ZIP = 50, 200

@@ -51,7 +51,7 @@ def preparer(env: dict) -> int:
     import django
 
     django.setup()
-    from postes.models import Convention
+    from conventions.models import Convention
 
     if not Convention.objects.exists():
         subprocess.run([sys.executable, "manage.py", "charger_demo"], cwd=RACINE, env=env, check=True, capture_output=True)

@@ -13,7 +13,7 @@ from django.http import HttpResponseBadRequest, HttpResponseForbidden, HttpRespo
 from django.template import loader
 from django.views.decorators.csrf import requires_csrf_token
 
-from config.context_processors import SITE
+from commun.site import SITE
 
 logger = logging.getLogger(__name__)
 

@@ -2,6 +2,8 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django_filters.views import FilterView
 
+from commun.exports import FORMATS, reponse_export
+
 
 class RoleRequisMixin(LoginRequiredMixin):
     """Restrict a view to some roles. Other signed-in users get a 404: the page does not exist for them."""
@@ -105,8 +107,6 @@ class ExportListeMixin:
         return self.colonnes_export
 
     def get(self, request, *args, **kwargs):
-        from commun.exports import FORMATS, reponse_export
-
         format_export = request.GET.get("format")
         if format_export not in FORMATS:
             return super().get(request, *args, **kwargs)

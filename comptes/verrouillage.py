@@ -18,7 +18,6 @@ from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Max, Sum
-from django.shortcuts import render
 from django.utils import timezone
 
 
@@ -81,17 +80,6 @@ MESSAGE_BLOCAGE = (
 
 def minutes_de_blocage() -> int:
     return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-
-
-def reponse_blocage(request, original_response=None, credentials=None):
-    """The sign-in page again, with the lockout explained in French (HTTP 429)."""
-    from comptes.forms import ConnexionForm
-    from comptes.views import contexte_connexion
-
-    formulaire = ConnexionForm(request, data=None, initial={"username": identifiant_tente(request, credentials) or ""})
-    contexte = contexte_connexion(request)
-    contexte.update(form=formulaire, blocage=MESSAGE_BLOCAGE.format(minutes=minutes_de_blocage()))
-    return render(request, "comptes/connexion.html", contexte, status=settings.AXES_HTTP_RESPONSE_CODE)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,16 @@ def contexte_connexion(request) -> dict:
     return {"proconnect": proconnect_actif(), "next": request.POST.get("next") or request.GET.get("next", "")}
 
 
+def reponse_blocage(request, original_response=None, credentials=None):
+    """The sign-in page again, with the lockout explained in French (HTTP 429)."""
+    formulaire = ConnexionForm(
+        request, data=None, initial={"username": verrouillage.identifiant_tente(request, credentials) or ""}
+    )
+    contexte = contexte_connexion(request)
+    contexte.update(form=formulaire, blocage=verrouillage.MESSAGE_BLOCAGE.format(minutes=verrouillage.minutes_de_blocage()))
+    return render(request, "comptes/connexion.html", contexte, status=settings.AXES_HTTP_RESPONSE_CODE)
+
+
 class ConnexionView(auth_views.LoginView):
     template_name = "comptes/connexion.html"
     authentication_form = ConnexionForm

@@ -1,6 +1,7 @@
 """Warm-up of an application process, before it serves anyone (issue 23: the first page after a start
 took 5.8 s). gunicorn calls `prechauffer()` in each worker once the application is loaded
-(`post_worker_init` in ./gunicorn.conf.py, which gunicorn reads from its working directory).
+(`post_worker_init` in ./gunicorn.conf.py, which gunicorn reads from its working directory), after
+the application is loaded: this module imports the project at its top, like any other.
 
 What a first request would otherwise pay for, once per process:
 - importing every view (Django imports the URLconf, hence all views, on the first request);
@@ -14,25 +15,35 @@ The database may be down when a worker starts: the steps that need it are skippe
 the worker still starts and serves the French error page until the database is back.
 """
 
+import io
 import logging
+import sys
 import time
 from pathlib import Path
+
+import dsfr
+from django.conf import settings
+from django.db import connection
+from django.template.loader import get_template
+from django.urls import get_resolver, reverse
+from dsfr.constants import DsfrStaticAssets
+from weasyprint import HTML
+
+from commun.templatetags.statiques import integrite
+from config.wsgi import application
+from conventions.pdf import ressources_weasyprint
+from quartiers.localisation import index_quartiers
 
 logger = logging.getLogger(__name__)
 
 
 def _vues():
-    from django.urls import get_resolver, reverse
-
     get_resolver().url_patterns  # imports config.urls and every view it names
     reverse("accueil")  # fills the reverse lookup tables
 
 
 def _gabarits():
     """Compiles every template of the project and of django-dsfr (pages, form widgets, error pages)."""
-    import dsfr
-    from django.conf import settings
-    from django.template.loader import get_template
 
     dossiers = [Path(d) for d in settings.TEMPLATES[0]["DIRS"]] + [Path(dsfr.__file__).parent / "templates"]
     for dossier in dossiers:
@@ -41,10 +52,6 @@ def _gabarits():
 
 
 def _statiques():
-    from dsfr.constants import DsfrStaticAssets
-
-    from commun.templatetags.statiques import integrite
-
     for nom in dir(DsfrStaticAssets):
         chemin = getattr(DsfrStaticAssets, nom)
         if nom.isupper() and isinstance(chemin, str) and chemin.endswith((".css", ".js")):
@@ -55,10 +62,6 @@ def _statiques():
 
 
 def _weasyprint():
-    from weasyprint import HTML
-
-    from postes.pdf import ressources_weasyprint
-
     r = ressources_weasyprint()
     html = "<p>Convention <strong>adulte-relais</strong> <em>signée</em></p>"
     HTML(string=html, url_fetcher=r.lecteur).write_pdf(stylesheets=r.feuilles, font_config=r.configuration, cache=r.cache)
@@ -67,13 +70,6 @@ def _weasyprint():
 def _page_de_connexion():
     """One request through the whole stack (middleware, context processors, session and message
     machinery), as the front server would send it: the sign-in page, which reads no table."""
-    import io
-    import sys
-
-    from django.conf import settings
-
-    from config.wsgi import application
-
     hote = next((h.lstrip(".") for h in settings.ALLOWED_HOSTS if h.strip(".*")), "localhost")
     environ = {
         "REQUEST_METHOD": "GET",
@@ -105,10 +101,6 @@ def _page_de_connexion():
 
 
 def _base_de_donnees():
-    from django.db import connection
-
-    from quartiers.localisation import index_quartiers
-
     connection.ensure_connection()
     index_quartiers()
 

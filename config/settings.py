@@ -50,11 +50,18 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # The project's apps, lowest layer first (README « Organisation du code »).
+    "commun",
     "comptes",
     "quartiers",
     "employeurs",
-    "postes",
     "financements",
+    "postes",
+    "titulaires",
+    "conventions",
+    "demandes",
+    "importation",
+    "pilotage",
     "demo",
     "exploitation",
 ]
@@ -92,10 +99,9 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "config.context_processors.site",
+                "commun.site.site",
                 "django.template.context_processors.csp",
             ],
-            "libraries": {"statiques": "commun.templatetags.statiques"},
         },
     },
 ]
@@ -260,7 +266,7 @@ AXES_HANDLER = "comptes.verrouillage.GestionnaireTentatives"
 AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's field (it holds the e-mail)
 AXES_USERNAME_CALLABLE = "comptes.verrouillage.identifiant_tente"
 AXES_CLIENT_IP_CALLABLE = "comptes.verrouillage.adresse_client"
-AXES_LOCKOUT_CALLABLE = "comptes.verrouillage.reponse_blocage"
+AXES_LOCKOUT_CALLABLE = "comptes.views.reponse_blocage"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Reverse proxies in front of the application that append the client address to X-Forwarded-For.

@@ -2,15 +2,20 @@ from django.contrib import admin
 from django.urls import include, path
 
 from comptes.views import connexion_administration
-from postes.views import accueil
+from demandes.views import accueil, espace_employeur
 
 urlpatterns = [
     path("", accueil, name="accueil"),
     path("comptes/", include("comptes.urls")),
     path("employeurs/", include("employeurs.urls")),
-    path("demandes/", include("postes.urls_demandes")),
+    path("demandes/", include("demandes.urls")),
     path("financements/", include("financements.urls")),
+    path("financements/", include("pilotage.urls")),
+    path("", include("importation.urls")),  # postes/importer/ before conventions' postes/<identifiant>/
     path("", include("postes.urls")),
+    path("", include("conventions.urls")),
+    path("", include("titulaires.urls")),
+    path("espace-employeur/", espace_employeur, name="espace_employeur"),
     path("", include("config.pages_legales")),
     # One sign-in page for everyone (throttling, ProConnect, second factor): the admin's goes there;
     # a signed-in agent or employer sent here by the admin gets a French 403 page, not a loop.

@@ -11,22 +11,16 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from commun.dates import ajouter_annees
 from comptes.models import Utilisateur
+from conventions.models import Convention, RangConvention
+from conventions.pdf import le_prefet_de
+from demandes.models import Demande, EvenementDemande
 from employeurs.models import Employeur
 from financements.models import Bareme, Enveloppe
-from postes.models import (
-    Affectation,
-    Convention,
-    Demande,
-    DomaineMediation,
-    EvenementDemande,
-    Poste,
-    RangConvention,
-    Titulaire,
-    ajouter_annees,
-)
-from postes.pdf import le_prefet_de
+from postes.models import DomaineMediation, Poste
 from quartiers.models import Departement, Geographie, QuartierPrioritaire, departement_du_code_qpv
+from titulaires.models import Affectation, Titulaire
 
 FICHIER = Path(__file__).resolve().parent.parent / "fixtures" / "demo.json"
 MOT_DE_PASSE_DEMO = "demo-adultes-relais"

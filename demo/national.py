@@ -14,23 +14,17 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from conventions.models import Convention, RangConvention, fin_maximale_convention
+from conventions.regles import StatutConvention
+from demandes.models import Demande
+from demandes.regles import StatutDemande
 from employeurs.models import Employeur
-from employeurs.regles import FORMES_ELIGIBLES, FormeJuridique
-from employeurs.siret import luhn_valide
-from postes.models import (
-    Affectation,
-    Convention,
-    Demande,
-    DomaineMediation,
-    Poste,
-    RangConvention,
-    StatutConvention,
-    StatutDemande,
-    StatutPoste,
-    Titulaire,
-    fin_maximale_convention,
-)
+from employeurs.regles import FORMES_ELIGIBLES, FormeJuridique, luhn_valide
+from financements.models import Bareme, Enveloppe
+from postes.models import DomaineMediation, FinancementAnnuel, Poste
+from postes.regles import StatutPoste
 from quartiers.models import Departement, Geographie, QuartierPrioritaire
+from titulaires.models import Affectation, Titulaire
 
 LOT = 5000
 HEURES = [Decimal("35")] * 6 + [Decimal("24"), Decimal("28"), Decimal("17.5")]
@@ -104,8 +98,6 @@ def bareme_de_l_annee(baremes: list[tuple[date, Decimal]], annee: int) -> Decima
 def generer_financements(conventions: list[Convention], aujourd_hui: date) -> int:
     """One yearly funding record per post and past year under a convention: the year's barème ×
     hours / 35 × share of the year covered, rounded to the cent."""
-    from financements.models import Bareme, FinancementAnnuel
-
     baremes = sorted(Bareme.objects.values_list("date_effet", "montant_annuel"))
     montants: dict[tuple[int, int], Decimal] = {}
     for c in conventions:
@@ -131,8 +123,6 @@ def generer_financements(conventions: list[Convention], aujourd_hui: date) -> in
 
 def generer_enveloppes(postes: list[Poste], aujourd_hui: date) -> int:
     """Envelopes of the last three years and the current one: 10 % above the posts in exercise."""
-    from financements.models import Bareme, Enveloppe
-
     bareme = Bareme.objects.filter(date_effet__lte=aujourd_hui).order_by("-date_effet").first()
     actifs: dict[int, int] = {}
     for p in postes:

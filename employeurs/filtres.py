@@ -1,9 +1,9 @@
 import django_filters
 
+from commun.filtres import FiltreScopeMixin, FormulaireFiltre
 from commun.recherche import FiltreRecherche, rechercher
 from employeurs.models import Employeur
 from employeurs.regles import FormeJuridique
-from postes.filtres import FiltreScopeMixin, FormulaireFiltre
 from quartiers.models import Departement
 
 

@@ -1,8 +1,7 @@
 from django.db import models
 
 from comptes.models import Role
-from employeurs.regles import FormeJuridique, eligibilite_employeur
-from employeurs.siret import valider_siret
+from employeurs.regles import FormeJuridique, eligibilite_employeur, valider_siret
 
 
 class EmployeurQuerySet(models.QuerySet):
@@ -14,12 +13,10 @@ class EmployeurQuerySet(models.QuerySet):
         if user.est_admin_national:
             return self
         if user.role == Role.AGENT:
-            from postes.models import Poste
-
             deps = user.departements.all()
-            return self.filter(
-                models.Q(departement__in=deps) | models.Q(pk__in=Poste.objects.filter(departement__in=deps).values("employeur"))
-            )
+            # employers of a post there, through the relation Poste.employeur (reverse name « postes »)
+            avec_un_poste = self.model.objects.filter(postes__departement__in=deps).values("pk")
+            return self.filter(models.Q(departement__in=deps) | models.Q(pk__in=avec_un_poste))
         if user.role == Role.EMPLOYEUR:
             return self.filter(pk__in=user.employeurs.values("pk"))
         return self.none()

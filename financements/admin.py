@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from financements.models import Bareme, Enveloppe, FinancementAnnuel, Smic
+from financements.models import Bareme, Enveloppe, Smic
 
 
 @admin.register(Smic)
@@ -19,12 +19,3 @@ class EnveloppeAdmin(admin.ModelAdmin):
     list_filter = ["annee", "departement__region"]
     search_fields = ["departement__nom", "departement__code"]
     list_select_related = ["departement"]
-
-
-@admin.register(FinancementAnnuel)
-class FinancementAnnuelAdmin(admin.ModelAdmin):
-    list_display = ["annee", "poste", "montant", "code_contrat_ville"]
-    list_filter = ["annee"]
-    search_fields = ["poste__identifiant", "poste__employeur__raison_sociale", "code_contrat_ville"]
-    list_select_related = ["poste"]
-    raw_id_fields = ["poste"]

@@ -1,27 +1,8 @@
-"""Envelope of posts of a département for a year: how many are engaged, and the guard that reserves one.
-
-**A post is engaged for year N** in a département when
-- it has a convention whose period meets year N (1 January to 31 December), in any status but
-  *caduque* (a lapsed convention never had anybody hired: its post goes back to the envelope); a
-  *projet* convention counts, since accepting a request reserves its post; or
-- it was created by accepting a request on the envelope of year N (`Demande.annee_enveloppe`), even
-  if its draft convention has since been changed or removed.
-A post is counted once, whatever the number of its conventions. A convention running over three
-years engages its post in each of those years.
-
-`reserver_poste()` is the guard: called inside the acceptance transaction, it locks the envelope row
-(`SELECT … FOR UPDATE`), so that two acceptances in the same département and year run one after the
-other and the second one sees the post created by the first.
-"""
+"""Envelope of posts of a département for a year, as numbers: the situation shown to agents and the
+pure rule saying why one more post cannot be engaged. What counts as an engaged post reads the
+conventions and requests: conventions/budget.py (`postes_engages`, `reserver_poste`)."""
 
 from dataclasses import dataclass
-from datetime import date
-
-from django.db import transaction
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
-
-from financements.models import Enveloppe
 
 
 class EnveloppeInsuffisante(Exception):
@@ -70,66 +51,3 @@ def erreur_reservation(
             f"{'s' if engages > 1 else ''} engagé{'s' if engages > 1 else ''} sur {nombre_postes}. {suite}"
         )
     return None
-
-
-def postes_engages(departement, annee: int, sauf_poste: int | None = None) -> int:
-    """Number of posts engaged for `annee` in `departement` (see the module docstring), the post
-    `sauf_poste` (a pk) not counted."""
-    from postes.models import Convention, Demande, Poste, StatutConvention
-
-    conventions = Convention.objects.filter(
-        poste=OuterRef("pk"), date_debut__lte=date(annee, 12, 31), date_fin__gte=date(annee, 1, 1)
-    ).exclude(statut=StatutConvention.CADUQUE)
-    acceptees = Demande.objects.filter(poste=OuterRef("pk"), annee_enveloppe=annee)
-    # Per post of the département, an index lookup in its conventions and its request: the cost
-    # follows the département's posts. (An IN or EXISTS here lets PostgreSQL hash the conventions
-    # of the whole country, which grows with the national volume.)
-    postes = Poste.objects.filter(departement=departement)
-    if sauf_poste is not None:
-        postes = postes.exclude(pk=sauf_poste)
-    return (
-        postes.alias(nb_conventions=_nombre(conventions), nb_demandes=_nombre(acceptees))
-        .filter(Q(nb_conventions__gt=0) | Q(nb_demandes__gt=0))
-        .count()
-    )
-
-
-def poste_deja_engage(poste, annee: int, sauf_convention: int | None = None) -> bool:
-    """Is `poste` engaged for `annee` by something else than the convention `sauf_convention` (same
-    definition as `postes_engages`)?"""
-    from postes.models import Convention, Demande, StatutConvention
-
-    conventions = (
-        Convention.objects.filter(poste=poste, date_debut__lte=date(annee, 12, 31), date_fin__gte=date(annee, 1, 1))
-        .exclude(statut=StatutConvention.CADUQUE)
-        .exclude(pk=sauf_convention)
-    )
-    return conventions.exists() or Demande.objects.filter(poste=poste, annee_enveloppe=annee).exists()
-
-
-def _nombre(lignes):
-    """Correlated COUNT of `lignes` (filtered on OuterRef("pk")) as a scalar subquery, 0 when none."""
-    return Coalesce(Subquery(lignes.order_by().values("poste").annotate(n=Count("pk")).values("n")[:1]), 0)
-
-
-def situation_enveloppe(departement, annee: int) -> SituationEnveloppe:
-    enveloppe = Enveloppe.objects.filter(departement=departement, annee=annee).first()
-    return SituationEnveloppe(
-        annee=annee,
-        departement=departement.code,
-        nombre_postes=enveloppe.nombre_postes if enveloppe else None,
-        engages=postes_engages(departement, annee),
-    )
-
-
-def reserver_poste(departement, annee: int) -> Enveloppe:
-    """Lock the envelope of (`departement`, `annee`) and check one more post fits; return the locked
-    envelope, or raise EnveloppeInsuffisante. Must run inside the transaction that creates the post."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("reserver_poste() doit être appelée dans une transaction (transaction.atomic).")
-    enveloppe = Enveloppe.objects.select_for_update().filter(departement=departement, annee=annee).first()
-    engages = postes_engages(departement, annee)
-    message = erreur_reservation(enveloppe.nombre_postes if enveloppe else None, engages, annee, departement.code)
-    if message:
-        raise EnveloppeInsuffisante(message)
-    return enveloppe

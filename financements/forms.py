@@ -4,7 +4,7 @@ from django import forms
 from dsfr.forms import DsfrBaseForm
 
 from commun.formulaires import ResumeErreursMixin
-from financements.aide import AideImpossible, verifier_heures, verifier_periode
+from financements.regles import AideImpossible, verifier_heures, verifier_periode
 from financements.simulation import lire_vacance, occupation_hors_vacances, verifier_date_simulable
 
 
@@ -79,23 +79,3 @@ class SimulateurForm(ResumeErreursMixin, DsfrBaseForm):
             except AideImpossible as erreur:
                 self.add_error("vacances", str(erreur))
         return donnees
-
-
-class TableauDeBordForm(DsfrBaseForm):
-    annee = forms.IntegerField(label="Année", min_value=2000, max_value=2100)
-    region = forms.ChoiceField(label="Région", required=False)
-    departement = forms.ModelChoiceField(label="Département", queryset=None, required=False, empty_label="Tous")
-
-    def __init__(self, *args, departements, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["departement"].queryset = departements
-        regions = sorted({(d.region.code, d.region.nom) for d in departements.select_related("region")}, key=lambda r: r[1])
-        if len(regions) > 1:
-            self.fields["region"].choices = [("", "Toutes")] + regions
-        else:
-            del self.fields["region"]
-
-    def get_context(self):
-        context = super().get_context()
-        context["DSFR_MARK_OPTIONAL_FIELDS"] = False
-        return context

@@ -1,9 +1,12 @@
+from datetime import date
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
 from comptes.scopes import ScopedQuerySet
-from financements.aide import motif_date_effet_bareme, motif_date_effet_smic
+from financements.regles import motif_date_effet_bareme, motif_date_effet_smic
 
 
 class Smic(models.Model):
@@ -126,72 +129,10 @@ class Enveloppe(models.Model):
         return f"Enveloppe {self.annee} – {self.departement}"
 
 
-class FinancementAnnuelQuerySet(ScopedQuerySet):
-    """Reached through the post: its département for agents, its employer for employers."""
-
-    scope_departement = "poste__departement"
-    scope_employeur = "poste__employeur"
+# The dated series the pure rules read (financements/regles.py), oldest first.
+def lignes_bareme() -> list[tuple[date, Decimal]]:
+    return list(Bareme.objects.order_by("date_effet").values_list("date_effet", "montant_annuel"))
 
 
-class FinancementAnnuel(models.Model):
-    """The State aid paid for a post over a budget year (one row of ANCT's register of funded posts)."""
-
-    poste = models.ForeignKey("postes.Poste", verbose_name="poste", on_delete=models.PROTECT, related_name="financements")
-    annee = models.PositiveSmallIntegerField("année")
-    montant = models.DecimalField("montant (€)", max_digits=12, decimal_places=2)
-    code_contrat_ville = models.CharField("contrat de ville", max_length=20, blank=True)
-
-    objects = FinancementAnnuelQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "financement annuel"
-        verbose_name_plural = "financements annuels"
-        ordering = ["-annee", "poste__identifiant"]
-        # Indexes of the list filters and sorts (query budget, issue 7).
-        indexes = [
-            models.Index(fields=["annee"], name="financement_annee_idx"),
-        ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["poste", "annee"],
-                name="financement_unique_par_poste_annee",
-                violation_error_message="Ce poste a déjà un financement pour cette année : modifiez-le plutôt que d’en créer un second.",
-            ),
-            models.CheckConstraint(
-                condition=Q(montant__gte=0),
-                name="financement_montant_positif",
-                violation_error_message="Le montant du financement ne peut pas être négatif.",
-            ),
-            models.CheckConstraint(
-                condition=Q(annee__gte=1999, annee__lte=2100),
-                name="financement_annee_plausible",
-                violation_error_message="L’année doit être comprise entre 1999 (création du programme) et 2100.",
-            ),
-        ]
-
-    def __str__(self):
-        return f"Financement {self.annee} du poste {self.poste}"
-
-
-class JournalBudget(models.Model):
-    """One row per write statement touching a département's conventions, affectations, avenants or
-    posts, written by database triggers (migration 0006), whatever wrote it: a service, an import,
-    a bulk insert, the admin. The dashboard's cache key of a département is (SUM(n), MAX(id)) of
-    its rows: a commit always adds a row, so the sum changes, and ids are never reused, not even
-    after a TRUNCATE. Rows are appended without touching a shared row, so writers never wait on
-    each other; the daily `calculer_tableau_de_bord` merges them (`compacter_journal_budget`)."""
-
-    id = models.BigAutoField(primary_key=True)
-    departement = models.ForeignKey(
-        "quartiers.Departement",
-        verbose_name="département",
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,  # the (département, id) index below serves
-    )
-    n = models.PositiveIntegerField("écritures", default=1)
-
-    class Meta:
-        verbose_name = "écriture du journal budgétaire"
-        verbose_name_plural = "journal budgétaire"
-        indexes = [models.Index(fields=["departement", "id"], name="journal_budget_dep_idx")]
+def lignes_smic() -> list[tuple[date, Decimal]]:
+    return list(Smic.objects.order_by("date_effet").values_list("date_effet", "horaire_brut"))

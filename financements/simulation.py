@@ -7,14 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from financements.aide import (
-    AideImpossible,
-    Echeancier,
-    calculer_aide,
-    calculer_cout_smic,
-    part_du_cout,
-    verifier_periode,
-)
+from financements.regles import AideImpossible, Echeancier, calculer_aide, calculer_cout_smic, part_du_cout, verifier_periode
 
 PART_ANNONCEE = Decimal("95")  # the programme describes the aid as about 95 % of the cost of a SMIC wage
 

@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class PostesConfig(AppConfig):
     name = "postes"
-    verbose_name = "Postes, conventions et demandes"
+    verbose_name = "Postes"

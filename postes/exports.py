@@ -1,11 +1,33 @@
-"""Columns of the post and convention downloads.
+"""Columns of the post download, and `CHAMPS`: the headers of every file the service writes and
+`importation/colonnes.py` reads (posts, conventions, yearly funding).
 
-The post export is also the import format: its headers are those `postes/importation/colonnes.py`
-reads, lists are written `QN09339M, QN09340M`, choices and mediation domains by their French label
-(never a code), so that a downloaded file
-imported again changes nothing."""
+The post export is also the import format: lists are written `QN09339M, QN09340M`, choices and
+mediation domains by their French label (never a code), so that a downloaded file imported again
+changes nothing."""
 
-from postes.importation.colonnes import CHAMPS
+# field: (header written by our exports, other accepted headers)
+CHAMPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "identifiant": ("Identifiant", ("id_poste", "identifiant du poste", "n° de poste", "numéro de poste", "poste")),
+    "intitule": ("Intitulé", ("intitulé du poste",)),
+    "siret": ("SIRET", ("code_tiers", "siret de l’employeur", "siret employeur")),
+    "raison_sociale": ("Raison sociale", ("employeur", "nom de l’employeur")),
+    "forme_juridique": ("Forme juridique", ()),
+    "departement": ("Département", ("insee_dep", "code département", "dep")),
+    "region": ("Région", ("insee_reg", "code région")),
+    "quartiers": ("Quartiers (codes QPV)", ("quartiers", "qpv", "codes qpv", "quartiers d’intervention")),
+    "domaines": ("Domaines", ("domaines de médiation",)),
+    "heures": ("Heures hebdomadaires", ("heures", "durée hebdomadaire")),
+    "missions": ("Missions", ()),
+    "statut": ("Statut", ("statut du poste",)),
+    "convention": ("Convention", ("numéro de convention", "n° de convention")),
+    "convention_debut": ("Début de convention", ("date de début de la convention", "date de début")),
+    "convention_fin": ("Fin de convention", ("date de fin de la convention", "date de fin")),
+    "convention_signature": ("Signature de la convention", ("date de signature",)),
+    "convention_statut": ("Statut de la convention", ()),
+    "annee": ("Année", ("exercice",)),
+    "montant": ("Montant", ("montant versé", "montant de l’aide", "aide")),
+    "code_cv": ("Contrat de ville", ("code_cv", "code contrat de ville")),
+}
 
 
 def convention_courante(poste):
@@ -45,44 +67,4 @@ COLONNES_POSTES = [
     (entete("convention_fin"), _convention("date_fin")),
     (entete("convention_signature"), _convention("date_signature")),
     (entete("convention_statut"), _convention("statut")),
-]
-
-COLONNES_CONVENTIONS = [
-    ("Numéro", "numero"),
-    ("Rang", lambda c: c.get_rang_display()),
-    ("Poste", "poste.identifiant"),
-    ("SIRET", "poste.employeur.siret"),
-    ("Employeur", "poste.employeur.raison_sociale"),
-    ("Département", "poste.departement.code"),
-    ("Début", "date_debut"),
-    ("Fin", "date_fin"),
-    ("Signature", "date_signature"),
-    ("Statut", lambda c: c.get_statut_display()),
-    ("Heures hebdomadaires", "heures_hebdomadaires"),
-    ("Dérogation de résidence", "derogation_residence"),
-    ("Motif de résiliation", lambda c: c.get_motif_resiliation_display()),
-    ("Date de résiliation", "date_resiliation"),
-]
-
-# The requests inbox (postes/vues_demandes.py::DemandeListe).
-COLONNES_DEMANDES = [
-    ("Numéro", "numero"),
-    ("Statut", lambda d: d.get_statut_display()),
-    ("SIRET", "employeur.siret"),
-    ("Employeur", "employeur.raison_sociale"),
-    ("Département", "departement.code"),
-    ("Intitulé", "intitule"),
-    ("Nature du projet", "projet"),
-    ("Missions", "missions"),
-    ("Domaines", lambda d: ", ".join(x.libelle for x in d.domaines.all())),
-    ("Quartiers (codes QPV)", lambda d: ", ".join(q.code for q in d.quartiers.all())),
-    ("Heures hebdomadaires", "heures_hebdomadaires"),
-    ("Début souhaité", "date_debut_souhaitee"),
-    ("Budget prévisionnel annuel (€)", "budget_previsionnel"),
-    ("Cofinancements", "cofinancements"),
-    ("Déposée le", "date_depot"),
-    ("Décision le", "date_decision"),
-    ("Motif de la décision", "motif_decision"),
-    ("Instructeur", lambda d: str(d.instructeur) if d.instructeur else ""),
-    ("Poste créé", lambda d: d.poste.identifiant if d.poste_id else ""),
 ]

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from quartiers.index_spatial import GeometrieInvalide, en_geojson, geometrie_polygonale
+from quartiers.localisation import invalider
 from quartiers.models import Departement, Geographie, QuartierPrioritaire, departement_du_code_qpv
 
 PROPRIETES = {
@@ -257,8 +258,6 @@ def enregistrer(quartiers: list[QuartierLu], geographie: str) -> Bilan:
         QuartierPrioritaire.objects.filter(geographie=geographie).exclude(code__in=[q.code for q in quartiers]).count()
     )
     if not bilan.rien_change:
-        from quartiers.localisation import invalider
-
         transaction.on_commit(invalider)
     return bilan
 

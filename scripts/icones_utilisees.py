@@ -17,7 +17,22 @@ from pathlib import Path
 
 RACINE = Path(__file__).resolve().parent.parent
 SORTIE = RACINE / "static" / "css" / "icones.css"
-SOURCES = ["templates", "commun", "comptes", "employeurs", "exploitation", "financements", "postes", "quartiers", "config"]
+SOURCES = [
+    "templates",
+    "commun",
+    "comptes",
+    "quartiers",
+    "employeurs",
+    "financements",
+    "postes",
+    "titulaires",
+    "conventions",
+    "demandes",
+    "importation",
+    "pilotage",
+    "exploitation",
+    "config",
+]
 CLASSE = re.compile(r"\bfr-(?:icon|fi)-[a-z0-9-]+[a-z0-9]")
 
 

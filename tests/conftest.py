@@ -169,17 +169,17 @@ def site_deploye():
 def pdf_produits_lisibles(monkeypatch):
     """Every PDF the application renders during a test is read back (tests/lecture_pdf.py) and
     fails the test if it shows template syntax (`{#`, `{%`, `{{`) or `None` / `nan`."""
-    import postes.pdf
+    import conventions.pdf
     from tests.lecture_pdf import verifier_pdf_lisible
 
-    rendre = postes.pdf.rendre_pdf
+    rendre = conventions.pdf.rendre_pdf
 
     def rendre_et_relire(convention, *args, **kwargs):
         contenu = rendre(convention, *args, **kwargs)
         verifier_pdf_lisible(contenu, f"PDF de la convention {convention.numero}")
         return contenu
 
-    monkeypatch.setattr(postes.pdf, "rendre_pdf", rendre_et_relire)
+    monkeypatch.setattr(conventions.pdf, "rendre_pdf", rendre_et_relire)
 
 
 @pytest.fixture(scope="session")

@@ -5,11 +5,13 @@ from decimal import Decimal
 import factory
 
 from comptes.models import Role, Utilisateur
+from conventions.models import Convention
+from demandes.models import Demande
 from employeurs.models import Employeur
-from employeurs.regles import FormeJuridique
-from employeurs.siret import luhn_valide
-from postes.models import Affectation, Convention, Demande, Poste, Titulaire
+from employeurs.regles import FormeJuridique, luhn_valide
+from postes.models import Poste
 from quartiers.models import Departement, Geographie, QuartierPrioritaire
+from titulaires.models import Affectation, Titulaire
 
 MOT_DE_PASSE = "mot-de-passe-de-test-42"
 _sirens = itertools.count(100000001)
@@ -135,10 +137,10 @@ class DemandeFactory(factory.django.DjangoModelFactory):
 
 
 class DiagnosticEligibiliteFactory(factory.django.DjangoModelFactory):
-    """A stored eligibility diagnosis (as postes.services.diagnostic writes them)."""
+    """A stored eligibility diagnosis (as titulaires.services writes them)."""
 
     class Meta:
-        model = "postes.DiagnosticEligibilite"
+        model = "titulaires.DiagnosticEligibilite"
 
     affectation = factory.SubFactory(AffectationFactory)
     date_contrat = factory.LazyAttribute(lambda o: o.affectation.date_debut)
@@ -167,8 +169,9 @@ class DiagnosticEligibiliteFactory(factory.django.DjangoModelFactory):
 
 from django.utils import timezone  # noqa: E402
 
+from demandes.models import PieceJointe  # noqa: E402
 from financements.models import Enveloppe  # noqa: E402
-from postes.models import DomaineMediation, PieceJointe  # noqa: E402
+from postes.models import DomaineMediation  # noqa: E402
 
 PDF_MINIMAL = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG_MINIMAL = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -234,8 +237,8 @@ def demande_complete(employeur, quartier=None, **champs) -> Demande:
 def question_eligible(quartier=None, **modifs):
     """The eligibility inputs of an eligible person: born on 02/04/1988, sans emploi, contract signed on
     20/02/2025, living in a QPV chosen by hand (created in Seine-Saint-Denis when not given)."""
-    from postes.services.diagnostic import Question
     from quartiers.residence import Mode, Residence
+    from titulaires.services import Question
 
     valeurs = {
         "naissance": date(1988, 4, 2),

@@ -3,7 +3,7 @@
 `texte_pdf()` extracts the text of a PDF (pypdf), spaces normalised. `verifier_pdf_lisible()` fails
 on what a person must never read in a convention: template syntax left in the output (`{#`, `{%`,
 `{{`) or a Python value printed as such (`None`, `nan`). The autouse fixture of tests/conftest.py
-(`pdf_produits_lisibles`) runs it on every PDF rendered during the tests (postes.pdf.rendre_pdf is
+(`pdf_produits_lisibles`) runs it on every PDF rendered during the tests (conventions.pdf.rendre_pdf is
 the only place that produces one)."""
 
 import io

@@ -6,9 +6,9 @@ import json
 
 from openpyxl import Workbook
 
-from postes.importation.lecture import lire_table
-from postes.importation.moteur import Perimetre
-from postes.services.importation import importer_postes
+from importation.lecture import lire_table
+from importation.moteur import Perimetre
+from importation.services import importer_postes
 
 SIRET_ALFA = "77554402601284"  # real SIRETs of ANCT's register (valid Luhn keys)
 SIRET_IFAC = "33273739400434"

@@ -4,11 +4,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from conventions.models import Convention
+from demandes.models import Demande, EvenementDemande
 from employeurs.models import Employeur
 from financements.models import Enveloppe
-from postes.models import Affectation, Convention, Demande, EvenementDemande, Poste, Titulaire
+from postes.models import Poste
 from quartiers.models import Departement
 from tests.factories import AffectationFactory, ConventionFactory, DemandeFactory, UtilisateurFactory
+from titulaires.models import Affectation, Titulaire
 
 pytestmark = pytest.mark.django_db
 
@@ -95,15 +98,15 @@ def pages(monde):
     p93, p69 = monde["poste93"], monde["poste69"]
     return {
         "liste postes": (reverse("postes:liste"), None),
-        "poste 93": (reverse("postes:detail", args=[p93.identifiant]), "93"),
-        "poste 69": (reverse("postes:detail", args=[p69.identifiant]), "69"),
-        "liste conventions": (reverse("postes:conventions"), None),
-        "convention 93": (reverse("postes:convention", args=[monde["c93"].pk]), "93"),
-        "convention 69": (reverse("postes:convention", args=[monde["c69"].pk]), "69"),
+        "poste 93": (reverse("conventions:poste", args=[p93.identifiant]), "93"),
+        "poste 69": (reverse("conventions:poste", args=[p69.identifiant]), "69"),
+        "liste conventions": (reverse("conventions:liste"), None),
+        "convention 93": (reverse("conventions:detail", args=[monde["c93"].pk]), "93"),
+        "convention 69": (reverse("conventions:detail", args=[monde["c69"].pk]), "69"),
         "liste employeurs": (reverse("employeurs:liste"), None),
         "employeur 93": (reverse("employeurs:detail", args=[p93.employeur.siret]), "93"),
         "employeur 69": (reverse("employeurs:detail", args=[p69.employeur.siret]), "69"),
-        "espace employeur": (reverse("postes:espace_employeur"), None),
+        "espace employeur": (reverse("espace_employeur"), None),
     }
 
 
@@ -199,7 +202,7 @@ def test_filtre_employeur_par_nom_sans_accents_ou_par_siret(client, monde):
 
 def test_brouillon_absent_de_l_administration(client, monde):
     client.force_login(monde["admin_national"])
-    liste = client.get(reverse("admin:postes_demande_changelist")).content.decode()
+    liste = client.get(reverse("admin:demandes_demande_changelist")).content.decode()
     assert f"/admin/postes/demande/{monde['d93'].pk}/change/" in liste
     assert f"/admin/postes/demande/{monde['brouillon93'].pk}/change/" not in liste
-    assert client.get(reverse("admin:postes_demande_change", args=[monde["brouillon93"].pk])).status_code in (302, 404)
+    assert client.get(reverse("admin:demandes_demande_change", args=[monde["brouillon93"].pk])).status_code in (302, 404)

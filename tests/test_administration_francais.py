@@ -11,13 +11,28 @@ from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from financements.aide import motif_date_effet_bareme, motif_date_effet_smic
 from financements.models import Bareme, Smic
+from financements.regles import motif_date_effet_bareme, motif_date_effet_smic
 from tests.factories import PosteFactory
 
 pytestmark = pytest.mark.django_db
 
-MODELES = [m for m in apps.get_models() if m._meta.app_label in {"comptes", "employeurs", "quartiers", "postes", "financements"}]
+MODELES = [
+    m
+    for m in apps.get_models()
+    if m._meta.app_label
+    in {
+        "comptes",
+        "employeurs",
+        "quartiers",
+        "financements",
+        "postes",
+        "titulaires",
+        "conventions",
+        "demandes",
+        "pilotage",
+    }
+]
 DOCUMENTS_INTERNES = re.compile(r"DESIGN|README|§|\bissue\b|\{|\}|\.py\b", re.IGNORECASE)
 
 
@@ -105,7 +120,7 @@ def test_admin_une_contrainte_de_convention_est_expliquee_sans_son_nom(client, a
     poste = PosteFactory(departement=dep93)
     client.force_login(admin_national)
     reponse = client.post(
-        reverse("admin:postes_convention_add"),
+        reverse("admin:conventions_convention_add"),
         {
             "poste": poste.pk,
             "numero": "09324R000101-9",

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from financements.aide import (
+from financements.regles import (
     AideImpossible,
     arrondir_au_centime,
     calculer_aide,

@@ -7,10 +7,11 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from postes.models import Avenant, DiagnosticEligibilite, Titulaire
-from postes.services.conventions import TransitionRefusee, avenant_titulaire
-from postes.services.embauche import Embauche, EmbaucheRefusee
+from conventions.models import Avenant
+from conventions.services.cycle import TransitionRefusee, avenant_titulaire
+from conventions.services.embauche import Embauche, EmbaucheRefusee
 from tests.factories import AffectationFactory, ConventionFactory, QuartierFactory, TitulaireFactory, question_eligible
+from titulaires.models import DiagnosticEligibilite, Titulaire
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +123,7 @@ AVENANT = {
 
 
 def url_avenant(convention):
-    return reverse("postes:convention_avenant_titulaire", args=[convention.pk])
+    return reverse("conventions:avenant_titulaire", args=[convention.pk])
 
 
 def test_le_formulaire_d_avenant_demande_les_donnees_de_l_eligibilite(client, convention, quartier, agent93):
@@ -157,9 +158,9 @@ def test_avenant_eligible_montre_le_diagnostic_sur_le_titulaire_et_le_poste(clie
     assert reponse.status_code == 302
     diagnostic = DiagnosticEligibilite.objects.get()
     assert diagnostic.affectation == convention.avenants.get().affectation and diagnostic.eligible
-    page_titulaire = client.get(reverse("postes:titulaire", args=[diagnostic.affectation.titulaire_id])).content.decode()
+    page_titulaire = client.get(reverse("titulaires:detail", args=[diagnostic.affectation.titulaire_id])).content.decode()
     assert f'id="diagnostic-{diagnostic.pk}"' in page_titulaire and "Éligible" in page_titulaire
-    page_poste = client.get(reverse("postes:detail", args=[convention.poste.identifiant])).content.decode()
+    page_poste = client.get(reverse("conventions:poste", args=[convention.poste.identifiant])).content.decode()
     assert f"#diagnostic-{diagnostic.pk}" in page_poste
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from financements.budget import BudgetInsuffisant, situation_budgetaire, verifier_budget
+from conventions.budget import BudgetInsuffisant, situation_budgetaire, verifier_budget
 from financements.models import Enveloppe
 from tests.factories import AffectationFactory, ConventionFactory, PosteFactory
 

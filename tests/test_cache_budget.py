@@ -7,10 +7,10 @@ import pytest
 from django.core.cache import caches
 from django.core.management import call_command
 
-from financements.budget import situations_budgetaires
-from financements.cache_budget import CACHE, compacter_journal_budget, empreintes, situations_du_tableau_de_bord
-from financements.models import JournalBudget
-from postes.models import Avenant, Convention
+from conventions.budget import situations_budgetaires
+from conventions.models import Avenant, Convention
+from pilotage.cache_budget import CACHE, compacter_journal_budget, empreintes, situations_du_tableau_de_bord
+from pilotage.models import JournalBudget
 from tests.factories import AffectationFactory, ConventionFactory, PosteFactory
 
 pytestmark = pytest.mark.django_db

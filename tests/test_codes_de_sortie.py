@@ -18,7 +18,21 @@ from tests.factories import ConventionFactory
 pytestmark = pytest.mark.django_db
 
 RACINE = Path(__file__).resolve().parent.parent
-APPS_DU_PROJET = ("commun", "comptes", "demo", "employeurs", "exploitation", "financements", "postes", "quartiers")
+APPS_DU_PROJET = (
+    "commun",
+    "comptes",
+    "conventions",
+    "demandes",
+    "demo",
+    "employeurs",
+    "exploitation",
+    "financements",
+    "importation",
+    "pilotage",
+    "postes",
+    "quartiers",
+    "titulaires",
+)
 
 
 def commandes_du_projet() -> dict[str, str]:
@@ -110,7 +124,7 @@ def test_restaurer_un_fichier_qui_n_est_pas_une_archive_sortie_2_sans_trace(caps
 
 def test_convention_pdf_impossible_a_ecrire_sortie_1(capsys, tmp_path):
     convention = ConventionFactory()
-    with mock.patch("postes.management.commands.convention_pdf.pdf_de_la_convention", return_value=(b"%PDF", False)):
+    with mock.patch("conventions.management.commands.convention_pdf.pdf_de_la_convention", return_value=(b"%PDF", False)):
         code, _, erreurs = lancer(capsys, "convention_pdf", convention.numero, "-o", str(tmp_path / "absent" / "c.pdf"))
     assert code == 1
     assert "Impossible d’écrire" in erreurs
@@ -127,7 +141,7 @@ def test_echec_du_travail_sortie_1(capsys, tmp_path):
 
 
 def test_erreur_inattendue_sortie_1_en_francais_sans_trace(capsys):
-    with mock.patch("financements.management.commands.calculer_tableau_de_bord.prechauffer", side_effect=RuntimeError("boum")):
+    with mock.patch("pilotage.management.commands.calculer_tableau_de_bord.prechauffer", side_effect=RuntimeError("boum")):
         code, _, erreurs = lancer(capsys, "calculer_tableau_de_bord")
     assert code == 1
     assert "Échec de la commande : erreur inattendue (RuntimeError) : boum." in erreurs
@@ -136,7 +150,7 @@ def test_erreur_inattendue_sortie_1_en_francais_sans_trace(capsys):
 
 
 def test_avec_traceback_l_erreur_remonte(capsys):
-    with mock.patch("financements.management.commands.calculer_tableau_de_bord.prechauffer", side_effect=RuntimeError("boum")):
+    with mock.patch("pilotage.management.commands.calculer_tableau_de_bord.prechauffer", side_effect=RuntimeError("boum")):
         with pytest.raises(RuntimeError, match="boum"):
             lancer(capsys, "calculer_tableau_de_bord", "--traceback")
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from comptes.invitations import duree_lisible
 from comptes.models import Role, Utilisateur
+from demandes.models import Demande
 from employeurs.models import Employeur
-from postes.models import Demande
 from tests.factories import (
     EmployeurFactory,
     EmployeurUserFactory,
@@ -164,7 +164,7 @@ def test_l_employeur_de_plusieurs_structures_choisit_la_structure_active(client,
     membre = EmployeurUserFactory(employeurs=[employeur93, seconde])
     poste_premiere, poste_seconde = PosteFactory(employeur=employeur93), PosteFactory(employeur=seconde)
     client.force_login(membre)
-    accueil = reverse("postes:espace_employeur")
+    accueil = reverse("espace_employeur")
     html = client.get(accueil).content.decode()
     assert "Changer de structure" in html
     actuelle = min([employeur93, seconde], key=lambda e: e.raison_sociale)
@@ -188,7 +188,7 @@ def test_la_structure_active_ne_peut_pas_etre_une_structure_dont_on_n_est_pas_me
 def test_employeur_sans_structure(client):
     seul = EmployeurUserFactory()
     client.force_login(seul)
-    assert "demandez une invitation" in client.get(reverse("postes:espace_employeur")).content.decode()
+    assert "demandez une invitation" in client.get(reverse("espace_employeur")).content.decode()
     reponse = client.post(reverse("demandes:nouvelle"), follow=True)
     assert "rattaché à aucune structure" in reponse.content.decode()
     assert not Demande.objects.exists()

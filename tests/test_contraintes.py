@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from conventions.models import Convention
 from employeurs.models import Employeur
 from financements.models import Bareme, Enveloppe, Smic
-from postes.models import Convention
 from quartiers.models import QuartierPrioritaire
 from tests.factories import (
     AffectationFactory,

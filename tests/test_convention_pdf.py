@@ -10,9 +10,10 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from postes.models import Convention, Poste
-from postes.pdf import prefet_de
-from postes.services.conventions import PdfAltere, lire_pdf_stocke, signer
+from conventions.models import Convention
+from conventions.pdf import prefet_de
+from conventions.services.cycle import PdfAltere, lire_pdf_stocke, signer
+from postes.models import Poste
 from quartiers.models import Departement
 from tests.factories import ConventionFactory, EmployeurFactory, PosteFactory, QuartierFactory
 from tests.lecture_pdf import defauts_du_texte, verifier_pdf_lisible
@@ -45,7 +46,7 @@ def convention(settings, tmp_path, poste93):
 
 def test_le_pdf_contient_employeur_poste_heures_montant_et_dates(client, convention, membre93):
     client.force_login(membre93)
-    reponse = client.get(reverse("postes:convention_pdf", args=[convention.pk]))
+    reponse = client.get(reverse("conventions:pdf", args=[convention.pk]))
     assert reponse["Content-Type"] == "application/pdf"
     contenu = texte(reponse.content)
     assert convention.poste.employeur.raison_sociale in contenu
@@ -61,7 +62,7 @@ def test_le_pdf_contient_employeur_poste_heures_montant_et_dates(client, convent
 
 def test_avant_signature_l_apercu_est_marque_projet(client, convention, agent93):
     client.force_login(agent93)
-    reponse = client.get(reverse("postes:convention_pdf", args=[convention.pk]))
+    reponse = client.get(reverse("conventions:pdf", args=[convention.pk]))
     assert reponse["Content-Disposition"] == 'attachment; filename="convention-09324R000101-1-projet.pdf"'
     assert "PROJET" in texte(reponse.content)
     assert not Convention.objects.get(pk=convention.pk).pdf
@@ -73,12 +74,12 @@ def test_le_pdf_signe_est_archive_une_fois_et_servi_tel_quel(client, convention,
     )
     empreinte = convention.pdf_sha256
     client.force_login(agent93)
-    premier = client.get(reverse("postes:convention_pdf", args=[convention.pk])).content
+    premier = client.get(reverse("conventions:pdf", args=[convention.pk])).content
     assert hashlib.sha256(premier).hexdigest() == empreinte
     assert "PROJET" not in texte(premier) and "Le préfet, Jeanne Martin" in texte(premier)
     # Les données du poste changent ensuite : le PDF signé, lui, ne change pas.
     Poste.objects.filter(pk=convention.poste_id).update(missions="Tout autre chose.")
-    second = client.get(reverse("postes:convention_pdf", args=[convention.pk])).content
+    second = client.get(reverse("conventions:pdf", args=[convention.pk])).content
     assert second == premier
     assert Convention.objects.get(pk=convention.pk).pdf_sha256 == empreinte
 
@@ -107,7 +108,7 @@ def test_un_renouvellement_le_dit(convention, poste93):
         date_debut=date(2027, 7, 1),
         date_fin=date(2030, 6, 30),
     )
-    from postes.pdf import rendre_pdf
+    from conventions.pdf import rendre_pdf
 
     assert "Renouvellement par accord exprès de la convention n° 09324R000101-1" in texte(rendre_pdf(renouvellement))
 
@@ -142,14 +143,14 @@ def test_archiver_les_pdf_des_conventions_signees_sans_pdf(settings, tmp_path, p
 
 def test_la_premiere_page_ne_montre_aucun_commentaire_de_gabarit(client, convention, agent93):
     client.force_login(agent93)
-    contenu = texte(client.get(reverse("postes:convention_pdf", args=[convention.pk])).content)
+    contenu = texte(client.get(reverse("conventions:pdf", args=[convention.pk])).content)
     assert contenu.startswith("PRÉFET DE LA SEINE-SAINT-DENIS") and "Rendered" not in contenu
 
 
 def test_un_pdf_aux_donnees_minimales_ne_montre_ni_none_ni_nan(settings, tmp_path, dep93):
     """Employer without address, post without title, missions nor quarters, convention before the
     first barème (no amount known): every blank reads as a French sentence or a dash."""
-    from postes.pdf import rendre_pdf
+    from conventions.pdf import rendre_pdf
 
     settings.MEDIA_ROOT = tmp_path
     employeur = EmployeurFactory(departement=dep93, adresse="", code_postal="", commune="")
@@ -179,7 +180,7 @@ def test_le_lecteur_ne_confond_pas_un_mot_francais_avec_nan():
 
 def test_le_pdf_d_un_renouvellement_ne_promet_pas_un_nouveau_renouvellement(convention, poste93, settings):
     """Art. L5134-103 : renouvelable une fois ; le PDF du renouvellement le dit."""
-    from postes.pdf import rendre_pdf
+    from conventions.pdf import rendre_pdf
 
     settings.CONVENTION_RENOUVELLEMENTS_MAX = 1
     renouvellement = ConventionFactory(

@@ -7,18 +7,17 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from financements.budget import BudgetInsuffisant
-from financements.echeancier import echeancier_convention
-from financements.models import Enveloppe
-from postes.models import Affectation, Convention, Poste, Titulaire
-from postes.regles_convention import (
+from conventions.budget import BudgetInsuffisant
+from conventions.echeancier import echeancier_convention
+from conventions.models import Convention
+from conventions.regles import (
     date_effet_minimale_resiliation,
     date_limite_embauche,
     periodes_heures,
     statut_du_jour,
     statut_poste,
 )
-from postes.services.conventions import (
+from conventions.services.cycle import (
     TransitionRefusee,
     avenant_heures,
     avenant_titulaire,
@@ -27,8 +26,11 @@ from postes.services.conventions import (
     resilier,
     signer,
 )
-from postes.services.embauche import Embauche
+from conventions.services.embauche import Embauche
+from financements.models import Enveloppe
+from postes.models import Poste
 from tests.factories import AffectationFactory, ConventionFactory, question_eligible
+from titulaires.models import Affectation, Titulaire
 
 # --- Pure rules ---------------------------------------------------------------------------------
 

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from conventions.models import Convention
 from financements.models import Enveloppe
-from postes.models import Convention
 from tests.factories import AffectationFactory, ConventionFactory, EmployeurUserFactory, QuartierFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,19 +47,19 @@ def monde(settings, tmp_path, poste93, poste69, agent93, agent69, membre93, empl
 def pages(m):
     s93, s69, p93 = m["signee93"].pk, m["signee69"].pk, m["projet93"].pk
     return {
-        "detail 93": reverse("postes:convention", args=[s93]),
-        "signer 93": reverse("postes:convention_signer", args=[p93]),
-        "résilier 93": reverse("postes:convention_resilier", args=[s93]),
-        "renouveler 93": reverse("postes:convention_renouveler", args=[s93]),
-        "avenant heures 93": reverse("postes:convention_avenant_heures", args=[s93]),
-        "avenant titulaire 93": reverse("postes:convention_avenant_titulaire", args=[s93]),
-        "pdf 93": reverse("postes:convention_pdf", args=[s93]),
-        "pdf projet 93": reverse("postes:convention_pdf", args=[p93]),
-        "résilier 69": reverse("postes:convention_resilier", args=[s69]),
-        "pdf 69": reverse("postes:convention_pdf", args=[s69]),
-        "zip": reverse("postes:conventions_zip"),
+        "detail 93": reverse("conventions:detail", args=[s93]),
+        "signer 93": reverse("conventions:signer", args=[p93]),
+        "résilier 93": reverse("conventions:resilier", args=[s93]),
+        "renouveler 93": reverse("conventions:renouveler", args=[s93]),
+        "avenant heures 93": reverse("conventions:avenant_heures", args=[s93]),
+        "avenant titulaire 93": reverse("conventions:avenant_titulaire", args=[s93]),
+        "pdf 93": reverse("conventions:pdf", args=[s93]),
+        "pdf projet 93": reverse("conventions:pdf", args=[p93]),
+        "résilier 69": reverse("conventions:resilier", args=[s69]),
+        "pdf 69": reverse("conventions:pdf", args=[s69]),
+        "zip": reverse("conventions:zip"),
         "simulateur": reverse("financements:simulateur"),
-        "tableau de bord": reverse("financements:tableau_de_bord"),
+        "tableau de bord": reverse("pilotage:tableau_de_bord"),
     }
 
 
@@ -123,7 +123,7 @@ def test_les_actions_hors_perimetre_refusent_aussi_le_post(client, monde):
     for role in ("agent69", "membre93"):
         client.force_login(monde[role])
         reponse = client.post(
-            reverse("postes:convention_signer", args=[monde["projet93"].pk]),
+            reverse("conventions:signer", args=[monde["projet93"].pk]),
             {"date_signature": "2024-12-01", "signataire": "Le préfet"},
         )
         assert reponse.status_code == 404
@@ -133,14 +133,14 @@ def test_les_actions_hors_perimetre_refusent_aussi_le_post(client, monde):
 
 def test_l_employeur_ne_voit_pas_les_boutons_d_action(client, monde):
     client.force_login(monde["membre93"])
-    html = client.get(reverse("postes:convention", args=[monde["signee93"].pk])).content.decode()
+    html = client.get(reverse("conventions:detail", args=[monde["signee93"].pk])).content.decode()
     assert "Télécharger la convention signée (PDF)" in html
     assert "Résilier" not in html and "Renouveler" not in html
 
 
 def test_signer_par_l_interface(client, monde):
     client.force_login(monde["agent93"])
-    url = reverse("postes:convention_signer", args=[monde["projet93"].pk])
+    url = reverse("conventions:signer", args=[monde["projet93"].pk])
     assert "Le préfet de la Seine-Saint-Denis" in client.get(url).content.decode()
     reponse = client.post(url, {"date_signature": "2024-12-01", "signataire": "Le préfet, Jeanne Martin", "confirmer": "1"})
     assert reponse.status_code == 302
@@ -151,7 +151,7 @@ def test_signer_par_l_interface(client, monde):
 def test_refus_affiche_en_francais_sur_le_formulaire(client, monde):
     client.force_login(monde["agent93"])
     reponse = client.post(
-        reverse("postes:convention_resilier", args=[monde["signee93"].pk]),
+        reverse("conventions:resilier", args=[monde["signee93"].pk]),
         {"motif": "initiative_employeur", "date_notification": "2025-03-15", "date_effet": "2025-04-01", "confirmer": "1"},
     )
     assert reponse.status_code == 200
@@ -162,21 +162,21 @@ def test_refus_affiche_en_francais_sur_le_formulaire(client, monde):
 def test_renouveler_par_l_interface_mene_au_renouvellement(client, monde):
     client.force_login(monde["agent93"])
     sans_enveloppe = client.post(
-        reverse("postes:convention_renouveler", args=[monde["signee93"].pk]), {"date_fin": "2027-12-31", "heures": "35"}
+        reverse("conventions:renouveler", args=[monde["signee93"].pk]), {"date_fin": "2027-12-31", "heures": "35"}
     )
     assert "Aucune enveloppe n’est ouverte pour le département 93 – Seine-Saint-Denis en 2027" in sans_enveloppe.content.decode()
     Enveloppe.objects.create(departement=monde["dep93"], annee=2027, nombre_postes=10, montant=Decimal("250000"))
     reponse = client.post(
-        reverse("postes:convention_renouveler", args=[monde["signee93"].pk]), {"date_fin": "2027-12-31", "heures": "35"}
+        reverse("conventions:renouveler", args=[monde["signee93"].pk]), {"date_fin": "2027-12-31", "heures": "35"}
     )
     nouvelle = Convention.objects.get(precedente=monde["signee93"])
-    assert reponse.status_code == 302 and reponse.url == reverse("postes:convention", args=[nouvelle.pk])
+    assert reponse.status_code == 302 and reponse.url == reverse("conventions:detail", args=[nouvelle.pk])
     assert nouvelle.date_debut == date(2027, 1, 1)
 
 
 def test_avenant_titulaire_par_l_interface(client, monde):
     client.force_login(monde["agent93"])
-    url = reverse("postes:convention_avenant_titulaire", args=[monde["signee93"].pk])
+    url = reverse("conventions:avenant_titulaire", args=[monde["signee93"].pk])
     incomplet = client.post(url, {"date_effet": "2025-03-01", "date_signature": "2025-02-01", "type_contrat": "cdi"})
     assert "Renseignez ce champ pour une nouvelle personne" in incomplet.content.decode()
     QuartierFactory(code="QN09301M")
@@ -202,27 +202,27 @@ def test_avenant_titulaire_par_l_interface(client, monde):
 
 def test_page_de_convention_montre_l_aide_et_l_historique(client, monde):
     client.force_login(monde["agent93"])
-    html = client.get(reverse("postes:convention", args=[monde["signee93"].pk])).content.decode()
+    html = client.get(reverse("conventions:detail", args=[monde["signee93"].pk])).content.decode()
     assert "Aide mois par mois" in html and "Comment l’aide est calculée" in html
     assert "Historique" in html
 
 
 def test_zip_respecte_le_perimetre_et_les_filtres(client, monde):
     client.force_login(monde["agent93"])
-    reponse = client.get(reverse("postes:conventions_zip"))
+    reponse = client.get(reverse("conventions:zip"))
     noms = zipfile.ZipFile(io.BytesIO(reponse.content)).namelist()
     assert sorted(noms) == ["convention-PROJET-93-projet.pdf", "convention-SIGNEE-93.pdf", "empreintes-sha256.txt"]
-    filtre = client.get(reverse("postes:conventions_zip"), {"statut": "en_cours"})
+    filtre = client.get(reverse("conventions:zip"), {"statut": "en_cours"})
     assert zipfile.ZipFile(io.BytesIO(filtre.content)).namelist() == ["convention-SIGNEE-93.pdf", "empreintes-sha256.txt"]
     client.force_login(monde["admin_national"])
-    tout = zipfile.ZipFile(io.BytesIO(client.get(reverse("postes:conventions_zip"), {"statut": "en_cours"}).content))
+    tout = zipfile.ZipFile(io.BytesIO(client.get(reverse("conventions:zip"), {"statut": "en_cours"}).content))
     assert sorted(tout.namelist()) == ["convention-SIGNEE-69.pdf", "convention-SIGNEE-93.pdf", "empreintes-sha256.txt"]
 
 
 def test_zip_vide_renvoie_vers_la_liste(client, monde):
     client.force_login(monde["agent93"])
-    reponse = client.get(reverse("postes:conventions_zip"), {"statut": "caduque"})
-    assert reponse.status_code == 302 and reponse.url.startswith(reverse("postes:conventions"))
+    reponse = client.get(reverse("conventions:zip"), {"statut": "caduque"})
+    assert reponse.status_code == 302 and reponse.url.startswith(reverse("conventions:liste"))
 
 
 def test_simulateur_affiche_le_resultat_et_la_comparaison_au_smic(client, monde):
@@ -298,47 +298,47 @@ def test_simulateur_refuse_une_periode_impossible_en_francais(client, monde):
 
 def test_tableau_de_bord_de_l_agent_limite_a_son_departement(client, monde):
     client.force_login(monde["agent93"])
-    html = client.get(reverse("financements:tableau_de_bord"), {"annee": 2026}).content.decode()
+    html = client.get(reverse("pilotage:tableau_de_bord"), {"annee": 2026}).content.decode()
     assert "93 – Seine-Saint-Denis" in html and "69 – Rhône" not in html
     assert 'id="donnees-graphiques"' in html and "<script>" not in html
-    export = client.get(reverse("financements:tableau_de_bord"), {"annee": 2026, "tableau": "departements", "export": "csv"})
+    export = client.get(reverse("pilotage:tableau_de_bord"), {"annee": 2026, "tableau": "departements", "export": "csv"})
     contenu = export.content.decode("utf-8-sig")
     assert "93 – Seine-Saint-Denis" in contenu and "Rhône" not in contenu
     assert export["Content-Disposition"].endswith('.csv"')
-    echeances = client.get(reverse("financements:tableau_de_bord"), {"annee": 2026, "tableau": "echeances", "export": "xlsx"})
+    echeances = client.get(reverse("pilotage:tableau_de_bord"), {"annee": 2026, "tableau": "echeances", "export": "xlsx"})
     assert echeances["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
 def test_tableau_de_bord_national_par_region(client, monde):
     client.force_login(monde["admin_national"])
-    html = client.get(reverse("financements:tableau_de_bord"), {"annee": 2026}).content.decode()
+    html = client.get(reverse("pilotage:tableau_de_bord"), {"annee": 2026}).content.decode()
     assert "Par région" in html and "Auvergne-Rhône-Alpes" in html and "Île-de-France" in html
-    filtre = client.get(reverse("financements:tableau_de_bord"), {"annee": 2026, "region": "84"}).content.decode()
+    filtre = client.get(reverse("pilotage:tableau_de_bord"), {"annee": 2026, "region": "84"}).content.decode()
     assert 'scope="row">69 – Rhône' in filtre and 'scope="row">93 – Seine-Saint-Denis' not in filtre
-    export = client.get(reverse("financements:tableau_de_bord"), {"annee": 2026, "tableau": "mois", "export": "csv"})
+    export = client.get(reverse("pilotage:tableau_de_bord"), {"annee": 2026, "tableau": "mois", "export": "csv"})
     assert "décembre 2026" in export.content.decode("utf-8-sig")
 
 
 def test_tableau_de_bord_ignore_un_departement_hors_perimetre_dans_le_filtre(client, monde):
     client.force_login(monde["agent93"])
-    html = client.get(reverse("financements:tableau_de_bord"), {"annee": 2026, "departement": monde["dep69"].pk}).content.decode()
+    html = client.get(reverse("pilotage:tableau_de_bord"), {"annee": 2026, "departement": monde["dep69"].pk}).content.decode()
     assert "69 – Rhône" not in html
 
 
 def test_zip_limite_le_nombre_de_pdf_a_produire_a_la_volee(client, monde, monkeypatch):
-    from postes import convention_views
+    from conventions import views as convention_views
 
     monkeypatch.setattr(convention_views, "ZIP_RENDUS_MAXIMUM", 1)
     client.force_login(monde["agent93"])
-    reponse = client.get(reverse("postes:conventions_zip"), follow=True)
+    reponse = client.get(reverse("conventions:zip"), follow=True)
     assert "2 de ces conventions n’ont pas de PDF archivé" in reponse.content.decode()
-    assert client.get(reverse("postes:conventions_zip"), {"statut": "projet"})["Content-Type"] == "application/zip"
+    assert client.get(reverse("conventions:zip"), {"statut": "projet"})["Content-Type"] == "application/zip"
 
 
 def test_tableau_de_bord_montre_les_50_echeances_les_plus_proches_et_exporte_toutes(client, monde, dep93, dep69):
     from django.utils import timezone
 
-    from financements.aide import ajouter_mois
+    from financements.regles import ajouter_mois
     from tests.factories import PosteFactory
 
     aujourd_hui = timezone.localdate()
@@ -363,12 +363,12 @@ def test_tableau_de_bord_montre_les_50_echeances_les_plus_proches_et_exporte_tou
         date_fin=fin,
     )
     client.force_login(monde["agent93"])
-    html = client.get(reverse("financements:tableau_de_bord")).content.decode()
+    html = client.get(reverse("pilotage:tableau_de_bord")).content.decode()
     attendu = 52 + (1 if aujourd_hui <= date(2026, 12, 31) <= ajouter_mois(aujourd_hui, 6) else 0)  # SIGNEE-93
     assert f'<p class="fr-tile__title">{attendu}</p>' in html
     assert f"Les 50 échéances les plus proches sont affichées sur {attendu}" in html
     assert html.count("ECHEANCE-") + html.count("SIGNEE-93") == 50 and "ECHEANCE-69" not in html
-    export = client.get(reverse("financements:tableau_de_bord"), {"tableau": "echeances", "export": "csv"})
+    export = client.get(reverse("pilotage:tableau_de_bord"), {"tableau": "echeances", "export": "csv"})
     lignes = export.content.decode("utf-8-sig").strip().splitlines()
     assert len(lignes) == 1 + attendu and not any("ECHEANCE-69" in ligne for ligne in lignes)
 
@@ -387,14 +387,14 @@ def test_renouveler_n_est_pas_propose_sur_un_renouvellement_quand_la_limite_est_
         date_fin=date(2029, 12, 31),
     )
     client.force_login(monde["agent93"])
-    page = client.get(reverse("postes:convention", args=[renouvellement.pk])).content.decode()
-    assert reverse("postes:convention_renouveler", args=[renouvellement.pk]) not in page
-    assert reverse("postes:convention_resilier", args=[renouvellement.pk]) in page
-    formulaire = client.get(reverse("postes:convention_renouveler", args=[renouvellement.pk]), follow=True)
+    page = client.get(reverse("conventions:detail", args=[renouvellement.pk])).content.decode()
+    assert reverse("conventions:renouveler", args=[renouvellement.pk]) not in page
+    assert reverse("conventions:resilier", args=[renouvellement.pk]) in page
+    formulaire = client.get(reverse("conventions:renouveler", args=[renouvellement.pk]), follow=True)
     assert "limité à 1" in formulaire.content.decode()
     settings.CONVENTION_RENOUVELLEMENTS_MAX = 2
-    page = client.get(reverse("postes:convention", args=[renouvellement.pk])).content.decode()
-    assert reverse("postes:convention_renouveler", args=[renouvellement.pk]) in page
+    page = client.get(reverse("conventions:detail", args=[renouvellement.pk])).content.decode()
+    assert reverse("conventions:renouveler", args=[renouvellement.pk]) in page
 
 
 # --- Irreversible actions: a confirmation that says what will happen, then what happened ------------
@@ -402,7 +402,7 @@ def test_renouveler_n_est_pas_propose_sur_un_renouvellement_quand_la_limite_est_
 
 def test_signature_demande_confirmation_puis_dit_ce_qui_a_ete_fait(client, monde):
     client.force_login(monde["agent93"])
-    url = reverse("postes:convention_signer", args=[monde["projet93"].pk])
+    url = reverse("conventions:signer", args=[monde["projet93"].pk])
     saisie = {"date_signature": "2024-12-01", "signataire": "Le préfet, Jeanne Martin"}
     confirmation = client.post(url, saisie)
     html = confirmation.content.decode()
@@ -424,7 +424,7 @@ def test_signature_demande_confirmation_puis_dit_ce_qui_a_ete_fait(client, monde
 
 def test_resiliation_demande_confirmation_puis_dit_ce_qui_a_ete_fait(client, monde):
     client.force_login(monde["agent93"])
-    url = reverse("postes:convention_resilier", args=[monde["signee93"].pk])
+    url = reverse("conventions:resilier", args=[monde["signee93"].pk])
     saisie = {"motif": "manquement", "date_notification": "2025-03-15", "date_effet": "2025-04-01"}
     html = client.post(url, saisie).content.decode()
     assert "sera résiliée à compter du 01/04/2025" in html and "elle court jusqu’au 31/03/2025" in html
@@ -435,16 +435,16 @@ def test_resiliation_demande_confirmation_puis_dit_ce_qui_a_ete_fait(client, mon
 
 
 def test_caducite_constatee_par_l_agent_apres_confirmation(client, monde, poste93):
-    from postes.models import Affectation
+    from titulaires.models import Affectation
 
     Affectation.objects.filter(poste=poste93).delete()  # nobody hired within five months of 01/01/2024
     client.force_login(monde["agent93"])
     convention = monde["signee93"]
     assert (
-        reverse("postes:convention_caducite", args=[convention.pk])
-        in client.get(reverse("postes:convention", args=[convention.pk])).content.decode()
+        reverse("conventions:caducite", args=[convention.pk])
+        in client.get(reverse("conventions:detail", args=[convention.pk])).content.decode()
     )
-    url = reverse("postes:convention_caducite", args=[convention.pk])
+    url = reverse("conventions:caducite", args=[convention.pk])
     html = client.get(url).content.decode()
     assert "sera déclarée caduque : personne n’a été embauché sur le poste avant le 01/06/2024" in html
     assert "Cette action est définitive" in html
@@ -456,14 +456,14 @@ def test_caducite_constatee_par_l_agent_apres_confirmation(client, monde, poste9
 
 
 def test_caducite_non_proposee_quand_une_embauche_a_eu_lieu(client, monde):
-    from postes.services.conventions import TransitionRefusee, constater_caducite
+    from conventions.services.cycle import TransitionRefusee, constater_caducite
 
     client.force_login(monde["agent93"])
     convention = monde["signee93"]  # somebody hired on 15/01/2024
-    assert "Constater la caducité" not in client.get(reverse("postes:convention", args=[convention.pk])).content.decode()
+    assert "Constater la caducité" not in client.get(reverse("conventions:detail", args=[convention.pk])).content.decode()
     with pytest.raises(TransitionRefusee, match="Une embauche a eu lieu"):
         constater_caducite(convention)
-    html = client.post(reverse("postes:convention_caducite", args=[convention.pk]), {"confirmer": "1"}).content.decode()
+    html = client.post(reverse("conventions:caducite", args=[convention.pk]), {"confirmer": "1"}).content.decode()
     assert "Une embauche a eu lieu sur le poste avant le 01/06/2024" in html
     assert Convention.objects.get(pk=convention.pk).statut == "en_cours"
 

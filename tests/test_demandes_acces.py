@@ -6,8 +6,9 @@ Roles: agent of the 93, agent of the 69, member of the 93 structure, member of a
 import pytest
 from django.urls import reverse
 
-from postes.models import Demande, NoteInstruction, StatutDemande
-from postes.services import demandes as services
+from demandes import services as services
+from demandes.models import Demande, NoteInstruction
+from demandes.regles import StatutDemande
 from tests.factories import (
     EmployeurFactory,
     EmployeurUserFactory,
@@ -75,7 +76,7 @@ PAGES = {
     "pièce du 69": (lambda m: reverse("demandes:piece", args=[m["piece69"].pk]), [404, 200, 404, 404, 200, 302]),
     "pièce d’un brouillon": (lambda m: reverse("demandes:piece", args=[m["piece_brouillon"].pk]), [404, 404, 200, 404, 404, 302]),
     "nouvelle structure": (lambda m: reverse("employeurs:creer"), [200, 200, 404, 404, 200, 302]),
-    "poste du 93": (lambda m: reverse("postes:detail", args=[m["poste93"].identifiant]), [200, 404, 200, 404, 200, 302]),
+    "poste du 93": (lambda m: reverse("conventions:poste", args=[m["poste93"].identifiant]), [200, 404, 200, 404, 200, 302]),
 }
 
 

@@ -7,10 +7,12 @@ import time
 import pytest
 from django.db import connection
 
-import financements.enveloppes
+import conventions.budget
+from demandes import services as services
+from demandes.models import Demande
+from demandes.regles import StatutDemande
 from financements.enveloppes import EnveloppeInsuffisante
-from postes.models import Demande, Poste, StatutDemande
-from postes.services import demandes as services
+from postes.models import Poste
 from tests.factories import ConventionFactory, EnveloppeFactory, PosteFactory, debut_souhaite, demande_complete
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,14 +27,14 @@ def media(settings, tmp_path):
 def comptage_lent(monkeypatch):
     """Widen the window between counting the engaged posts and creating the new one: without the
     envelope's row lock, both transactions would count the same remaining post."""
-    compter = financements.enveloppes.postes_engages
+    compter = conventions.budget.postes_engages
 
     def lent(departement, annee):
         resultat = compter(departement, annee)
         time.sleep(0.5)
         return resultat
 
-    monkeypatch.setattr(financements.enveloppes, "postes_engages", lent)
+    monkeypatch.setattr(conventions.budget, "postes_engages", lent)
 
 
 def en_parallele(*appels):

@@ -5,8 +5,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from comptes.models import Utilisateur
-from financements.enveloppes import postes_engages
-from postes.models import Demande, StatutDemande
+from conventions.budget import postes_engages
+from demandes.models import Demande
+from demandes.regles import StatutDemande
 
 pytestmark = pytest.mark.django_db
 

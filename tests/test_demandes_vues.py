@@ -9,8 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from postes.models import Demande, PieceJointe, Poste, StatutDemande
-from postes.services import demandes as services
+from demandes import services as services
+from demandes.models import Demande, PieceJointe
+from demandes.regles import StatutDemande
+from postes.models import Poste
 from tests.factories import (
     EXECUTABLE,
     PDF_MINIMAL,
@@ -234,7 +236,7 @@ def test_mes_demandes_et_espace_employeur_listent_les_demandes_de_la_structure(c
     mienne = DemandeFactory(employeur=employeur93, intitule="Médiation numérique")
     autre = DemandeFactory(employeur=employeur69, intitule="Projet lyonnais")
     client.force_login(membre93)
-    for url in (reverse("demandes:mes_demandes"), reverse("postes:espace_employeur")):
+    for url in (reverse("demandes:mes_demandes"), reverse("espace_employeur")):
         html = texte(client.get(url))
         assert "Médiation numérique" in html and "Projet lyonnais" not in html, url
         assert reverse("demandes:detail", args=[mienne.pk]) in html
@@ -382,7 +384,7 @@ def test_historique_des_modifications_sur_poste_et_convention_pour_les_agents_se
     convention.heures_hebdomadaires = 30
     convention._history_user = agent93
     convention.save()
-    pages = [reverse("postes:detail", args=[poste.identifiant]), reverse("postes:convention", args=[convention.pk])]
+    pages = [reverse("conventions:poste", args=[poste.identifiant]), reverse("conventions:detail", args=[convention.pk])]
     client.force_login(agent93)
     for url in pages:
         assert "Historique des modifications" in texte(client.get(url)), url
@@ -427,7 +429,7 @@ def test_deux_clics_sur_nouvelle_demande_un_seul_brouillon_jamais_liste_vide(cli
     assert premier.url == second.url == etape(demande, "projet")
     # Nothing saved yet: the draft is in no list.
     assert f"n° {demande.numero}" not in texte(client.get(reverse("demandes:mes_demandes")))
-    assert f"{demande.numero}" not in texte(client.get(reverse("postes:espace_employeur")))
+    assert f"{demande.numero}" not in texte(client.get(reverse("espace_employeur")))
     # The first thing saved makes it a draft, listed once; the next click opens a new one.
     client.post(etape(demande, "projet"), {"intitule": "Médiateur de nuit", "projet": "", "missions": ""})
     demande.refresh_from_db()

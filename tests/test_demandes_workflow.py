@@ -7,18 +7,15 @@ import pytest
 from django.core import mail
 from django.db import IntegrityError
 
-from financements.enveloppes import EnveloppeInsuffisante, postes_engages
-from postes.models import (
-    Convention,
-    Demande,
-    EvenementDemande,
-    NoteInstruction,
-    Poste,
-    StatutConvention,
-    StatutDemande,
-    StatutPoste,
-)
-from postes.services import demandes as services
+from conventions.budget import postes_engages
+from conventions.models import Convention
+from conventions.regles import StatutConvention
+from demandes import services as services
+from demandes.models import Demande, EvenementDemande, NoteInstruction
+from demandes.regles import StatutDemande
+from financements.enveloppes import EnveloppeInsuffisante
+from postes.models import Poste
+from postes.regles import StatutPoste
 from tests.factories import (
     AgentFactory,
     ConventionFactory,

@@ -5,10 +5,15 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from comptes.models import Utilisateur
+from conventions.models import Convention
+from conventions.regles import StatutConvention
+from demandes.models import Demande
+from demandes.regles import StatutDemande
 from demo.chargement import MOT_DE_PASSE_DEMO
 from employeurs.models import Employeur
 from financements.models import Enveloppe
-from postes.models import Convention, Demande, Poste, StatutConvention, StatutDemande, StatutPoste
+from postes.models import Poste
+from postes.regles import StatutPoste
 from quartiers.models import QuartierPrioritaire
 
 pytestmark = pytest.mark.django_db
@@ -49,12 +54,12 @@ def test_agent_de_demo_voit_le_93_et_pas_le_69(demo, client):
     html = client.get(reverse("postes:liste"), {"departement": ""}).content.decode()
     assert "25 résultats" in html
     poste69 = Poste.objects.filter(departement__code="69").first()
-    assert client.get(reverse("postes:detail", args=[poste69.identifiant])).status_code == 404
+    assert client.get(reverse("conventions:poste", args=[poste69.identifiant])).status_code == 404
 
 
 def test_employeur_de_demo_ne_voit_que_son_association(demo, client):
     client.force_login(Utilisateur.objects.get(email="employeur@demo.fr"))
-    html = client.get(reverse("postes:espace_employeur")).content.decode()
+    html = client.get(reverse("espace_employeur")).content.decode()
     association = Employeur.objects.get(raison_sociale="Association Médiation Plaine Commune")
     for poste in Poste.objects.all():
         assert (poste.identifiant in html) == (poste.employeur_id == association.pk)
@@ -77,7 +82,7 @@ def test_le_statut_de_chaque_poste_de_demo_suit_ses_conventions(demo):
     as the dashboard counts it."""
     from django.utils import timezone
 
-    from postes.regles_convention import statut_poste
+    from conventions.regles import statut_poste
 
     aujourd_hui = timezone.localdate()
     ecarts = [

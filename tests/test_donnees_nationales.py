@@ -3,8 +3,12 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
+from conventions.models import Convention
+from demandes.models import Demande
+from demandes.regles import StatutDemande
 from demo.national import generer
-from postes.models import Convention, Demande, Poste, StatutDemande, StatutPoste
+from postes.models import Poste
+from postes.regles import StatutPoste
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +20,8 @@ def test_generation_nationale_a_petite_echelle_couvre_tous_les_etats():
     assert resultat["quartiers"] == 1584
     assert Convention.objects.count() == resultat["conventions"] >= 200
     assert set(Demande.objects.values_list("statut", flat=True)) == set(StatutDemande.values)
-    from financements.models import Enveloppe, FinancementAnnuel
+    from financements.models import Enveloppe
+    from postes.models import FinancementAnnuel
 
     assert FinancementAnnuel.objects.count() == resultat["financements"] > 100
     assert not FinancementAnnuel.objects.filter(montant__gt=Decimal("22810.61")).exists()

@@ -11,11 +11,11 @@ import responses
 from django.core.management import call_command
 from django.urls import reverse
 
-from postes.models import Titulaire
-from postes.rgpd import voit_donnees_personnelles
 from tests.factories import AffectationFactory, ConventionFactory, DiagnosticEligibiliteFactory, QuartierFactory, TitulaireFactory
 from tests.qpv_communs import CARRE, geocodeur_repond, index_neuf  # noqa: F401 (autouse fixture)
 from tests.test_convention_pdf import texte
+from titulaires.models import Titulaire
+from titulaires.rgpd import voit_donnees_personnelles
 
 pytestmark = pytest.mark.django_db
 
@@ -42,17 +42,17 @@ def pages_du_titulaire(affectation):
     poste = affectation.poste
     convention = poste.conventions.get()
     return [
-        reverse("postes:titulaire", args=[affectation.titulaire_id]),
-        reverse("postes:detail", args=[poste.identifiant]),
-        reverse("postes:convention", args=[convention.pk]),
-        reverse("postes:espace_employeur"),
+        reverse("titulaires:detail", args=[affectation.titulaire_id]),
+        reverse("conventions:poste", args=[poste.identifiant]),
+        reverse("conventions:detail", args=[convention.pk]),
+        reverse("espace_employeur"),
         reverse("employeurs:detail", args=[poste.employeur.siret]),
     ]
 
 
 def test_le_membre_de_l_employeur_voit_le_nom_du_titulaire_mais_ni_sa_naissance_ni_son_adresse(client, membre93, affectation):
     client.force_login(membre93)
-    fiche = client.get(reverse("postes:titulaire", args=[affectation.titulaire_id]))
+    fiche = client.get(reverse("titulaires:detail", args=[affectation.titulaire_id]))
     assert fiche.status_code == 200
     assert "Samia Benali" in fiche.content.decode()
     assert "réservées à la préfecture" in fiche.content.decode()
@@ -60,14 +60,14 @@ def test_le_membre_de_l_employeur_voit_le_nom_du_titulaire_mais_ni_sa_naissance_
         reponse = client.get(url)
         assert reponse.status_code == 200, url
         sans_donnees_personnelles(reponse.content.decode())
-    pdf = client.get(reverse("postes:convention_pdf", args=[affectation.poste.conventions.get().pk]))
+    pdf = client.get(reverse("conventions:pdf", args=[affectation.poste.conventions.get().pk]))
     assert pdf.status_code == 200
     sans_donnees_personnelles(texte(pdf.content))
 
 
 def test_les_exports_ne_contiennent_ni_naissance_ni_adresse(client, agent93, affectation):
     client.force_login(agent93)
-    for liste in ("postes:liste", "postes:conventions", "employeurs:liste", "financements:liste"):
+    for liste in ("postes:liste", "conventions:liste", "employeurs:liste", "pilotage:financements"):
         reponse = client.get(reverse(liste) + "?format=csv")
         assert reponse.status_code == 200, liste
         sans_donnees_personnelles(reponse.content.decode("utf-8-sig"))
@@ -76,7 +76,7 @@ def test_les_exports_ne_contiennent_ni_naissance_ni_adresse(client, agent93, aff
 @pytest.mark.parametrize("role", ["agent93", "admin_national"])
 def test_l_agent_du_departement_et_l_administrateur_national_voient_naissance_et_adresse(client, affectation, role, request):
     client.force_login(request.getfixturevalue(role))
-    html = client.get(reverse("postes:titulaire", args=[affectation.titulaire_id])).content.decode()
+    html = client.get(reverse("titulaires:detail", args=[affectation.titulaire_id])).content.decode()
     assert "23/11/1987" in html and ADRESSE in html
     assert "Données examinées : naissance le" in html
 
@@ -91,7 +91,7 @@ def test_seule_la_prefecture_voit_les_donnees_personnelles(agent93, admin_nation
 
 def test_l_agent_d_un_autre_departement_n_atteint_pas_la_fiche(client, agent69, affectation):
     client.force_login(agent69)
-    assert client.get(reverse("postes:titulaire", args=[affectation.titulaire_id])).status_code == 404
+    assert client.get(reverse("titulaires:detail", args=[affectation.titulaire_id])).status_code == 404
 
 
 EMBAUCHE = {
@@ -119,12 +119,12 @@ def test_une_embauche_et_une_verification_n_ecrivent_ni_naissance_ni_adresse_dan
 
     client.force_login(agent93)
     verification = {k: v for k, v in EMBAUCHE.items() if k in ("date_naissance", "date_contrat", "situation", "adresse")}
-    assert client.post(reverse("postes:eligibilite"), verification).status_code == 200
-    assert client.post(reverse("postes:embauche", args=[poste93.identifiant]), EMBAUCHE).status_code == 302
+    assert client.post(reverse("titulaires:eligibilite"), verification).status_code == 200
+    assert client.post(reverse("conventions:embauche", args=[poste93.identifiant]), EMBAUCHE).status_code == 302
     assert Titulaire.objects.filter(nom="Diallo", date_naissance=NAISSANCE).exists()
     # A refused request (out of scope: 404, logged by Django as a warning) with the same data.
     client.force_login(agent69)
-    assert client.post(reverse("postes:embauche", args=[poste93.identifiant]), EMBAUCHE).status_code == 404
+    assert client.post(reverse("conventions:embauche", args=[poste93.identifiant]), EMBAUCHE).status_code == 404
     call_command(
         "eligibilite",
         "--naissance",
@@ -146,10 +146,10 @@ def test_une_embauche_et_une_verification_n_ecrivent_ni_naissance_ni_adresse_dan
 def test_un_rapport_d_erreur_masque_naissance_et_adresse(rf, agent93):
     from django.views.debug import SafeExceptionReporterFilter
 
-    from postes.views_eligibilite import VerifierEligibilite
+    from titulaires.views import VerifierEligibilite
 
     requete = rf.post(
-        reverse("postes:eligibilite"), {"date_naissance": "1987-11-23", "adresse": ADRESSE, "situation": "sans_emploi"}
+        reverse("titulaires:eligibilite"), {"date_naissance": "1987-11-23", "adresse": ADRESSE, "situation": "sans_emploi"}
     )
     requete.user = agent93
     VerifierEligibilite.as_view()(requete)

@@ -9,7 +9,6 @@ import responses
 from django.conf import settings
 from django.urls import reverse
 
-from postes.models import Affectation, DiagnosticEligibilite, Titulaire
 from tests.factories import (
     AffectationFactory,
     ConventionFactory,
@@ -18,6 +17,7 @@ from tests.factories import (
     QuartierFactory,
 )
 from tests.qpv_communs import CARRE, geocodeur_repond, index_neuf  # noqa: F401 (autouse fixture)
+from titulaires.models import Affectation, DiagnosticEligibilite, Titulaire
 
 pytestmark = pytest.mark.django_db
 
@@ -51,13 +51,13 @@ EMBAUCHE = {**VERIFICATION, "nom": "Benali", "prenom": "Samia", "date_debut": "2
 def pages(monde):
     p93, p69 = monde["poste93"], monde["poste69"]
     return {
-        "vérifier": reverse("postes:eligibilite"),
-        "embauche 93": reverse("postes:embauche", args=[p93.identifiant]),
-        "embauche 69": reverse("postes:embauche", args=[p69.identifiant]),
-        "titulaire 93": reverse("postes:titulaire", args=[monde["a93"].titulaire_id]),
-        "titulaire 69": reverse("postes:titulaire", args=[monde["a69"].titulaire_id]),
-        "vérification 93": reverse("postes:nouvelle_verification", args=[monde["a93"].pk]),
-        "vérification 69": reverse("postes:nouvelle_verification", args=[monde["a69"].pk]),
+        "vérifier": reverse("titulaires:eligibilite"),
+        "embauche 93": reverse("conventions:embauche", args=[p93.identifiant]),
+        "embauche 69": reverse("conventions:embauche", args=[p69.identifiant]),
+        "titulaire 93": reverse("titulaires:detail", args=[monde["a93"].titulaire_id]),
+        "titulaire 69": reverse("titulaires:detail", args=[monde["a69"].titulaire_id]),
+        "vérification 93": reverse("titulaires:nouvelle_verification", args=[monde["a93"].pk]),
+        "vérification 69": reverse("titulaires:nouvelle_verification", args=[monde["a69"].pk]),
     }
 
 
@@ -121,13 +121,15 @@ def test_anonyme_renvoye_vers_la_connexion(client, monde):
     for nom, url in pages(monde).items():
         reponse = client.get(url)
         assert reponse.status_code == 302 and reponse.url.startswith(reverse("comptes:connexion")), nom
-    assert client.post(reverse("postes:embauche", args=[monde["poste93"].identifiant]), EMBAUCHE).status_code == 302
+    assert client.post(reverse("conventions:embauche", args=[monde["poste93"].identifiant]), EMBAUCHE).status_code == 302
     assert not Titulaire.objects.filter(nom="Benali").exists()
 
 
 def test_un_agent_ne_peut_pas_embaucher_sur_le_poste_d_un_autre_departement(client, monde, quartier):
     client.force_login(monde["agent69"])
-    reponse = client.post(reverse("postes:embauche", args=[monde["poste93"].identifiant]), {**EMBAUCHE, "action": "enregistrer"})
+    reponse = client.post(
+        reverse("conventions:embauche", args=[monde["poste93"].identifiant]), {**EMBAUCHE, "action": "enregistrer"}
+    )
     assert reponse.status_code == 404
     assert not Titulaire.objects.filter(nom="Benali").exists()
 
@@ -136,12 +138,12 @@ def test_lien_de_navigation_pour_les_agents_seulement(client, monde):
     client.force_login(monde["agent93"])
     assert "Vérifier l’éligibilité" in client.get(reverse("postes:liste")).content.decode()
     client.force_login(monde["membre93"])
-    assert "Vérifier l’éligibilité" not in client.get(reverse("postes:espace_employeur")).content.decode()
+    assert "Vérifier l’éligibilité" not in client.get(reverse("espace_employeur")).content.decode()
 
 
 def test_verification_affiche_chaque_critere_avec_badge_motif_et_article(client, agent93, quartier):
     client.force_login(agent93)
-    html = client.post(reverse("postes:eligibilite"), VERIFICATION).content.decode()
+    html = client.post(reverse("titulaires:eligibilite"), VERIFICATION).content.decode()
     assert "Personne éligible" in html
     assert html.count('fr-badge--success">Rempli') == 3
     assert "34 ans le 02/09/2024 : au moins 26 ans pour un contrat signé à partir du 16/09/2021." in html
@@ -152,7 +154,7 @@ def test_verification_affiche_chaque_critere_avec_badge_motif_et_article(client,
 
 def test_verification_non_eligible_dit_pourquoi(client, agent93, quartier):
     client.force_login(agent93)
-    html = client.post(reverse("postes:eligibilite"), {**VERIFICATION, "situation": "en_emploi"}).content.decode()
+    html = client.post(reverse("titulaires:eligibilite"), {**VERIFICATION, "situation": "en_emploi"}).content.decode()
     assert "Personne non éligible" in html
     assert 'fr-badge--error">Non rempli' in html
     assert "En emploi : le poste est réservé aux personnes sans emploi ou en CUI-CAE." in html
@@ -175,7 +177,7 @@ def test_verification_non_eligible_dit_pourquoi(client, agent93, quartier):
 )
 def test_saisie_invalide_message_francais_sur_le_champ(client, agent93, quartier, donnees, message):
     client.force_login(agent93)
-    reponse = client.post(reverse("postes:eligibilite"), donnees)
+    reponse = client.post(reverse("titulaires:eligibilite"), donnees)
     assert reponse.status_code == 200
     assert message in reponse.content.decode()
 
@@ -185,7 +187,7 @@ def test_adresse_localisee_dans_son_quartier(client, agent93, quartier):
     geocodeur_repond("10 Rue du Carré 93200 Saint-Denis", 0.93)
     client.force_login(agent93)
     donnees = {**VERIFICATION, "code_qpv": "", "justification": "", "adresse": "10 rue du carre saint denis"}
-    html = client.post(reverse("postes:eligibilite"), donnees).content.decode()
+    html = client.post(reverse("titulaires:eligibilite"), donnees).content.decode()
     assert "Personne éligible" in html
     assert "10 Rue du Carré 93200 Saint-Denis (score 0,93)" in html
     assert "Distance à la limite du quartier" in html and "365 m à l’intérieur" in html  # 0.005° of longitude at 48.9° N
@@ -196,14 +198,14 @@ def test_service_d_adresses_en_panne_l_agent_choisit_a_la_main(client, agent93, 
     responses.get(settings.GEOCODEUR_URL, body=requests.ConnectionError("panne"))
     client.force_login(agent93)
     donnees = {**VERIFICATION, "code_qpv": "", "justification": "", "adresse": "10 rue du carre saint denis"}
-    reponse = client.post(reverse("postes:eligibilite"), donnees)
+    reponse = client.post(reverse("titulaires:eligibilite"), donnees)
     html = reponse.content.decode()
     assert reponse.status_code == 200
     assert "Le service d’adresses est injoignable." in html
     assert "Choisissez le quartier prioritaire à la main, en justifiant ce choix" in html
     assert "Personne éligible" not in html
     # The agent then picks the QPV by hand, with a justification.
-    assert "Personne éligible" in client.post(reverse("postes:eligibilite"), VERIFICATION).content.decode()
+    assert "Personne éligible" in client.post(reverse("titulaires:eligibilite"), VERIFICATION).content.decode()
 
 
 @responses.activate
@@ -211,40 +213,40 @@ def test_score_trop_faible_propose_le_quartier_du_meilleur_candidat(client, agen
     geocodeur_repond("Rue du Carré 93200 Saint-Denis", 0.41, type_="street")
     client.force_login(agent93)
     donnees = {**VERIFICATION, "code_qpv": "", "justification": "", "adresse": "carre bat C"}
-    html = client.post(reverse("postes:eligibilite"), donnees).content.decode()
+    html = client.post(reverse("titulaires:eligibilite"), donnees).content.decode()
     assert "score de 0,41, sous le minimum de 0,60" in html
     assert "Piste pour le choix manuel" in html and "dans le quartier Quartier carré (QN09301M)" in html
 
 
 def test_poste_propose_l_embauche_aux_agents_et_montre_les_diagnostics(client, monde):
     client.force_login(monde["agent93"])
-    html = client.get(reverse("postes:detail", args=[monde["poste93"].identifiant])).content.decode()
-    assert reverse("postes:embauche", args=[monde["poste93"].identifiant]) in html
+    html = client.get(reverse("conventions:poste", args=[monde["poste93"].identifiant])).content.decode()
+    assert reverse("conventions:embauche", args=[monde["poste93"].identifiant]) in html
     assert "Éligibilité des titulaires" in html and "Éligible" in html
-    assert reverse("postes:titulaire", args=[monde["a93"].titulaire_id]) in html
+    assert reverse("titulaires:detail", args=[monde["a93"].titulaire_id]) in html
     client.force_login(monde["membre93"])
-    html = client.get(reverse("postes:detail", args=[monde["poste93"].identifiant])).content.decode()
-    assert reverse("postes:embauche", args=[monde["poste93"].identifiant]) not in html
+    html = client.get(reverse("conventions:poste", args=[monde["poste93"].identifiant])).content.decode()
+    assert reverse("conventions:embauche", args=[monde["poste93"].identifiant]) not in html
     assert "Éligibilité des titulaires" in html
 
 
 def test_poste_occupe_ne_propose_pas_l_embauche(client, monde):
     client.force_login(monde["agent69"])
-    html = client.get(reverse("postes:detail", args=[monde["poste69"].identifiant])).content.decode()
+    html = client.get(reverse("conventions:poste", args=[monde["poste69"].identifiant])).content.decode()
     assert "Le poste est occupé" in html
-    assert reverse("postes:embauche", args=[monde["poste69"].identifiant]) not in html
+    assert reverse("conventions:embauche", args=[monde["poste69"].identifiant]) not in html
 
 
 def test_enregistrer_une_embauche_depuis_le_poste(client, monde, quartier):
     client.force_login(monde["agent93"])
-    url = reverse("postes:embauche", args=[monde["poste93"].identifiant])
+    url = reverse("conventions:embauche", args=[monde["poste93"].identifiant])
     verification = client.post(url, {**EMBAUCHE, "action": "verifier"})
     assert "Personne éligible" in verification.content.decode()
     assert not Titulaire.objects.filter(nom="Benali").exists()
 
     reponse = client.post(url, {**EMBAUCHE, "action": "enregistrer"})
     titulaire = Titulaire.objects.get(nom="Benali")
-    assert reponse.status_code == 302 and reponse.url == reverse("postes:titulaire", args=[titulaire.pk])
+    assert reponse.status_code == 302 and reponse.url == reverse("titulaires:detail", args=[titulaire.pk])
     affectation = Affectation.objects.get(titulaire=titulaire)
     assert affectation.poste == monde["poste93"] and affectation.date_debut == date(2024, 9, 2)
     html = client.get(reponse.url).content.decode()
@@ -255,7 +257,7 @@ def test_enregistrer_une_embauche_depuis_le_poste(client, monde, quartier):
 
 def test_embauche_sur_un_poste_occupe_refusee_avec_un_message_francais(client, monde, quartier):
     client.force_login(monde["agent69"])
-    url = reverse("postes:embauche", args=[monde["poste69"].identifiant])
+    url = reverse("conventions:embauche", args=[monde["poste69"].identifiant])
     QuartierFactory(code="QN06901M", nom="Quartier du Rhône", departement=monde["poste69"].departement)
     reponse = client.post(url, {**EMBAUCHE, "code_qpv": "QN06901M", "action": "enregistrer"})
     assert reponse.status_code == 200
@@ -265,7 +267,7 @@ def test_embauche_sur_un_poste_occupe_refusee_avec_un_message_francais(client, m
 
 def test_embauche_chevauchant_une_affectation_passee_refusee(client, monde, quartier):
     client.force_login(monde["agent93"])
-    url = reverse("postes:embauche", args=[monde["poste93"].identifiant])
+    url = reverse("conventions:embauche", args=[monde["poste93"].identifiant])
     reponse = client.post(url, {**EMBAUCHE, "date_contrat": "2024-03-01", "date_debut": "2024-03-04", "action": "enregistrer"})
     assert "déjà occupé sur une partie de la période qui commence le 04/03/2024" in reponse.content.decode()
     assert not Titulaire.objects.filter(nom="Benali").exists()
@@ -273,7 +275,7 @@ def test_embauche_chevauchant_une_affectation_passee_refusee(client, monde, quar
 
 def test_embauche_d_une_personne_non_eligible_refusee(client, monde, quartier):
     client.force_login(monde["agent93"])
-    url = reverse("postes:embauche", args=[monde["poste93"].identifiant])
+    url = reverse("conventions:embauche", args=[monde["poste93"].identifiant])
     reponse = client.post(url, {**EMBAUCHE, "date_naissance": "1999-09-03", "action": "enregistrer"})
     html = reponse.content.decode()
     assert "L’embauche n’est pas enregistrée" in html and "non remplies : âge" in html
@@ -284,7 +286,7 @@ def test_embauche_d_une_personne_non_eligible_refusee(client, monde, quartier):
 def test_nouvelle_verification_ajoute_un_diagnostic(client, monde, quartier):
     client.force_login(monde["agent93"])
     affectation = monde["a93"]
-    url = reverse("postes:nouvelle_verification", args=[affectation.pk])
+    url = reverse("titulaires:nouvelle_verification", args=[affectation.pk])
     assert 'value="1990-05-17"' in client.get(url).content.decode()  # prefilled from the titulaire
     donnees = {k: v for k, v in VERIFICATION.items() if k != "date_contrat"}
     reponse = client.post(url, {**donnees, "situation": "en_emploi"})
@@ -294,7 +296,7 @@ def test_nouvelle_verification_ajoute_un_diagnostic(client, monde, quartier):
     assert nouveau.auteur == monde["agent93"]
     monde["d93"].refresh_from_db()
     assert monde["d93"].eligible
-    html = client.get(reverse("postes:titulaire", args=[affectation.titulaire_id])).content.decode()
+    html = client.get(reverse("titulaires:detail", args=[affectation.titulaire_id])).content.decode()
     assert html.count("Diagnostic du") == 2
 
 
@@ -302,23 +304,23 @@ def test_le_titulaire_ne_montre_que_les_affectations_du_perimetre(client, monde)
     titulaire = monde["a93"].titulaire
     AffectationFactory(poste=monde["poste69"], titulaire=titulaire, date_debut=date(2020, 1, 1), date_fin=date(2020, 12, 31))
     client.force_login(monde["agent93"])
-    html = client.get(reverse("postes:titulaire", args=[titulaire.pk])).content.decode()
+    html = client.get(reverse("titulaires:detail", args=[titulaire.pk])).content.decode()
     assert monde["poste93"].identifiant in html
     assert monde["poste69"].identifiant not in html
 
 
 def test_l_employeur_voit_le_diagnostic_mais_pas_l_action_de_verification(client, monde):
     client.force_login(monde["membre93"])
-    html = client.get(reverse("postes:titulaire", args=[monde["a93"].titulaire_id])).content.decode()
+    html = client.get(reverse("titulaires:detail", args=[monde["a93"].titulaire_id])).content.decode()
     assert "Diagnostic du" in html
-    assert reverse("postes:nouvelle_verification", args=[monde["a93"].pk]) not in html
+    assert reverse("titulaires:nouvelle_verification", args=[monde["a93"].pk]) not in html
 
 
 @responses.activate
 def test_service_d_adresses_en_panne_l_adresse_saisie_est_gardee_et_le_choix_manuel_enregistre(client, monde, quartier):
     responses.get(settings.GEOCODEUR_URL, body=requests.ConnectionError("panne"))
     client.force_login(monde["agent93"])
-    url = reverse("postes:embauche", args=[monde["poste93"].identifiant])
+    url = reverse("conventions:embauche", args=[monde["poste93"].identifiant])
     adresse = "10 rue du Carré, 93200 Saint-Denis"
     sans_qpv = {**EMBAUCHE, "code_qpv": "", "justification": "", "adresse": adresse}
     html = client.post(url, {**sans_qpv, "action": "verifier"}).content.decode()
@@ -333,17 +335,17 @@ def test_service_d_adresses_en_panne_l_adresse_saisie_est_gardee_et_le_choix_man
     diagnostic = DiagnosticEligibilite.objects.get(affectation__titulaire=titulaire)
     assert diagnostic.entrees["residence"]["mode"] == "qpv"
     assert diagnostic.entrees["residence"]["adresse"] == adresse
-    page = client.get(reverse("postes:titulaire", args=[titulaire.pk])).content.decode()
+    page = client.get(reverse("titulaires:detail", args=[titulaire.pk])).content.decode()
     assert "choisi à la main par la préfecture" in page and adresse in page
     # A later check starts from both.
     affectation = Affectation.objects.get(titulaire=titulaire)
-    formulaire = client.get(reverse("postes:nouvelle_verification", args=[affectation.pk])).content.decode()
+    formulaire = client.get(reverse("titulaires:nouvelle_verification", args=[affectation.pk])).content.decode()
     assert f'value="{adresse}"' in formulaire and 'value="QN09301M"' in formulaire
 
 
 def test_quartier_localise_depuis_l_adresse_n_est_pas_marque_choisi_a_la_main(client, monde, quartier):
     client.force_login(monde["agent93"])
-    url = reverse("postes:embauche", args=[monde["poste93"].identifiant])
+    url = reverse("conventions:embauche", args=[monde["poste93"].identifiant])
     reponse = client.post(
         url, {**EMBAUCHE, "code_qpv": "", "justification": "", "point": "2.305, 48.905", "action": "enregistrer"}
     )

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from postes.eligibilite import (
+from titulaires.regles import (
     QuartierResidence,
     RegleAge,
     age_le,

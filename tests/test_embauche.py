@@ -5,11 +5,17 @@ from datetime import date
 
 import pytest
 
-from postes.models import Affectation, DiagnosticEligibilite, RegleAgeMinimum, Titulaire
-from postes.services.diagnostic import Question, nouvelle_verification
-from postes.services.embauche import Embauche, EmbaucheRefusee, PeriodeConvention, enregistrer_embauche, motif_hors_convention
+from conventions.services.embauche import (
+    Embauche,
+    EmbaucheRefusee,
+    PeriodeConvention,
+    enregistrer_embauche,
+    motif_hors_convention,
+)
 from quartiers.residence import Mode, Residence
 from tests.factories import AffectationFactory, ConventionFactory, QuartierFactory
+from titulaires.models import Affectation, DiagnosticEligibilite, RegleAgeMinimum, Titulaire
+from titulaires.services import Question, nouvelle_verification
 
 pytestmark = pytest.mark.django_db
 

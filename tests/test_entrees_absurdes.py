@@ -42,12 +42,12 @@ def pages_de_liste(monde):
     demande = monde["demande"]
     return [
         ("agent", reverse("postes:liste"), set()),
-        ("agent", reverse("postes:conventions"), set()),
+        ("agent", reverse("conventions:liste"), set()),
         ("agent", reverse("employeurs:liste"), set()),
         ("agent", reverse("demandes:liste"), set()),
-        ("agent", reverse("financements:liste"), set()),
-        ("agent", reverse("financements:tableau_de_bord"), {"annee", "region", "departement", "export", "tableau"}),
-        ("agent", reverse("postes:conventions_zip"), {"q", "departement", "employeur", "statut", "fin_avant", "tri"}),
+        ("agent", reverse("pilotage:financements"), set()),
+        ("agent", reverse("pilotage:tableau_de_bord"), {"annee", "region", "departement", "export", "tableau"}),
+        ("agent", reverse("conventions:zip"), {"q", "departement", "employeur", "statut", "fin_avant", "tri"}),
         ("membre", reverse("demandes:mes_demandes"), set()),
         ("membre", reverse("demandes:etape", args=[demande.pk, "quartiers"]), {"q"}),
     ]

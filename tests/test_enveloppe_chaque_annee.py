@@ -7,11 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from financements.budget import BudgetInsuffisant
+from conventions.budget import BudgetInsuffisant
+from conventions.models import Convention
+from conventions.services.cycle import renouveler
+from demandes import services as services
+from demandes.regles import StatutDemande
 from financements.models import Enveloppe
-from postes.models import Convention, Poste, StatutDemande
-from postes.services import demandes as services
-from postes.services.conventions import renouveler
+from postes.models import Poste
 from tests.factories import ConventionFactory, PosteFactory, debut_souhaite, demande_complete
 
 pytestmark = pytest.mark.django_db

@@ -8,15 +8,14 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from financements.models import FinancementAnnuel
-from postes.models import DomaineMediation
-from postes.services.conventions import actualiser_statut_poste
+from conventions.services.cycle import actualiser_statut_poste
+from postes.models import DomaineMediation, FinancementAnnuel
 from tests.factories import ConventionFactory, EmployeurFactory, PosteFactory, QuartierFactory, departement
 from tests.outils_import import importer
 
 pytestmark = pytest.mark.django_db
 
-LISTES = ["postes:liste", "postes:conventions", "employeurs:liste", "financements:liste"]
+LISTES = ["postes:liste", "conventions:liste", "employeurs:liste", "pilotage:financements"]
 
 
 @pytest.fixture
@@ -74,10 +73,10 @@ def test_export_neutralise_les_formules(client, monde, agent93, nom, format_expo
     [
         ("postes:liste", {"statut": "ferme"}, 1),
         ("postes:liste", {"quartier": "QN09339M"}, 1),
-        ("postes:conventions", {"q": "pirate"}, 1),
+        ("conventions:liste", {"q": "pirate"}, 1),
         ("employeurs:liste", {"q": "HYPERLINK"}, 1),
-        ("financements:liste", {"annee": "2022"}, 1),
-        ("financements:liste", {"annee": "2023"}, 2),
+        ("pilotage:financements", {"annee": "2022"}, 1),
+        ("pilotage:financements", {"annee": "2023"}, 2),
     ],
 )
 def test_export_respecte_les_filtres_et_toutes_les_pages(client, monde, agent93, nom, filtres, attendus):
@@ -119,7 +118,7 @@ def test_export_des_postes_reimporte_ne_change_rien(client, monde, agent93, form
 @pytest.mark.parametrize("format_export", ["csv", "xlsx"])
 def test_export_des_financements_reimporte_ne_change_rien(client, monde, admin_national, format_export):
     client.force_login(admin_national)
-    contenu = client.get(reverse("financements:liste"), {"format": format_export}).content
+    contenu = client.get(reverse("pilotage:financements"), {"format": format_export}).content
     rapport = importer(contenu, utilisateur=admin_national)
     assert rapport.erreurs == []
     assert (rapport.lignes, rapport.inchanges) == (4, 4)
@@ -138,7 +137,7 @@ def test_export_des_postes_colonnes_du_format_d_import(client, monde, agent93):
 
 def test_liste_des_financements_filtree_et_totalisee(client, monde, agent93):
     client.force_login(agent93)
-    reponse = client.get(reverse("financements:liste"), {"annee": "2023"})
+    reponse = client.get(reverse("pilotage:financements"), {"annee": "2023"})
     html = reponse.content.decode()
     assert monde["poste93"].identifiant in html and monde["poste69"].identifiant not in html
     assert reponse.context["totaux"]["montant"] == Decimal("45111.46")
@@ -155,7 +154,7 @@ def test_financements_visibles_selon_le_perimetre(monde, agent93, agent69, membr
 def test_fiche_du_poste_montre_ses_financements(client, monde, agent93, membre93):
     for qui in (agent93, membre93):
         client.force_login(qui)
-        html = client.get(reverse("postes:detail", args=[monde["poste93"].identifiant])).content.decode()
+        html = client.get(reverse("conventions:poste", args=[monde["poste93"].identifiant])).content.decode()
         assert "Financements annuels" in html and "2022" in html and "CV1" in html
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from financements.models import FinancementAnnuel
+from postes.models import FinancementAnnuel
 from tests.factories import PosteFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from commun.exports import contenu_xlsx, heure_de_paris
-from postes.models import EvenementDemande
+from demandes.models import EvenementDemande
 from tests.factories import DemandeFactory
 
 pytestmark = pytest.mark.django_db

@@ -72,7 +72,7 @@ def collecter(client, role: str, urls: list[str], dossier: Path, methode="get") 
 
 def formulaires_en_erreur_agent() -> list[str]:
     """Forms sent empty: the page shows each field's error (aria-invalid, aria-describedby…)."""
-    return [reverse("postes:eligibilite"), reverse("financements:simulateur") + "?debut=2025-12-31&fin=2025-01-01&heures=50"]
+    return [reverse("titulaires:eligibilite"), reverse("financements:simulateur") + "?debut=2025-12-31&fin=2025-01-01&heures=50"]
 
 
 def test_chaque_page_de_chaque_role_sans_erreur_html(client, demo, tmp_path):

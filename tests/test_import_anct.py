@@ -11,11 +11,10 @@ import pytest
 
 from employeurs.models import Employeur
 from employeurs.regles import FormeJuridique
-from financements.models import FinancementAnnuel
-from postes.importation.lecture import lire_table
-from postes.importation.moteur import Perimetre
-from postes.models import Poste
-from postes.services.importation import importer_postes
+from importation.lecture import lire_table
+from importation.moteur import Perimetre
+from importation.services import importer_postes
+from postes.models import FinancementAnnuel, Poste
 from tests.conftest import donnees_partagees
 
 REGISTRE = {  # year: (rows, distinct id_poste) — ../shared/data/anct/README.md

@@ -10,9 +10,9 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook
 
-from postes.importation.colonnes import reconnaitre
-from postes.importation.lecture import FichierIllisible, lire_table
-from postes.importation.valeurs import (
+from importation.colonnes import reconnaitre
+from importation.lecture import FichierIllisible, lire_table
+from importation.valeurs import (
     ValeurInvalide,
     cle,
     departement_de_l_identifiant,

@@ -12,15 +12,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from postes.importation import depot, lecture, moteur
-from postes.importation.lecture import FichierIllisible, lire_table
+from importation import depot, lecture, moteur
+from importation.lecture import FichierIllisible, lire_table
 from postes.models import Poste
 from tests.factories import PosteFactory, departement
 from tests.outils_import import SIRET_CLE_FAUSSE, csv_octets, importer, ligne_anct, xlsx_octets
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("postes:importer")
+URL = reverse("importation:importer")
 
 
 @pytest.fixture(autouse=True)
@@ -136,8 +136,8 @@ def test_messages_gardes_plafonnes_mais_comptes_et_tous_les_motifs_dans_le_fichi
     lignes = [ligne_anct(id_poste=f"09323R{i:04d}01", code_tiers=SIRET_CLE_FAUSSE) for i in range(1, 26)]
     lignes += [ligne_anct(id_poste=f"09323R{i:04d}01", insee_dep="") for i in range(100, 125)]
     table = lire_table(csv_octets(lignes))
-    from postes.importation.moteur import Perimetre
-    from postes.services.importation import fichier_rejets, importer_postes
+    from importation.moteur import Perimetre
+    from importation.services import fichier_rejets, importer_postes
 
     rapport = importer_postes(table, Perimetre(), dry_run=True)
     assert (len(rapport.erreurs), rapport.erreurs_total, rapport.rejetes) == (10, 25, 25)
@@ -188,7 +188,7 @@ def test_la_confirmation_reprend_le_tableau_verifie_sans_relire_le_fichier(clien
 
     for nom in ("lire_table", "lire_xlsx", "lire_csv", "lire_json"):
         monkeypatch.setattr(lecture, nom, interdit)
-    monkeypatch.setattr("postes.views_import.lire_table", interdit)
+    monkeypatch.setattr("importation.views.lire_table", interdit)
     reponse = client.post(URL, {"jeton": jeton})
     assert "Import enregistré" in reponse.content.decode()
     poste = Poste.objects.get()
@@ -206,7 +206,7 @@ def test_l_apercu_dit_ce_que_la_confirmation_fera_et_offre_les_rejets(client, ag
     assert "Si vous confirmez, 1 ligne créera un poste, 1 mettra à jour des données existantes" in html
     assert "1 ligne rejetée ne sera pas importée" in html
     assert "sans nouveau dépôt" in html
-    lien = reverse("postes:import_rejets", args=[reponse.context["jeton"]])
+    lien = reverse("importation:rejets", args=[reponse.context["jeton"]])
     assert f'href="{lien}"' in html
     rejets = client.get(lien)
     assert rejets.status_code == 200

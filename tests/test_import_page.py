@@ -5,15 +5,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from financements.models import FinancementAnnuel
-from postes.importation.lecture import lire_table
-from postes.models import Poste
+from importation.lecture import lire_table
+from postes.models import FinancementAnnuel, Poste
 from tests.factories import AgentFactory
 from tests.outils_import import SIRET_CLE_FAUSSE, csv_octets, ligne_anct
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("postes:importer")
+URL = reverse("importation:importer")
 
 
 @pytest.fixture(autouse=True)
@@ -76,7 +75,7 @@ def test_importer_les_lignes_valides_puis_telecharger_les_rejets(client, agent93
     assert list(Poste.objects.values_list("identifiant", flat=True)) == ["09323R000101"]
     assert FinancementAnnuel.objects.get().poste.identifiant == "09323R000101"
     assert Poste.objects.get().history.first().history_user == agent93
-    lien = reverse("postes:import_rejets", args=[jeton])
+    lien = reverse("importation:rejets", args=[jeton])
     rejets = client.get(lien)
     assert rejets.status_code == 200 and rejets["Content-Disposition"].endswith('lignes-rejetees.csv"')
     table = lire_table(rejets.content)
@@ -104,7 +103,7 @@ def test_jeton_d_un_autre_utilisateur_refuse(client, agent93, dep93):
     collegue = Client()
     collegue.force_login(AgentFactory(departements=[dep93]))
     assert collegue.post(URL, {"jeton": jeton}).status_code == 400
-    assert collegue.get(reverse("postes:import_rejets", args=[jeton])).status_code == 404
+    assert collegue.get(reverse("importation:rejets", args=[jeton])).status_code == 404
     assert client.post(URL, {"jeton": "../../etc"}).status_code == 400
     assert not Poste.objects.exists()
 

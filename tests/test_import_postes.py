@@ -5,12 +5,13 @@ from decimal import Decimal
 
 import pytest
 
+from conventions.models import Convention
 from employeurs.models import Employeur
 from employeurs.regles import FormeJuridique, eligibilite_employeur
-from financements.models import FinancementAnnuel
-from postes.importation.lecture import lire_table
-from postes.models import Convention, Poste, StatutPoste
-from postes.services.importation import fichier_rejets
+from importation.lecture import lire_table
+from importation.services import fichier_rejets
+from postes.models import FinancementAnnuel, Poste
+from postes.regles import StatutPoste
 from tests.factories import EmployeurFactory, QuartierFactory, departement
 from tests.outils_import import (
     SIRET_ALFA,
@@ -445,7 +446,10 @@ def test_poste_importe_meme_statut_sur_sa_page_et_au_tableau_de_bord(client, age
     client.force_login(agent93)
     sans_convention = Poste.objects.get(identifiant="09323R000201")
     avec_convention = Poste.objects.get(identifiant="09323R000101")
-    assert "En attente de convention" in client.get(reverse("postes:detail", args=[sans_convention.identifiant])).content.decode()
-    assert "Actif" in client.get(reverse("postes:detail", args=[avec_convention.identifiant])).content.decode()
-    tableau = client.get(reverse("financements:tableau_de_bord"), {"departement": dep93.pk}).context
+    assert (
+        "En attente de convention"
+        in client.get(reverse("conventions:poste", args=[sans_convention.identifiant])).content.decode()
+    )
+    assert "Actif" in client.get(reverse("conventions:poste", args=[avec_convention.identifiant])).content.decode()
+    tableau = client.get(reverse("pilotage:tableau_de_bord"), {"departement": dep93.pk}).context
     assert tableau["totaux"]["en_exercice"] == Poste.objects.filter(statut=StatutPoste.ACTIF).count() == 1

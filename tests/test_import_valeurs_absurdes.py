@@ -7,10 +7,10 @@ import zipfile
 
 import pytest
 
+from conventions.models import Convention
 from employeurs.models import Employeur
-from financements.models import FinancementAnnuel
-from postes.importation.lecture import FichierIllisible, lire_table
-from postes.models import Convention, Poste
+from importation.lecture import FichierIllisible, lire_table
+from postes.models import FinancementAnnuel, Poste
 from tests.factories import QuartierFactory, departement
 from tests.outils_import import csv_octets, importer, json_octets, ligne_anct, ligne_poste, xlsx_octets
 
@@ -130,7 +130,7 @@ def test_caractere_nul_en_json_rejete_sur_sa_ligne(colonne):
 
 @pytest.mark.parametrize("colonne", ["raison_sociale", "code_cv"])
 def test_demi_caractere_unicode_en_json_rejete_et_fichier_des_rejets_ecrit(colonne):
-    from postes.services.importation import fichier_rejets
+    from importation.services import fichier_rejets
 
     avant, apres = {"code_cv": (b'"CV123"', b'"CV\\ud800"'), "raison_sociale": (b'"ASSOCIATION', b'"\\udc00A')}[colonne]
     contenu = json_octets([ligne_anct()]).replace(avant, apres)
@@ -259,7 +259,7 @@ def deposer_sur_la_page(client, contenu, nom):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
-    return client.post(reverse("postes:importer"), {"fichier": SimpleUploadedFile(nom, contenu)})
+    return client.post(reverse("importation:importer"), {"fichier": SimpleUploadedFile(nom, contenu)})
 
 
 @pytest.mark.parametrize("montant", ["NaN", "1e400", "12345678901234567890"])

@@ -1,14 +1,14 @@
 """RGPD minimisation (art. 5-1-c): the employer sees that its titulaire was found eligible, on which
 date and by whom; the QPV of residence, the situation before hiring (unemployment) and the rest of
-the diagnosis stay with the prefecture (issue 16, fault 9). One rule: `postes.rgpd.voit_donnees_personnelles`."""
+the diagnosis stay with the prefecture (issue 16, fault 9). One rule: `titulaires.rgpd.voit_donnees_personnelles`."""
 
 from datetime import date
 
 import pytest
 from django.urls import reverse
 
-from postes.rgpd import voit_donnees_personnelles
 from tests.factories import AffectationFactory, ConventionFactory, DiagnosticEligibiliteFactory, QuartierFactory, TitulaireFactory
+from titulaires.rgpd import voit_donnees_personnelles
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def affectation(poste93, agent93):
 
 def fiche(client, user, affectation) -> str:
     client.force_login(user)
-    reponse = client.get(reverse("postes:titulaire", args=[affectation.titulaire_id]))
+    reponse = client.get(reverse("titulaires:detail", args=[affectation.titulaire_id]))
     assert reponse.status_code == 200
     return reponse.content.decode()
 
@@ -35,10 +35,10 @@ def fiche(client, user, affectation) -> str:
 def pages_employeur(affectation):
     poste = affectation.poste
     return [
-        reverse("postes:titulaire", args=[affectation.titulaire_id]),
-        reverse("postes:detail", args=[poste.identifiant]),
-        reverse("postes:convention", args=[poste.conventions.get().pk]),
-        reverse("postes:espace_employeur"),
+        reverse("titulaires:detail", args=[affectation.titulaire_id]),
+        reverse("conventions:poste", args=[poste.identifiant]),
+        reverse("conventions:detail", args=[poste.conventions.get().pk]),
+        reverse("espace_employeur"),
         reverse("employeurs:detail", args=[poste.employeur.siret]),
     ]
 

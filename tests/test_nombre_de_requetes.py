@@ -9,8 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from financements.models import FinancementAnnuel
-from postes.models import Affectation, Demande, DomaineMediation, EvenementDemande, NoteInstruction, StatutDemande
+from demandes.models import Demande, EvenementDemande, NoteInstruction
+from demandes.regles import StatutDemande
+from postes.models import DomaineMediation, FinancementAnnuel
 from tests.factories import (
     AffectationFactory,
     ConventionFactory,
@@ -22,6 +23,7 @@ from tests.factories import (
     QuartierFactory,
     demande_complete,
 )
+from titulaires.models import Affectation
 
 pytestmark = pytest.mark.django_db
 
@@ -84,26 +86,26 @@ def premier_titulaire(employeur):
     return Affectation.objects.filter(poste__employeur=employeur).order_by("pk").first().titulaire_id
 
 
-LISTES = [reverse("postes:liste"), reverse("postes:conventions"), reverse("employeurs:liste"), reverse("demandes:liste")]
+LISTES = [reverse("postes:liste"), reverse("conventions:liste"), reverse("employeurs:liste"), reverse("demandes:liste")]
 PAGES_AGENT = [
     lambda p: reverse("postes:liste"),
     lambda p: reverse("postes:liste") + "?q=mediation&statut=en_attente",
-    lambda p: reverse("postes:detail", args=[p.identifiant]),
-    lambda p: reverse("postes:conventions"),
-    lambda p: reverse("postes:convention", args=[p.conventions.first().pk]),
+    lambda p: reverse("conventions:poste", args=[p.identifiant]),
+    lambda p: reverse("conventions:liste"),
+    lambda p: reverse("conventions:detail", args=[p.conventions.first().pk]),
     lambda p: reverse("employeurs:liste"),
     lambda p: reverse("employeurs:detail", args=[p.employeur.siret]),
     lambda p: reverse("demandes:liste"),
     lambda p: reverse("demandes:detail", args=[premiere_demande(p.employeur).pk]),
-    lambda p: reverse("financements:liste"),
-    lambda p: reverse("financements:liste") + "?annee=2023",
-    lambda p: reverse("postes:titulaire", args=[premier_titulaire(p.employeur)]),
-    lambda p: reverse("financements:tableau_de_bord"),
-    lambda p: reverse("financements:tableau_de_bord") + "?export=csv&tableau=departements",
+    lambda p: reverse("pilotage:financements"),
+    lambda p: reverse("pilotage:financements") + "?annee=2023",
+    lambda p: reverse("titulaires:detail", args=[premier_titulaire(p.employeur)]),
+    lambda p: reverse("pilotage:tableau_de_bord"),
+    lambda p: reverse("pilotage:tableau_de_bord") + "?export=csv&tableau=departements",
     lambda p: reverse("financements:simulateur") + SIMULATION,
     *[(lambda liste, fmt: lambda p: f"{liste}?format={fmt}")(liste, fmt) for liste in LISTES for fmt in ("csv", "xlsx")],
-    lambda p: reverse("financements:liste") + "?format=csv&annee=2023",
-    lambda p: reverse("financements:liste") + "?format=xlsx&annee=2023",
+    lambda p: reverse("pilotage:financements") + "?format=csv&annee=2023",
+    lambda p: reverse("pilotage:financements") + "?format=xlsx&annee=2023",
 ]
 
 
@@ -124,8 +126,8 @@ def test_pages_agent_en_nombre_de_requetes_constant(client, agent93, employeur93
 
 
 PAGES_ADMIN = [
-    lambda p: reverse("financements:tableau_de_bord"),
-    lambda p: reverse("financements:tableau_de_bord") + "?export=xlsx&tableau=departements",
+    lambda p: reverse("pilotage:tableau_de_bord"),
+    lambda p: reverse("pilotage:tableau_de_bord") + "?export=xlsx&tableau=departements",
     lambda p: reverse("postes:liste"),
     lambda p: reverse("demandes:liste"),
     lambda p: reverse("comptes:verrouillages"),
@@ -140,10 +142,10 @@ def test_pages_admin_national_en_nombre_de_requetes_constant(client, admin_natio
 
 
 PAGES_EMPLOYEUR = [
-    lambda p: reverse("postes:espace_employeur"),
+    lambda p: reverse("espace_employeur"),
     lambda p: reverse("demandes:mes_demandes"),
     lambda p: reverse("demandes:detail", args=[premiere_demande(p.employeur).pk]),
-    lambda p: reverse("postes:detail", args=[p.identifiant]),
+    lambda p: reverse("conventions:poste", args=[p.identifiant]),
     lambda p: reverse("employeurs:detail", args=[p.employeur.siret]),
 ]
 

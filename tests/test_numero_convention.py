@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from commun.exports import reponse_export
 from commun.noms_fichiers import nom_de_fichier
-from postes.convention_views import nom_fichier_pdf
-from postes.models import Convention
+from conventions.models import Convention
+from conventions.views import nom_fichier_pdf
 from tests.factories import ConventionFactory, QuartierFactory, departement
 from tests.outils_import import csv_octets, importer, ligne_poste
 
@@ -61,7 +61,7 @@ def test_le_formulaire_du_modele_refuse_le_numero_en_francais(numero):
 def test_l_administration_refuse_le_numero_en_francais(client, admin_national):
     convention = ConventionFactory(statut="projet")
     client.force_login(admin_national)
-    url = reverse("admin:postes_convention_change", args=[convention.pk])
+    url = reverse("admin:conventions_convention_change", args=[convention.pk])
     page = client.get(url)
     assert page.status_code == 200
     donnees = {k: v for k, v in page.context["adminform"].form.initial.items() if v is not None}

@@ -8,11 +8,12 @@ import pytest
 from django.apps import apps
 from django.core import mail
 
+from conventions.models import Convention
+from demandes import services as services
+from demandes.models import Demande
 from employeurs.models import Employeur
-from financements.models import FinancementAnnuel
-from postes.importation import moteur
-from postes.models import Convention, Demande, Poste
-from postes.services import demandes as services
+from importation import moteur
+from postes.models import FinancementAnnuel, Poste
 from tests.factories import (
     ConventionFactory,
     EnveloppeFactory,
@@ -26,7 +27,18 @@ from tests.outils_import import csv_octets, importer, ligne_anct, ligne_poste
 
 pytestmark = pytest.mark.django_db
 
-APPLICATIONS = ("postes", "employeurs", "financements", "quartiers", "comptes")
+APPLICATIONS = (
+    "postes",
+    "titulaires",
+    "conventions",
+    "demandes",
+    "importation",
+    "pilotage",
+    "employeurs",
+    "financements",
+    "quartiers",
+    "comptes",
+)
 
 
 class Panne(RuntimeError):

@@ -25,18 +25,18 @@ def pages_agent(monde):
     return [
         reverse("accueil"),
         reverse("postes:liste"),
-        reverse("postes:detail", args=[monde["poste"].identifiant]),
-        reverse("postes:conventions"),
-        reverse("postes:convention", args=[monde["convention"].pk]),
-        reverse("postes:titulaire", args=[monde["affectation"].titulaire.pk]),
+        reverse("conventions:poste", args=[monde["poste"].identifiant]),
+        reverse("conventions:liste"),
+        reverse("conventions:detail", args=[monde["convention"].pk]),
+        reverse("titulaires:detail", args=[monde["affectation"].titulaire.pk]),
         reverse("employeurs:liste"),
         reverse("employeurs:detail", args=[monde["poste"].employeur.siret]),
         reverse("demandes:liste"),
         reverse("demandes:detail", args=[monde["demande"].pk]),
-        reverse("financements:liste"),
-        reverse("financements:tableau_de_bord"),
+        reverse("pilotage:financements"),
+        reverse("pilotage:tableau_de_bord"),
         reverse("postes:liste") + "?format=csv",
-        reverse("postes:conventions") + "?format=xlsx",
+        reverse("conventions:liste") + "?format=xlsx",
         reverse("employeurs:liste") + "?format=csv",
         "/postes/inexistant/",  # a 404 seen signed in
     ]
@@ -53,10 +53,10 @@ def test_chaque_page_et_chaque_export_de_l_agent_interdit_le_stockage(client, ag
 def test_pages_de_l_employeur_interdisent_le_stockage(client, membre93, monde):
     client.force_login(membre93)
     for url in (
-        reverse("postes:espace_employeur"),
+        reverse("espace_employeur"),
         reverse("demandes:mes_demandes"),
-        reverse("postes:detail", args=[monde["poste"].identifiant]),
-        reverse("postes:convention", args=[monde["convention"].pk]),
+        reverse("conventions:poste", args=[monde["poste"].identifiant]),
+        reverse("conventions:detail", args=[monde["convention"].pk]),
     ):
         assert sans_stockage(client.get(url)), url
 

@@ -11,18 +11,13 @@ from django.db import transaction
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from employeurs.siret import SIREN_LA_POSTE, erreur_siret, luhn_valide, normaliser_siret
-from financements.aide import (
-    AideImpossible,
-    arrondir_au_centime,
-    calculer_aide,
-    repartir_au_centime,
-)
-from postes.eligibilite import RegleAge, age_le, critere_age, date_des_ans
-from postes.importation import valeurs as v
-from postes.importation.colonnes import CHAMPS
-from postes.importation.lecture import FichierIllisible, lire_table
+from employeurs.regles import SIREN_LA_POSTE, erreur_siret, luhn_valide, normaliser_siret
+from financements.regles import AideImpossible, arrondir_au_centime, calculer_aide, repartir_au_centime
+from importation import valeurs as v
+from importation.lecture import FichierIllisible, lire_table
+from postes.exports import CHAMPS
 from tests.outils_import import csv_octets, importer, json_octets, ligne_anct, ligne_poste, xlsx_octets
+from titulaires.regles import RegleAge, age_le, critere_age, date_des_ans
 
 REGLAGES = settings(
     deadline=None,

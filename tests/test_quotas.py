@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from commun.quotas import erreur_brouillons, erreur_invitations, erreur_pieces
 from comptes.models import Invitation, Utilisateur
-from postes.models import Demande, StatutDemande
-from postes.services import demandes as services
+from demandes import services as services
+from demandes.models import Demande
+from demandes.regles import StatutDemande
 from tests.factories import PDF_MINIMAL, DemandeFactory, EmployeurFactory, PieceJointeFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,12 +11,13 @@ from commun.recherche import (
     rechercher,
     valider_recherche,
 )
+from conventions.filtres import ConventionFiltre
+from demandes.filtres import DemandeFiltre, MesDemandesFiltre
+from demandes.forms import RechercheQuartierForm
 from employeurs.filtres import EmployeurFiltre
 from employeurs.models import Employeur
-from financements.filtres import FinancementFiltre
-from postes.filtres import ConventionFiltre, PosteFiltre
-from postes.filtres_demandes import DemandeFiltre, MesDemandesFiltre
-from postes.formulaires_demandes import RechercheQuartierForm
+from pilotage.filtres import FinancementFiltre
+from postes.filtres import PosteFiltre
 from tests.factories import DemandeFactory
 
 pytestmark = pytest.mark.django_db

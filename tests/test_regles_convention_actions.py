@@ -1,18 +1,9 @@
-"""The actions allowed on a convention: one pure rule (postes.regles_convention.actions_permises),
+"""The actions allowed on a convention: one pure rule (conventions.regles.actions_permises),
 asked by the page and by the services."""
 
 import pytest
 
-from postes.regles_convention import (
-    AVENANT,
-    CADUCITE,
-    RENOUVELER,
-    RESILIER,
-    SIGNER,
-    EtatConvention,
-    actions_permises,
-    motif_refus,
-)
+from conventions.regles import AVENANT, CADUCITE, RENOUVELER, RESILIER, SIGNER, EtatConvention, actions_permises, motif_refus
 
 
 def etat(statut, deja=0, renouvelee_par=None, maximum=1):

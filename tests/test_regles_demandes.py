@@ -5,11 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from financements.enveloppes import SituationEnveloppe, erreur_reservation
-from postes.models import StatutDemande
-from postes.regles_demandes import (
+from demandes.regles import (
     DECISIONS,
     TRANSITIONS,
+    StatutDemande,
     TypePiece,
     departement_de_la_demande,
     elements_manquants,
@@ -20,6 +19,7 @@ from postes.regles_demandes import (
     sequence_suivante,
     transition_autorisee,
 )
+from financements.enveloppes import SituationEnveloppe, erreur_reservation
 
 AUJOURD_HUI = date(2026, 3, 10)
 
@@ -180,6 +180,6 @@ def test_libelle_du_compteur_d_enveloppe():
     ],
 )
 def test_les_actions_offertes_a_l_agent_suivent_les_transitions_permises(statut, attendues):
-    from postes.regles_demandes import actions_agent
+    from demandes.regles import actions_agent
 
     assert actions_agent(statut) == attendues

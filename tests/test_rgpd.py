@@ -3,8 +3,8 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
-from postes.rgpd import NOM_ANONYME, anonymiser_titulaires
 from tests.factories import AffectationFactory, PosteFactory, TitulaireFactory
+from titulaires.rgpd import NOM_ANONYME, anonymiser_titulaires
 
 pytestmark = pytest.mark.django_db
 

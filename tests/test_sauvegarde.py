@@ -11,8 +11,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from conventions.models import Convention
 from exploitation.sauvegarde import Connexion
-from postes.models import Convention, Poste
+from postes.models import Poste
 from tests.factories import ConventionFactory, PosteFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

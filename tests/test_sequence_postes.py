@@ -4,9 +4,11 @@ acceptance is refused with a French message, writing nothing."""
 
 import pytest
 
-from postes.models import Convention, Demande, Poste, StatutDemande
-from postes.regles_demandes import SEQUENCE_MAX, SequenceEpuisee, identifiant_poste, sequence_suivante
-from postes.services import demandes as services
+from conventions.models import Convention
+from demandes import services as services
+from demandes.models import Demande
+from demandes.regles import SEQUENCE_MAX, SequenceEpuisee, StatutDemande, identifiant_poste, sequence_suivante
+from postes.models import Poste
 from tests.factories import EnveloppeFactory, PosteFactory, debut_souhaite, demande_complete
 
 PREFIXE = "09326R"

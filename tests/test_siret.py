@@ -1,4 +1,4 @@
-from employeurs.siret import erreur_siret, siret_valide
+from employeurs.regles import erreur_siret, siret_valide
 
 
 def test_siret_reel_valide():

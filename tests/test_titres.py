@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from commun.titres import titre_dans_une_phrase, titre_en_debut_de_ligne
-from postes.pdf import le_prefet_de, rendre_pdf
-from postes.services.conventions import signer
+from conventions.pdf import le_prefet_de, rendre_pdf
+from conventions.services.cycle import signer
 from quartiers.models import Departement
 from tests.factories import ConventionFactory
 from tests.lecture_pdf import texte_pdf
@@ -48,7 +48,7 @@ def test_page_et_pdf_de_la_convention_signee_par_le_prefet(client, settings, tmp
         aujourd_hui=date(2024, 6, 25),
     )
     client.force_login(agent93)
-    page = client.get(reverse("postes:convention", args=[convention.pk])).content.decode()
+    page = client.get(reverse("conventions:detail", args=[convention.pk])).content.decode()
     assert "Signée pour l’État par le préfet de la Seine-Saint-Denis." in page
     assert "par Le préfet" not in page
     assert convention.history.filter(history_change_reason__contains="par le préfet de la Seine-Saint-Denis").exists()

@@ -3,10 +3,12 @@ modules) and imported; labels come from the model's TextChoices everywhere."""
 
 import pytest
 
-from postes import models, regles_convention, regles_demandes
-from postes.importation import moteur
-from postes.services import embauche
-from postes.templatetags.statuts import ton_statut
+from conventions import regles as regles_convention
+from conventions.services import embauche
+from demandes import regles as regles_demandes
+from demandes.templatetags.statuts import ton_statut
+from importation import moteur
+from postes import models
 
 
 def test_les_statuts_des_modeles_sont_ceux_des_regles():

@@ -4,8 +4,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 
-from financements.aide import NOMS_MOIS, heures_fr
-from financements.budget import euros as _euros
+from financements.regles import NOMS_MOIS, heures_fr
+from financements.regles import euros as _euros
 
 register = template.Library()
 

@@ -1,9 +1,11 @@
+"""The mediation domains (fixtures/reference/domaines.json)."""
+
 from django.db import migrations
+
+from commun.referentiel import charger_domaines
 
 
 def charger(apps, schema_editor):
-    from commun.referentiel import charger_domaines
-
     charger_domaines(apps.get_model("postes", "DomaineMediation"))
 
 

@@ -1,9 +1,11 @@
+"""Régions and départements (fixtures/reference/territoires.json)."""
+
 from django.db import migrations
+
+from commun.referentiel import charger_territoires
 
 
 def charger(apps, schema_editor):
-    from commun.referentiel import charger_territoires
-
     charger_territoires(apps.get_model("quartiers", "Region"), apps.get_model("quartiers", "Departement"))
 
 

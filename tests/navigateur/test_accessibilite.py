@@ -13,12 +13,16 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from comptes.models import Utilisateur
+from conventions.models import Convention
+from demandes.models import Demande
+from demandes.regles import StatutDemande
+from demandes.services import creer_demande
+from demandes.views import NOMS_ETAPES
 from demo.chargement import MOT_DE_PASSE_DEMO
 from employeurs.models import Employeur
-from postes.models import Affectation, Convention, Demande, Poste, StatutDemande
-from postes.services.demandes import creer_demande
-from postes.vues_demandes import NOMS_ETAPES
+from postes.models import Poste
 from tests.navigateur.conftest import se_connecter
+from titulaires.models import Affectation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 GRAVES = {"serious", "critical"}
@@ -47,11 +51,11 @@ def pages_listes():
     return [
         reverse("postes:liste"),
         reverse("postes:liste") + "?q=mediation&statut=actif",
-        reverse("postes:conventions"),
+        reverse("conventions:liste"),
         reverse("employeurs:liste"),
         reverse("demandes:liste"),
-        reverse("financements:liste"),
-        reverse("financements:tableau_de_bord"),
+        reverse("pilotage:financements"),
+        reverse("pilotage:tableau_de_bord"),
         reverse("financements:simulateur"),
         reverse("financements:simulateur") + SIMULATION,
     ]
@@ -66,23 +70,23 @@ def pages_agent():
     affectation = Affectation.objects.filter(poste__departement__code="93").order_by("pk").first()
     demande = Demande.objects.filter(departement__code="93", statut=StatutDemande.EN_INSTRUCTION).first()
     return pages_listes() + [
-        reverse("postes:detail", args=[poste.identifiant]),
-        reverse("postes:detail", args=[projet.poste.identifiant]),
-        reverse("postes:convention", args=[en_cours.pk]),
-        reverse("postes:convention", args=[projet.pk]),
-        reverse("postes:convention_signer", args=[projet.pk]),
-        reverse("postes:convention_resilier", args=[en_cours.pk]),
-        reverse("postes:convention_renouveler", args=[signee.pk]),
-        reverse("postes:convention_avenant_heures", args=[en_cours.pk]),
-        reverse("postes:convention_avenant_titulaire", args=[en_cours.pk]),
+        reverse("conventions:poste", args=[poste.identifiant]),
+        reverse("conventions:poste", args=[projet.poste.identifiant]),
+        reverse("conventions:detail", args=[en_cours.pk]),
+        reverse("conventions:detail", args=[projet.pk]),
+        reverse("conventions:signer", args=[projet.pk]),
+        reverse("conventions:resilier", args=[en_cours.pk]),
+        reverse("conventions:renouveler", args=[signee.pk]),
+        reverse("conventions:avenant_heures", args=[en_cours.pk]),
+        reverse("conventions:avenant_titulaire", args=[en_cours.pk]),
         reverse("employeurs:detail", args=[poste.employeur.siret]),
         reverse("employeurs:creer"),
         reverse("demandes:detail", args=[demande.pk]),
-        reverse("postes:eligibilite"),
-        reverse("postes:embauche", args=[signee.poste.identifiant]),
-        reverse("postes:titulaire", args=[affectation.titulaire_id]),
-        reverse("postes:nouvelle_verification", args=[affectation.pk]),
-        reverse("postes:importer"),
+        reverse("titulaires:eligibilite"),
+        reverse("conventions:embauche", args=[signee.poste.identifiant]),
+        reverse("titulaires:detail", args=[affectation.titulaire_id]),
+        reverse("titulaires:nouvelle_verification", args=[affectation.pk]),
+        reverse("importation:importer"),
     ]
 
 
@@ -93,14 +97,14 @@ def pages_employeur():
     a_completer = association.demandes.get(statut=StatutDemande.A_COMPLETER)
     brouillon = creer_demande(association, Utilisateur.objects.get(email="employeur@demo.fr"))
     return [
-        reverse("postes:espace_employeur"),
+        reverse("espace_employeur"),
         reverse("demandes:mes_demandes"),
         *[reverse("demandes:etape", args=[brouillon.pk, etape]) for etape in NOMS_ETAPES],
         reverse("demandes:detail", args=[deposee.pk]),
         reverse("demandes:detail", args=[a_completer.pk]),
-        reverse("postes:detail", args=[poste.identifiant]),
-        reverse("postes:convention", args=[poste.conventions.first().pk]),
-        reverse("postes:titulaire", args=[Affectation.objects.filter(poste__employeur=association).first().titulaire_id]),
+        reverse("conventions:poste", args=[poste.identifiant]),
+        reverse("conventions:detail", args=[poste.conventions.first().pk]),
+        reverse("titulaires:detail", args=[Affectation.objects.filter(poste__employeur=association).first().titulaire_id]),
         reverse("employeurs:detail", args=[association.siret]),
     ]
 

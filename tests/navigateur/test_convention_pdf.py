@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from conventions.services.cycle import signer
 from financements.models import Enveloppe
-from postes.services.conventions import signer
 from tests.factories import MOT_DE_PASSE, AffectationFactory, ConventionFactory, EmployeurUserFactory
 from tests.navigateur.conftest import se_connecter
 

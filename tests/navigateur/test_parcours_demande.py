@@ -8,8 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from demandes.models import Demande
+from demandes.regles import StatutDemande
 from demo.chargement import MOT_DE_PASSE_DEMO
-from postes.models import Demande, StatutDemande
 from tests.factories import PDF_MINIMAL
 from tests.navigateur.conftest import se_connecter
 

@@ -56,11 +56,11 @@ def agent(page, live_server, settings, tmp_path):
 
 LISTES = [
     "postes:liste",
-    "postes:conventions",
+    "conventions:liste",
     "employeurs:liste",
     "demandes:liste",
-    "financements:liste",
-    "financements:tableau_de_bord",
+    "pilotage:financements",
+    "pilotage:tableau_de_bord",
 ]
 
 

@@ -9,9 +9,8 @@ import json
 import sys
 
 from commun.commandes import Commande
-from financements.aide import NOMS_MOIS, AideImpossible, heures_fr
-from financements.budget import euros
-from financements.echeancier import lignes_bareme
+from financements.models import lignes_bareme
+from financements.regles import NOMS_MOIS, AideImpossible, euros, heures_fr
 from financements.simulation import lire_date, lire_heures, lire_vacance, simuler
 
 

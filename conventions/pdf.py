@@ -1,0 +1,165 @@
+"""The convention as a PDF (WeasyPrint): the State's layout (bloc-marque « Préfet de … » drawn by
+the design system's own logo stylesheet, Marianne font from the design system's files), the content
+required by art. D5134-151 of the code du travail, signature blocks, and a PROJET watermark before
+signature. Rendering only: storing the signed PDF lives in postes/services/conventions.py."""
+
+import atexit
+import threading
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.exceptions import ObjectDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from commun.titres import titre_dans_une_phrase
+from conventions.echeancier import PLEINE, echeancier_convention
+from conventions.models import renouvellements_dans_la_chaine
+from financements.models import lignes_bareme
+from financements.regles import HEURES_TEMPS_PLEIN, REGLE_AIDE, arrondir_au_centime, euros, taux_en_vigueur
+
+# How each département's name follows « Préfet » (INSEE « charnière »); anything else: « de ».
+CHARNIERES = {
+    "du ": "14 15 18 25 29 30 32 39 45 46 56 59 62 63 67 68 69 81 83 90 94 95",
+    "de la ": "16 17 19 2A 2B 21 23 24 26 31 33 42 43 44 48 50 51 52 53 55 57 58 70 72 73 74 76 80 85 86 87 93 "
+    "971 972 973 987 988",
+    "de l’": "01 02 03 07 09 10 11 12 27 34 36 38 60 61 89 91",
+    "des ": "04 05 06 08 13 22 40 64 65 66 78 79 88 92",
+    "d’": "28 35 37",
+}
+_CHARNIERE_PAR_CODE = {code: charniere for charniere, codes in CHARNIERES.items() for code in codes.split()}
+
+
+def prefet_de(departement) -> str:
+    """« Préfet de la Seine-Saint-Denis », « Préfet du Rhône », « Préfet de l’Ain »."""
+    return f"Préfet {_CHARNIERE_PAR_CODE.get(departement.code, 'de ')}{departement.nom}"
+
+
+def le_prefet_de(departement) -> str:
+    """« Le préfet de la Seine-Saint-Denis » (the signatory proposed; commun/titres.py puts it in a
+    sentence: « … par le préfet de la Seine-Saint-Denis »)."""
+    return "Le " + titre_dans_une_phrase(prefet_de(departement))
+
+
+def chaine_css(texte: str) -> str:
+    """A CSS string literal (for `content:` in @page margins)."""
+    return '"' + texte.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3c ") + '"'
+
+
+def _fichier_statique(chemin: str) -> str:
+    trouve = finders.find(chemin)
+    if not trouve:
+        raise FileNotFoundError(f"Fichier statique introuvable : {chemin}")
+    return Path(trouve).as_uri()
+
+
+def polices() -> dict:
+    """file:// addresses of the Marianne font files shipped with django-dsfr."""
+    return {
+        nom: _fichier_statique(f"dsfr/dist/fonts/Marianne-{nom}.woff")
+        for nom in ("Regular", "Bold", "Medium", "Light", "Regular_Italic")
+    }
+
+
+def _projet(poste) -> str:
+    """Nature of the project (D5134-151, 1°): the request's project, else the post's missions."""
+    try:
+        demande = poste.demande
+    except ObjectDoesNotExist:
+        demande = None
+    if demande is not None and demande.projet.strip():
+        return demande.projet
+    return poste.missions or poste.intitule
+
+
+def contexte_pdf(convention, aujourd_hui: date | None = None) -> dict:
+    poste = convention.poste
+    bareme = lignes_bareme()
+    annuel = taux_en_vigueur(bareme, convention.date_debut.replace(day=1))
+    quotite = convention.heures_hebdomadaires / HEURES_TEMPS_PLEIN
+    estimation = None
+    if annuel is not None:
+        estimation = echeancier_convention(convention, occupation=PLEINE, bareme=bareme)
+    par_annee = {}
+    for mois in estimation.mois if estimation else ():
+        par_annee[mois.annee] = par_annee.get(mois.annee, Decimal("0.00")) + mois.montant
+    return {
+        "convention": convention,
+        "poste": poste,
+        "employeur": poste.employeur,
+        "departement": poste.departement,
+        "prefet": prefet_de(poste.departement),
+        "le_prefet": le_prefet_de(poste.departement),
+        "prefet_complement": prefet_de(poste.departement).removeprefix("Préfet "),
+        "projet": _projet(poste),
+        "quartiers": list(poste.quartiers.all()),
+        "domaines": list(poste.domaines.all()),
+        "avenants": list(convention.avenants.all()),
+        "montant_annuel_bareme": euros(annuel) if annuel is not None else None,
+        "montant_annuel_poste": euros(arrondir_au_centime(Fraction(annuel) * Fraction(quotite))) if annuel is not None else None,
+        "pourcentage_temps": (quotite * 100).quantize(Decimal("0.1")),
+        "estimation_totale": euros(estimation.total) if estimation else None,
+        "estimation_par_annee": [(str(annee), euros(montant)) for annee, montant in sorted(par_annee.items())],
+        "pied_de_page": chaine_css(f"Convention n° {convention.numero} – poste {poste.identifiant}"),
+        "regle_aide": REGLE_AIDE,
+        "renouvellements_max": settings.CONVENTION_RENOUVELLEMENTS_MAX,
+        # The same count as the allowed actions (conventions.regles.actions_permises).
+        "renouvellements_restants": settings.CONVENTION_RENOUVELLEMENTS_MAX - renouvellements_dans_la_chaine(convention),
+        "projet_filigrane": convention.statut == "projet",
+        "edite_le": aujourd_hui or timezone.localdate(),
+    }
+
+
+def rendre_html(convention, aujourd_hui: date | None = None) -> str:
+    return render_to_string("conventions/pdf/convention.html", contexte_pdf(convention, aujourd_hui))
+
+
+_ressources = threading.local()
+# Release WeasyPrint's font configuration before the interpreter tears its modules down.
+atexit.register(lambda: _ressources.__dict__.clear())
+
+
+def ressources_weasyprint():
+    """Stylesheets parsed once and fonts loaded once per thread (a FontConfiguration is not meant to
+    be shared between threads), plus WeasyPrint's image cache (the bloc-marque SVGs)."""
+    if not hasattr(_ressources, "feuilles"):
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        configuration = FontConfiguration()
+        polices_css = "".join(
+            f'@font-face {{ font-family: "Marianne"; src: url("{adresse}") format("woff"); '
+            f"font-weight: {graisse}; font-style: {style}; }}\n"
+            for adresse, graisse, style in (
+                (polices()["Regular"], 400, "normal"),
+                (polices()["Regular_Italic"], 400, "italic"),
+                (polices()["Medium"], 500, "normal"),
+                (polices()["Bold"], 700, "normal"),
+                (polices()["Light"], 300, "normal"),
+            )
+        )
+        _ressources.configuration = configuration
+        _ressources.feuilles = [
+            CSS(string=polices_css, font_config=configuration),
+            CSS(url=_fichier_statique("dsfr/dist/component/logo/logo.main.min.css"), font_config=configuration),
+            CSS(url=_fichier_statique("css/convention_pdf.css"), font_config=configuration),
+        ]
+        _ressources.cache = {}
+        # Local files and data: URIs only (nothing is fetched from the network), built once: creating
+        # a fetcher per document costs a TLS context each time.
+        from weasyprint.urls import URLFetcher
+
+        _ressources.lecteur = URLFetcher(allowed_protocols={"file", "data"}, fail_on_errors=True)
+    return _ressources
+
+
+def rendre_pdf(convention, aujourd_hui: date | None = None) -> bytes:
+    from weasyprint import HTML
+
+    r = ressources_weasyprint()
+    document = HTML(string=rendre_html(convention, aujourd_hui), base_url=str(settings.BASE_DIR), url_fetcher=r.lecteur)
+    return document.write_pdf(stylesheets=r.feuilles, font_config=r.configuration, cache=r.cache)

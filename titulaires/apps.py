@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TitulairesConfig(AppConfig):
+    name = "titulaires"
+    verbose_name = "Titulaires et éligibilité"
