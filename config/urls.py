@@ -1,8 +1,20 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from comptes.views import connexion_administration
 from demandes.views import accueil, espace_employeur
+
+ADMIN_DEPLACES = [
+    ("postes", "convention", "conventions"),
+    ("postes", "avenant", "conventions"),
+    ("postes", "titulaire", "titulaires"),
+    ("postes", "affectation", "titulaires"),
+    ("postes", "regleageminimum", "titulaires"),
+    ("postes", "diagnosticeligibilite", "titulaires"),
+    ("postes", "demande", "demandes"),
+    ("financements", "financementannuel", "postes"),
+]
 
 urlpatterns = [
     path("", accueil, name="accueil"),
@@ -20,6 +32,14 @@ urlpatterns = [
     # One sign-in page for everyone (throttling, ProConnect, second factor): the admin's goes there;
     # a signed-in agent or employer sent here by the admin gets a French 403 page, not a loop.
     path("admin/login/", connexion_administration),
+    # Models that moved app (issue 17): their old administration addresses, bookmarked, still lead there.
+    *[
+        re_path(
+            rf"^admin/{ancienne}/{modele}/(?P<reste>.*)$",
+            RedirectView.as_view(url=f"/admin/{nouvelle}/{modele}/%(reste)s", query_string=True, permanent=True),
+        )
+        for ancienne, modele, nouvelle in ADMIN_DEPLACES
+    ],
     path("admin/", admin.site.urls),
 ]
 

@@ -30,7 +30,7 @@ years engages its post in each of those years.
 (`SELECT … FOR UPDATE`), so that two acceptances in the same département and year run one after the
 other and the second one sees the post created by the first.
 
-Every convention's yearly amount is rounded to the cent once (financements/aide.py); monthly
+Every convention's yearly amount is rounded to the cent once (financements/regles.py); monthly
 series add the conventions' monthly amounts, so they add up to the yearly totals.
 """
 
@@ -71,7 +71,7 @@ class SituationBudget:
     aide_prevue: Decimal = ZERO
     mois_engages: list[Decimal] = field(default_factory=lambda: [ZERO] * 12)
     mois_prevus: list[Decimal] = field(default_factory=lambda: [ZERO] * 12)
-    # Filled by the dashboard (financements/cache_budget.py): posts in exercise and vacant on its day.
+    # Filled by the dashboard (pilotage/cache_budget.py): posts in exercise and vacant on its day.
     postes_en_exercice: int | None = None
     postes_vacants: int | None = None
 

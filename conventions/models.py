@@ -224,7 +224,7 @@ class AvenantQuerySet(ScopedQuerySet):
 
 class Avenant(models.Model):
     """A signed amendment of a convention: new weekly hours from a date, or a new titulaire on the
-    post (the post and the convention stay). Created by postes/services/conventions.py."""
+    post (the post and the convention stay). Created by conventions/services/cycle.py."""
 
     convention = models.ForeignKey(Convention, verbose_name="convention", on_delete=models.PROTECT, related_name="avenants")
     numero = models.PositiveSmallIntegerField("numéro d’avenant")

@@ -1,7 +1,7 @@
 """The convention as a PDF (WeasyPrint): the State's layout (bloc-marque « Préfet de … » drawn by
 the design system's own logo stylesheet, Marianne font from the design system's files), the content
 required by art. D5134-151 of the code du travail, signature blocks, and a PROJET watermark before
-signature. Rendering only: storing the signed PDF lives in postes/services/conventions.py."""
+signature. Rendering only: storing the signed PDF lives in conventions/services/cycle.py."""
 
 import atexit
 import threading

@@ -41,7 +41,7 @@ STATUTS_EN_VIGUEUR = (SIGNEE, EN_COURS)
 STATUTS_SIGNES = (SIGNEE, EN_COURS, ECHUE, RESILIEE, CADUQUE)
 # Statuses that require a signature date (a terminated convention keeps the one it had).
 STATUTS_DATES_DE_SIGNATURE = (SIGNEE, EN_COURS, ECHUE, CADUQUE)
-# Conventions whose aid is committed (financements/budget.py): signed, whatever happened next, but not lapsed.
+# Conventions whose aid is committed (conventions/budget.py): signed, whatever happened next, but not lapsed.
 STATUTS_ENGAGES = (SIGNEE, EN_COURS, ECHUE, RESILIEE)
 STATUTS_RENOUVELABLES = (SIGNEE, EN_COURS, ECHUE)  # renewal starts the day after the end (D5134-147)
 STATUTS_FINIS_SANS_SUITE = (RESILIEE, CADUQUE)  # their renewal can no longer be signed

@@ -52,7 +52,7 @@ class DemandeQuerySet(ScopedQuerySet):
 
 
 class Demande(models.Model):
-    """An employer's request for a post. Its workflow lives in postes/services.py."""
+    """An employer's request for a post. Its workflow lives in demandes/services.py."""
 
     employeur = models.ForeignKey(
         "employeurs.Employeur", verbose_name="employeur", on_delete=models.PROTECT, related_name="demandes"

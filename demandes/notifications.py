@@ -1,6 +1,6 @@
 """E-mails to the employer's members about their request: acknowledgement of filing, request for
 completion, decision. Texts are templates under templates/demandes/courriels/. Sent by the workflow
-services once their transaction is committed (see postes/services/demandes.py)."""
+services once their transaction is committed (see demandes/services.py)."""
 
 import logging
 

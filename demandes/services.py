@@ -1,6 +1,6 @@
 """The request workflow: one function per action, each in one transaction, the request row locked.
 
-Every transition is checked against `postes/regles_demandes.py::TRANSITIONS` under the row lock
+Every transition is checked against `demandes/regles.py::TRANSITIONS` under the row lock
 (`SELECT … FOR UPDATE` on the request), recorded as an `EvenementDemande` (author, time, message),
 and the employer's members are told by e-mail once the transaction is committed.
 
@@ -206,7 +206,7 @@ def supprimer_brouillon(demande: Demande) -> None:
 
 
 def elements_manquants_de(demande: Demande, aujourd_hui: date | None = None) -> list[Manque]:
-    """What prevents filing this request, item by item (see postes/regles_demandes.py)."""
+    """What prevents filing this request, item by item (see demandes/regles.py)."""
     return elements_manquants(
         forme_juridique=demande.employeur.forme_juridique,
         projet=demande.projet,

@@ -1,5 +1,5 @@
 """The aid simulator (page « Simulateur d’aide » and command `simuler_aide`): reading the user's
-input with French messages, then the aid (financements/aide.py) and its comparison with the cost of
+input with French messages, then the aid (financements/regles.py) and its comparison with the cost of
 the same hours paid at the SMIC, gross and with employer contributions."""
 
 import re

@@ -6,7 +6,7 @@ Two phases, like django-import-export's dry run but without writing anything to 
    employers (by SIRET), posts (by identifier), yearly funding (by post and year), conventions
    (by number). A line is « créée » when its post is new, « mise à jour » when anything it carries
    differs from the database, « inchangée » otherwise, « rejetée » when it has an error.
-2. `Analyse.appliquer()` writes the plan of the valid lines. The caller (postes/services/importation.py)
+2. `Analyse.appliquer()` writes the plan of the valid lines. The caller (importation/services.py)
    decides whether to write at all, inside one transaction.
 
 Rules of the import (also in the README, « Importer des postes »):

@@ -1,7 +1,7 @@
 """« Importer des postes »: upload → preview (dry run) → confirmation, for agents and national admins.
 
 The file is read once, at the preview; the table it gave waits in the user's own folder
-(postes/importation/depot.py) under a random token kept in the session, and the confirmation runs
+(importation/depot.py) under a random token kept in the session, and the confirmation runs
 the real import on that table in one transaction (the database checks are made again, under lock:
 the database may have changed since the preview, and the page says so when the counts differ)."""
 

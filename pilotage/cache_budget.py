@@ -1,7 +1,7 @@
 """Dashboard figures kept in the cache shared by every web worker (a database table).
 
 Computing a département's aid for a year walks every convention and affectation day by day
-(financements/aide.py): tens of milliseconds per département, seconds for the whole country. The
+(financements/regles.py): tens of milliseconds per département, seconds for the whole country. The
 result of each (département, year, day) is kept together with a fingerprint of what it depends on:
 per département, its rows in the journal that database triggers write after any statement touching
 its conventions, affectations or avenants (JournalBudget); globally, the barème. Any change — a
@@ -23,6 +23,7 @@ from conventions.budget import SituationBudget, postes_en_exercice, postes_vacan
 from financements.models import Bareme, Enveloppe
 from pilotage.models import JournalBudget
 from postes.models import Poste
+from quartiers.models import Departement
 
 CACHE = "budget"
 DUREE = 60 * 60 * 36  # a day and a half: the key holds the day anyway
@@ -131,8 +132,6 @@ def situations_du_tableau_de_bord(departements, annee: int, aujourd_hui: date) -
 def prechauffer(annee: int, aujourd_hui: date) -> int:
     """Compute and keep the figures of every département (run by the daily command): the first
     dashboard of the day is then as fast as the next ones. Returns the number of départements."""
-    from quartiers.models import Departement
-
     compacter_journal_budget()  # the keys change once: the figures are computed just after
     departements = Departement.objects.select_related("region").order_by("code")
     situations_du_tableau_de_bord(departements, annee, aujourd_hui)

@@ -1,5 +1,5 @@
 """Columns of the yearly funding download. Their headers are import headers too: a funding export
-imported again changes nothing (postes/importation)."""
+imported again changes nothing (importation/)."""
 
 from postes.exports import entete
 

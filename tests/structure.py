@@ -2,7 +2,7 @@
 
 `examiner(racine)` returns one French message per violation of the layout of issue 17:
 - an application imports only from the layers below it (never from a layer above, never from a
-  sibling on its own level); a migration imports only its own application;
+  sibling on its own level), migrations included;
 - no cycle between applications, no cycle between files (modules, a package's `__init__` included);
 - no import of a project module inside a function or a class body, except the short list
   `EXCEPTIONS` (two entries at most, each with its reason, none stale);
@@ -234,10 +234,6 @@ def _base_absolue(module: Module, noeud: ast.ImportFrom) -> str | None:
 # --- The rules --------------------------------------------------------------------------------------
 
 
-def _est_une_migration(fichier: str) -> bool:
-    return "migrations" in fichier.split("/")[:-1]
-
-
 def _couches_respectees(imports: list[Import], niveaux: dict[str, int]) -> list[str]:
     messages = []
     for imp in imports:
@@ -245,9 +241,7 @@ def _couches_respectees(imports: list[Import], niveaux: dict[str, int]) -> list[
         if source == cible:
             continue
         debut = f"{imp.fichier}:{imp.ligne} importe {imp.module} : "
-        if _est_une_migration(imp.fichier):
-            messages.append(debut + f"une migration de {source} n’importe que sa propre application")
-        elif niveaux[cible] > niveaux[source]:
+        if niveaux[cible] > niveaux[source]:
             messages.append(debut + f"{cible} est au-dessus de {source}")
         elif niveaux[cible] == niveaux[source]:
             messages.append(debut + f"{cible} est au même niveau que {source}, aucune des deux n’importe l’autre")

@@ -203,6 +203,6 @@ def test_filtre_employeur_par_nom_sans_accents_ou_par_siret(client, monde):
 def test_brouillon_absent_de_l_administration(client, monde):
     client.force_login(monde["admin_national"])
     liste = client.get(reverse("admin:demandes_demande_changelist")).content.decode()
-    assert f"/admin/postes/demande/{monde['d93'].pk}/change/" in liste
-    assert f"/admin/postes/demande/{monde['brouillon93'].pk}/change/" not in liste
+    assert f"/admin/demandes/demande/{monde['d93'].pk}/change/" in liste
+    assert f"/admin/demandes/demande/{monde['brouillon93'].pk}/change/" not in liste
     assert client.get(reverse("admin:demandes_demande_change", args=[monde["brouillon93"].pk])).status_code in (302, 404)

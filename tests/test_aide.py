@@ -1,4 +1,4 @@
-"""The aid computation (financements/aide.py) at its edges, without a database."""
+"""The aid computation (financements/regles.py) at its edges, without a database."""
 
 from datetime import date
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""The request workflow, from the draft to the decision, through postes/services/demandes.py."""
+"""The request workflow, from the draft to the decision, through demandes/services.py."""
 
 from datetime import UTC, date, datetime
 from decimal import Decimal

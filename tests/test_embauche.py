@@ -160,22 +160,22 @@ def test_regles_d_age_semees_et_modifiables_par_l_administrateur(poste_conventio
 
 def test_l_administrateur_national_amende_les_regles_d_age_dans_l_admin(client, admin_national, agent93):
     client.force_login(admin_national)
-    assert client.get("/admin/postes/regleageminimum/").status_code == 200
+    assert client.get("/admin/titulaires/regleageminimum/").status_code == 200
     reponse = client.post(
-        "/admin/postes/regleageminimum/add/",
+        "/admin/titulaires/regleageminimum/add/",
         {"date_effet": "2027-01-01", "age_minimum": "25", "reference": "Loi d’essai"},
     )
     assert reponse.status_code == 302
     assert RegleAgeMinimum.objects.filter(date_effet=date(2027, 1, 1), age_minimum=25).exists()
     client.force_login(agent93)
-    assert client.get("/admin/postes/regleageminimum/").status_code == 302  # agents: no admin
+    assert client.get("/admin/titulaires/regleageminimum/").status_code == 302  # agents: no admin
 
 
 def test_les_diagnostics_sont_en_lecture_seule_dans_l_admin(client, admin_national, poste_conventionne, quartier, agent93):
     diagnostic = enregistrer_embauche(poste_conventionne, embauche(quartier), agent93).diagnostics.get()
     client.force_login(admin_national)
-    page = client.get(f"/admin/postes/diagnosticeligibilite/{diagnostic.pk}/change/")
+    page = client.get(f"/admin/titulaires/diagnosticeligibilite/{diagnostic.pk}/change/")
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
-    client.post(f"/admin/postes/diagnosticeligibilite/{diagnostic.pk}/change/", {"eligible": ""})
+    client.post(f"/admin/titulaires/diagnosticeligibilite/{diagnostic.pk}/change/", {"eligible": ""})
     diagnostic.refresh_from_db()
     assert diagnostic.eligible

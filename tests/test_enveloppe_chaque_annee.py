@@ -1,6 +1,6 @@
 """The envelope is checked the same way in posts and in euros, for every year a new or renewed
 convention covers whose envelope exists, and the message names the year that would overflow
-(issue 16, fault 2; financements/budget.py, `verifier_budget_convention`)."""
+(issue 16, fault 2; conventions/budget.py, `verifier_budget_convention`)."""
 
 from datetime import date
 from decimal import Decimal

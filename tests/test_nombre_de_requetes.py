@@ -68,7 +68,7 @@ def peupler(employeur, nombre, agent):
 
 def requetes(client, url):
     # A first visit fills what is shared between requests, at a cost that does not depend on the
-    # rows shown: the dashboard's budget cache (financements/cache_budget.py, one computation per
+    # rows shown: the dashboard's budget cache (pilotage/cache_budget.py, one computation per
     # département whose data changed) and the session's expiry, pushed back at most once a minute
     # (comptes/sessions.py). The measured visit is the page itself.
     client.get(url)

@@ -136,3 +136,12 @@ def test_administration_envoie_la_personne_non_connectee_vers_la_connexion(clien
     assert reponse.status_code == 200
     adresse = urlsplit(reponse.redirect_chain[-1][0])
     assert adresse.path == "/comptes/connexion/" and parse_qs(adresse.query)["next"] == ["/admin/"]
+
+
+def test_les_anciennes_adresses_d_administration_des_modeles_deplaces_redirigent(client, admin_national):
+    """Issue 17 moved models between apps: a bookmarked /admin/postes/convention/… still leads to its page."""
+    client.force_login(admin_national)
+    reponse = client.get("/admin/postes/convention/12/change/?_changelist_filters=statut%3Dsignee")
+    assert reponse.status_code == 301
+    assert reponse["Location"] == "/admin/conventions/convention/12/change/?_changelist_filters=statut%3Dsignee"
+    assert client.get("/admin/financements/financementannuel/").headers["Location"] == "/admin/postes/financementannuel/"

@@ -86,18 +86,20 @@ def test_aucune_application_n_importe_config(projet):
     assert examiner(projet) == ["commun/erreurs.py:1 importe config.context_processors : config est au-dessus de commun"]
 
 
-def test_une_migration_n_importe_que_sa_propre_application(projet):
+def test_une_migration_suit_la_regle_des_couches_de_son_application(projet):
+    """A data migration may load reference data from a lower layer (commun.referentiel), never from above."""
     ecrire(
         projet,
         {
             "postes/models.py": "",
             "postes/migrations/0001_initial.py": "import postes.models\nfrom django.db import migrations\n",
             "postes/migrations/0002_domaines.py": "from commun.models import VALEUR_1\n",
+            "postes/migrations/0003_conventions.py": "from conventions.models import VALEUR_2\n",
         },
     )
 
     assert examiner(projet) == [
-        "postes/migrations/0002_domaines.py:1 importe commun.models : une migration de postes n’importe que sa propre application"
+        "postes/migrations/0003_conventions.py:1 importe conventions.models : conventions est au-dessus de postes"
     ]
 
 

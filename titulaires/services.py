@@ -1,4 +1,4 @@
-"""Eligibility diagnoses: the pure rules of postes/eligibilite.py fed with the database's dated rules
+"""Eligibility diagnoses: the pure rules of titulaires/regles.py fed with the database's dated rules
 and the residence found, and the immutable record of each check."""
 
 from dataclasses import dataclass

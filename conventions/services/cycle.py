@@ -7,7 +7,7 @@ signée / en cours / échue ──renouveler──▶ a new convention (projet) 
 signée / en cours ──avenant──▶ new weekly hours from a date, or a new titulaire on the post.
 
 Every change is recorded in the convention's history (django-simple-history) with its author and a
-French reason. Rules come from postes/regles_convention.py (pure functions).
+French reason. Rules come from conventions/regles.py (pure functions).
 """
 
 import hashlib
@@ -370,7 +370,7 @@ def avenant_heures(
     aujourd_hui=None,
 ) -> Avenant:
     """New weekly hours from `date_effet`. The hours before stay for the days before: the aid
-    counts each day with its own hours (financements/echeancier.py)."""
+    counts each day with its own hours (conventions/echeancier.py)."""
     aujourd_hui = aujourd_hui or timezone.localdate()
     convention = _verrouiller(convention)
     _verifier_avenant(convention, date_effet, date_signature, aujourd_hui)

@@ -1,6 +1,6 @@
 """python manage.py simuler_aide --debut AAAA-MM-JJ --fin AAAA-MM-JJ --heures H [--vacance AAAA-MM-JJ:AAAA-MM-JJ …] [--json]
 
-Prints the aid month by month (financements/aide.py). With --json, exactly:
+Prints the aid month by month (financements/regles.py). With --json, exactly:
 {"total": "12345.67", "mois": [{"mois": "2024-07", "montant": "1900.88"}, …]}
 Exit status 2 with a French message on stderr for an impossible period or date, hours outside
 17.5–35, or a period no barème covers."""
