@@ -29,8 +29,8 @@ def comptage_lent(monkeypatch):
     envelope's row lock, both transactions would count the same remaining post."""
     compter = conventions.budget.postes_engages
 
-    def lent(departement, annee):
-        resultat = compter(departement, annee)
+    def lent(departement, annee, **options):
+        resultat = compter(departement, annee, **options)
         time.sleep(0.5)
         return resultat
 

@@ -1,7 +1,6 @@
 """Convention numbers (issue 16, fault 4): their format is checked wherever they are written (model
 and admin forms, import, database), and every download name is built from a safe slug."""
 
-import importlib
 import re
 from datetime import date
 
@@ -115,12 +114,3 @@ def test_nom_du_pdf_et_des_entrees_zip_sur_meme_pour_un_numero_ancien_hors_forma
 def test_les_exports_ont_un_nom_sur():
     reponse = reponse_export('Postes "93"\r\n../..', ["a"], [[1]], "csv")
     assert reponse["Content-Disposition"] == 'attachment; filename="postes-93.csv"'
-
-
-def test_la_migration_rend_conformes_les_numeros_existants():
-    migration = importlib.import_module("postes.migrations.0012_convention_numero_format")
-    pris = {"2023-093-001"}
-    assert migration.numero_conforme("2023/093/001", pris) == "2023-093-001-2"
-    assert migration.numero_conforme("CONV n° 12 é", set()) == "CONV-n-12-e"
-    assert migration.numero_conforme("..", set()) == "CONVENTION"
-    assert re.fullmatch(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,29}$", migration.numero_conforme("x" * 80 + "/y", set()))
