@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from comptes.models import Utilisateur
@@ -459,6 +459,32 @@ def test_chaque_contrainte_nommee_a_son_test():
     assert not sans_test, f"Contraintes sans test qui vérifie leur nom : {sans_test}"
     disparues = sorted(CONTRAINTES_VERIFIEES.keys() - declarees)
     assert not disparues, f"Tests de contraintes qui n’existent plus dans les modèles : {disparues}"
+
+
+# Names Django gives the constraints it derives from fields (unique=True, PositiveIntegerField, unique
+# pairs of a many-to-many table) and primary keys: those are not rules written in `Meta.constraints`.
+SUFFIXES_AUTOMATIQUES = ("_pkey", "_key", "_check", "_uniq")
+
+
+def test_la_base_n_a_pas_d_autre_contrainte_nommee_que_celles_des_modeles():
+    """A constraint added by a migration's raw SQL, or declared without its migration, would escape the
+    tests above: the database's catalogue and the models' declarations list the same names."""
+    modeles = list(modeles_du_projet())
+    declarees = {(m._meta.db_table, c.name) for m in modeles for c in m._meta.constraints}
+    tables = [m._meta.db_table for m in modeles]
+    with connection.cursor() as curseur:
+        curseur.execute(
+            """
+            SELECT t.relname, c.conname FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+            WHERE c.contype IN ('c', 'u', 'x') AND t.relname = ANY(%s)
+            UNION
+            SELECT tablename, indexname FROM pg_indexes
+            WHERE schemaname = current_schema() AND indexdef LIKE 'CREATE UNIQUE INDEX%%' AND tablename = ANY(%s)
+            """,
+            [tables, tables],
+        )
+        en_base = {(table, nom) for table, nom in curseur.fetchall() if not nom.endswith(SUFFIXES_AUTOMATIQUES)}
+    assert en_base == declarees
 
 
 def test_les_bornes_exactes_des_contraintes_sont_acceptees():
