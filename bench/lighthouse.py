@@ -94,7 +94,7 @@ def main():
     site = None if arguments.url else deployer(dossier_temporaire(), nom_base="banc_lighthouse")
     url = arguments.url or site.url
     try:
-        from tests.test_site_deploye import session_connectee
+        from tests.config.test_site_deploye import session_connectee
 
         resultats = []
         for email in (None, "employeur@demo.fr"):

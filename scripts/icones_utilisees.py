@@ -7,7 +7,7 @@ Python code of the applications. After adding an icon somewhere, run
 
     .venv/bin/python scripts/icones_utilisees.py
 
-(tests/test_icones.py fails until then). The generic rules of the icons (size, colour, position) are in
+(tests/config/test_icones.py fails until then). The generic rules of the icons (size, colour, position) are in
 the DSFR's main sheet; the utility sheet gives each icon its image, with a path relative to its folder,
 rewritten here relative to static/css/.
 """

@@ -87,7 +87,7 @@ class ClientDeTest(Client):
     - `login()` passes a request, which django-axes needs to count attempts by address;
     - `force_login()` of a national administrator also records a verified second factor, as it
       skips the password: page tests do not go through TOTP. The tests of the second factor itself
-      use `client_sans_double_facteur` (tests/test_double_facteur.py)."""
+      use `client_sans_double_facteur` (tests/comptes/test_double_facteur.py)."""
 
     def login(self, **credentials):
         credentials.setdefault("request", RequestFactory().post("/comptes/connexion/"))

@@ -11,9 +11,9 @@ import responses
 from django.core.management import call_command
 from django.urls import reverse
 
+from tests.conventions.test_convention_pdf import texte
 from tests.factories import AffectationFactory, ConventionFactory, DiagnosticEligibiliteFactory, QuartierFactory, TitulaireFactory
 from tests.qpv_communs import CARRE, geocodeur_repond, index_neuf  # noqa: F401 (autouse fixture)
-from tests.test_convention_pdf import texte
 from titulaires.models import Titulaire
 from titulaires.rgpd import voit_donnees_personnelles
 

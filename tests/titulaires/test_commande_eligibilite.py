@@ -22,7 +22,7 @@ from tests.factories import QuartierFactory
 from tests.qpv_communs import CARRE, geocodeur_repond, index_neuf  # noqa: F401 (autouse fixture)
 
 pytestmark = pytest.mark.django_db
-RACINE = Path(__file__).resolve().parent.parent
+RACINE = Path(__file__).resolve().parents[2]
 BASE = ["--naissance", "1990-05-17", "--contrat", "2024-03-01", "--situation", "sans_emploi"]
 
 

@@ -15,7 +15,7 @@ from tests.conftest import donnees_partagees
 from tests.factories import QuartierFactory
 
 pytestmark = pytest.mark.django_db
-DONNEES = Path(__file__).parent / "donnees"
+DONNEES = Path(__file__).parents[1] / "donnees"
 
 
 def charger(source, *options):

@@ -17,7 +17,7 @@ from tests.factories import ConventionFactory
 
 pytestmark = pytest.mark.django_db
 
-RACINE = Path(__file__).resolve().parent.parent
+RACINE = Path(__file__).resolve().parents[2]
 APPS_DU_PROJET = (
     "commun",
     "comptes",

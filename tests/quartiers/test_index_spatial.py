@@ -10,7 +10,7 @@ import pytest
 from quartiers.index_spatial import GeometrieInvalide, IndexQuartiers, geometrie_polygonale
 from tests.conftest import donnees_partagees
 
-DONNEES = Path(__file__).parent / "donnees"
+DONNEES = Path(__file__).parents[1] / "donnees"
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from tests.factories import MOT_DE_PASSE, ConventionFactory
 
 pytestmark = pytest.mark.django_db
 
-RACINE = Path(__file__).resolve().parent.parent
+RACINE = Path(__file__).resolve().parents[2]
 LIEN = re.compile(r'href="(/[^"#]*)"')
 SCRIPT_EN_LIGNE = re.compile(r'<script(?![^>]*\bsrc=)(?![^>]*type="application/json")[^>]*>', re.I)
 STYLE_EN_LIGNE = re.compile(r'<style[\s>]|\sstyle="', re.I)

@@ -24,7 +24,7 @@ from tests.conftest import donnees_partagees
 from tests.factories import QuartierFactory
 from tests.qpv_communs import CARRE, index_neuf  # noqa: F401 (autouse fixture)
 
-DONNEES = Path(__file__).parent / "donnees"
+DONNEES = Path(__file__).parents[1] / "donnees"
 AILLEURS = {"type": "Polygon", "coordinates": [[[2.40, 48.90], [2.41, 48.90], [2.41, 48.91], [2.40, 48.91], [2.40, 48.90]]]}
 
 

@@ -5,9 +5,9 @@ import re
 
 import requests
 
+from tests.config.test_pages_erreur import verifier_page_erreur
+from tests.config.test_site_deploye import SessionDerriereLeFrontal, session_connectee, verifier_ressources_servies
 from tests.deploye import EN_TETES_FRONTAL
-from tests.test_pages_erreur import verifier_page_erreur
-from tests.test_site_deploye import SessionDerriereLeFrontal, session_connectee, verifier_ressources_servies
 
 
 def verifier_feuilles_servies(site, html: str):

@@ -9,7 +9,7 @@ import pytest
 
 from tests.structure import COUCHES, EXCEPTIONS, MAXIMUM_EXCEPTIONS, examiner
 
-RACINE = Path(__file__).resolve().parent.parent
+RACINE = Path(__file__).resolve().parents[2]
 
 
 def ecrire(racine: Path, fichiers: dict[str, str]) -> Path:

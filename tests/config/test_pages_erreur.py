@@ -1,6 +1,6 @@
 """Every error a person can meet (400, 403, CSRF failure, 404, 500) is a French DSFR page with the
 header, a sentence that says what happened and a way back; the 500 page needs no database and no
-request. The same pages on the deployed site: tests/test_site_deploye.py."""
+request. The same pages on the deployed site: tests/config/test_site_deploye.py."""
 
 from urllib.parse import parse_qs, urlsplit
 
