@@ -11,7 +11,14 @@ import financements.enveloppes
 from financements.enveloppes import EnveloppeInsuffisante
 from postes.models import Demande, Poste, StatutDemande
 from postes.services import demandes as services
-from tests.factories import ConventionFactory, EnveloppeFactory, PosteFactory, debut_souhaite, demande_complete
+from tests.factories import (
+    ConventionFactory,
+    EnveloppeFactory,
+    PosteFactory,
+    debut_souhaite,
+    demande_complete,
+    demande_en_instruction,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -59,10 +66,7 @@ def en_parallele(*appels):
 
 
 def en_instruction(employeur, membre, agent):
-    demande = demande_complete(employeur)
-    services.deposer_demande(demande, membre)
-    services.prendre_en_instruction(demande, agent)
-    return demande.pk
+    return demande_en_instruction(demande_complete(employeur), membre, agent).pk
 
 
 def accepter(pk, agent):
