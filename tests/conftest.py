@@ -10,6 +10,7 @@ from tests.factories import (
     EmployeurFactory,
     EmployeurUserFactory,
     PosteFactory,
+    construire_monde,
     departement,
 )
 
@@ -74,6 +75,34 @@ def poste93(employeur93, dep93):
 @pytest.fixture
 def poste69(employeur69, dep69):
     return PosteFactory(employeur=employeur69, departement=dep69)
+
+
+# The single fixtures above whose objects `monde` builds again.
+FIXTURES_DU_MONDE = {
+    "dep93",
+    "dep69",
+    "agent93",
+    "agent69",
+    "admin_national",
+    "employeur93",
+    "employeur69",
+    "membre93",
+    "poste93",
+    "poste69",
+}
+
+
+@pytest.fixture
+def monde(request, db, settings, tmp_path):
+    """The shared two-département world (tests/factories.py `Monde`): `monde.poste93`, `monde.agent69`…
+    Its objects are not those of the single fixtures above (`agent93`, `poste93`…), so a test takes
+    one or the other, never both (a second agent of the 93 would silently test something else).
+    The request attachments go to a temporary MEDIA_ROOT."""
+    melanges = FIXTURES_DU_MONDE & set(request.fixturenames)
+    if melanges:
+        pytest.fail(f"Ce test prend `monde` et {sorted(melanges)} : prenez monde.{min(melanges)}, etc.")
+    settings.MEDIA_ROOT = tmp_path
+    return construire_monde()
 
 
 @pytest.fixture(autouse=True)

@@ -1,17 +1,27 @@
+"""The one place the tests build objects: factory_boy factories with sensible defaults (override any
+field by keyword), a few builders for recurring situations (a signed convention, a complete request,
+a request in instruction), and `construire_monde()`, the small two-département world the scoping and
+page tests share (the `monde` fixture of tests/conftest.py)."""
+
 import itertools
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from comptes.models import Role, Utilisateur
 from conventions.models import Convention
-from demandes.models import Demande
+from demandes import services as services_demandes
+from demandes.models import Demande, PieceJointe
 from employeurs.models import Employeur
 from employeurs.regles import FormeJuridique, luhn_valide
-from postes.models import Poste
+from financements.models import Enveloppe
+from postes.models import DomaineMediation, Poste
+from postes.regles import StatutPoste
 from quartiers.models import Departement, Geographie, QuartierPrioritaire
-from titulaires.models import Affectation, Titulaire
+from titulaires.models import Affectation, DiagnosticEligibilite, Titulaire
 
 MOT_DE_PASSE = "mot-de-passe-de-test-42"
 _sirens = itertools.count(100000001)
@@ -72,14 +82,24 @@ class EmployeurFactory(factory.django.DjangoModelFactory):
     departement = factory.LazyFunction(lambda: departement("93"))
 
 
+_quartiers = itertools.count()
+
+
+def code_qpv_suivant(departement: Departement) -> str:
+    """A 2024 QPV code of the département that no test writes by hand: those end in M, I or Z
+    (`QN09339M`, the unknown `QN09399Z`), these in A to H, 800 codes per département."""
+    n = next(_quartiers)
+    return f"QN{departement.code.zfill(3)}{n % 100:02d}{'ABCDEFGH'[n // 100 % 8]}"
+
+
 class QuartierFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = QuartierPrioritaire
 
-    code = factory.Sequence(lambda n: f"QN093{n % 100:02d}M")
+    departement = factory.LazyFunction(lambda: departement("93"))
+    code = factory.LazyAttribute(lambda o: code_qpv_suivant(o.departement))
     nom = factory.Sequence(lambda n: f"Quartier {n}")
     geographie = Geographie.QPV_2024
-    departement = factory.LazyFunction(lambda: departement("93"))
 
 
 _postes = itertools.count(1)
@@ -140,7 +160,7 @@ class DiagnosticEligibiliteFactory(factory.django.DjangoModelFactory):
     """A stored eligibility diagnosis (as titulaires.services writes them)."""
 
     class Meta:
-        model = "titulaires.DiagnosticEligibilite"
+        model = DiagnosticEligibilite
 
     affectation = factory.SubFactory(AffectationFactory)
     date_contrat = factory.LazyAttribute(lambda o: o.affectation.date_debut)
@@ -165,13 +185,13 @@ class DiagnosticEligibiliteFactory(factory.django.DjangoModelFactory):
     auteur = factory.SubFactory(AgentFactory)
 
 
+def convention_signee(poste, debut=date(2024, 1, 1), fin=date(2026, 12, 31), *, statut="en_cours", **champs) -> Convention:
+    """A convention signed on its first day, running (`en_cours`) unless `statut` says otherwise."""
+    champs.setdefault("date_signature", debut)
+    return ConventionFactory(poste=poste, date_debut=debut, date_fin=fin, statut=statut, **champs)
+
+
 # --- Requests, attachments, envelopes (issue 4) ---------------------------------------------------
-
-from django.utils import timezone  # noqa: E402
-
-from demandes.models import PieceJointe  # noqa: E402
-from financements.models import Enveloppe  # noqa: E402
-from postes.models import DomaineMediation  # noqa: E402
 
 PDF_MINIMAL = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG_MINIMAL = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -221,16 +241,24 @@ def demande_complete(employeur, quartier=None, **champs) -> Demande:
     }
     demande = DemandeFactory(employeur=employeur, **valeurs)
     demande.domaines.set([DomaineMediation.objects.order_by("ordre").first()])
-    demande.quartiers.set(
-        [
-            quartier
-            or QuartierFactory(
-                departement=employeur.departement, code=f"QN{employeur.departement.code.zfill(3)}{next(_postes) % 100:02d}M"
-            )
-        ]
-    )
+    demande.quartiers.set([quartier or QuartierFactory(departement=employeur.departement)])
     for type_piece in ("budget_previsionnel", "statuts", "derniers_comptes"):
         PieceJointeFactory(demande=demande, type_piece=type_piece)
+    return demande
+
+
+def demande_deposee(demande, membre) -> Demande:
+    """`demande` filed by `membre`, through the service (its reception event included)."""
+    services_demandes.deposer_demande(demande, membre)
+    demande.refresh_from_db()
+    return demande
+
+
+def demande_en_instruction(demande, membre, agent) -> Demande:
+    """`demande` filed by `membre`, then taken into instruction by `agent` (who becomes its instructor)."""
+    demande_deposee(demande, membre)
+    services_demandes.prendre_en_instruction(demande, agent)
+    demande.refresh_from_db()
     return demande
 
 
@@ -249,3 +277,76 @@ def question_eligible(quartier=None, **modifs):
         **modifs,
     }
     return Question(**valeurs)
+
+
+# --- The shared world of the scoping and page tests ----------------------------------------------
+
+
+@dataclass
+class Monde:
+    """Two départements, each with its agent, an association with a member, a post under a running
+    convention (signed, 01/01/2024 to 31/12/2026, numbered SIGNEE-93 and SIGNEE-69), a person hired
+    on 15/01/2024 and a filed request; and a national administrator over both.
+
+    In the 93: the person left on 30/06/2024 (the post is vacant since) and has an eligibility
+    diagnosis; the association also has a draft request; `non_membre` is the member of another
+    association of the 93. In the 69: the person is still in post. Envelopes are open for 2026."""
+
+    dep93: Departement
+    dep69: Departement
+    agent93: Utilisateur
+    agent69: Utilisateur
+    admin_national: Utilisateur
+    employeur93: Employeur
+    employeur69: Employeur
+    membre93: Utilisateur
+    membre69: Utilisateur
+    non_membre: Utilisateur
+    poste93: Poste
+    poste69: Poste
+    convention93: Convention
+    convention69: Convention
+    affectation93: Affectation
+    affectation69: Affectation
+    diagnostic93: DiagnosticEligibilite
+    demande93: Demande
+    demande69: Demande
+    brouillon93: Demande
+    enveloppe93: Enveloppe
+    enveloppe69: Enveloppe
+
+
+def construire_monde() -> Monde:
+    """Build the world of `Monde` (attachments are written to MEDIA_ROOT: the fixture points it at a
+    temporary folder)."""
+    dep93, dep69 = departement("93"), departement("69")
+    agent93, agent69 = AgentFactory(departements=[dep93]), AgentFactory(departements=[dep69])
+    employeur93, employeur69 = EmployeurFactory(departement=dep93), EmployeurFactory(departement=dep69)
+    membre93, membre69 = EmployeurUserFactory(employeurs=[employeur93]), EmployeurUserFactory(employeurs=[employeur69])
+    poste93 = PosteFactory(employeur=employeur93, statut=StatutPoste.ACTIF)
+    poste69 = PosteFactory(employeur=employeur69, statut=StatutPoste.ACTIF)
+    affectation93 = AffectationFactory(poste=poste93, date_debut=date(2024, 1, 15), date_fin=date(2024, 6, 30))
+    return Monde(
+        dep93=dep93,
+        dep69=dep69,
+        agent93=agent93,
+        agent69=agent69,
+        admin_national=AdminNationalFactory(),
+        employeur93=employeur93,
+        employeur69=employeur69,
+        membre93=membre93,
+        membre69=membre69,
+        non_membre=EmployeurUserFactory(employeurs=[EmployeurFactory(departement=dep93)]),
+        poste93=poste93,
+        poste69=poste69,
+        convention93=convention_signee(poste93, numero="SIGNEE-93"),
+        convention69=convention_signee(poste69, numero="SIGNEE-69"),
+        affectation93=affectation93,
+        affectation69=AffectationFactory(poste=poste69, date_debut=date(2024, 1, 15)),
+        diagnostic93=DiagnosticEligibiliteFactory(affectation=affectation93, auteur=agent93),
+        demande93=demande_deposee(demande_complete(employeur93), membre93),
+        demande69=demande_deposee(demande_complete(employeur69), membre69),
+        brouillon93=demande_complete(employeur93),
+        enveloppe93=EnveloppeFactory(departement=dep93, annee=2026, nombre_postes=10, montant=Decimal("250000")),
+        enveloppe69=EnveloppeFactory(departement=dep69, annee=2026, nombre_postes=4, montant=Decimal("90000")),
+    )

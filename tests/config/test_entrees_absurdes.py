@@ -5,7 +5,7 @@ accepts (read from its filter set or its form), a series of hostile or careless 
 import pytest
 from django.urls import resolve, reverse
 
-from tests.factories import ConventionFactory, DemandeFactory, PieceJointeFactory, QuartierFactory
+from tests.factories import PieceJointeFactory, QuartierFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,25 +39,18 @@ def parametres_acceptes(url: str) -> set[str]:
 def pages_de_liste(monde):
     """(role, url, extra GET parameters read by the view itself) for every list page (the others read
     no GET parameter)."""
-    demande = monde["demande"]
+    demande = monde.brouillon93
     return [
-        ("agent", reverse("postes:liste"), set()),
-        ("agent", reverse("conventions:liste"), set()),
-        ("agent", reverse("employeurs:liste"), set()),
-        ("agent", reverse("demandes:liste"), set()),
-        ("agent", reverse("pilotage:financements"), set()),
-        ("agent", reverse("pilotage:tableau_de_bord"), {"annee", "region", "departement", "export", "tableau"}),
-        ("agent", reverse("conventions:zip"), {"q", "departement", "employeur", "statut", "fin_avant", "tri"}),
-        ("membre", reverse("demandes:mes_demandes"), set()),
-        ("membre", reverse("demandes:etape", args=[demande.pk, "quartiers"]), {"q"}),
+        ("agent93", reverse("postes:liste"), set()),
+        ("agent93", reverse("conventions:liste"), set()),
+        ("agent93", reverse("employeurs:liste"), set()),
+        ("agent93", reverse("demandes:liste"), set()),
+        ("agent93", reverse("pilotage:financements"), set()),
+        ("agent93", reverse("pilotage:tableau_de_bord"), {"annee", "region", "departement", "export", "tableau"}),
+        ("agent93", reverse("conventions:zip"), {"q", "departement", "employeur", "statut", "fin_avant", "tri"}),
+        ("membre93", reverse("demandes:mes_demandes"), set()),
+        ("membre93", reverse("demandes:etape", args=[demande.pk, "quartiers"]), {"q"}),
     ]
-
-
-@pytest.fixture
-def monde(poste93, agent93, membre93, admin_national):
-    ConventionFactory(poste=poste93)
-    demande = DemandeFactory(employeur=poste93.employeur)
-    return {"poste": poste93, "demande": demande, "agent": agent93, "membre": membre93, "admin": admin_national}
 
 
 def test_chaque_liste_et_chaque_parametre_avec_des_valeurs_absurdes_jamais_de_500(client, monde, caplog):
@@ -65,7 +58,7 @@ def test_chaque_liste_et_chaque_parametre_avec_des_valeurs_absurdes_jamais_de_50
     client.raise_request_exception = False
     essais, pannes = 0, []
     for role, url, autres in pages_de_liste(monde):
-        client.force_login(monde[role])
+        client.force_login(getattr(monde, role))
         parametres = parametres_acceptes(url) | autres
         assert parametres, f"aucun paramètre trouvé pour {url}"
         for parametre in sorted(parametres):
@@ -105,7 +98,7 @@ def test_chaque_vue_de_liste_du_projet_est_parcourue(monde):
 
 
 def test_filtre_employeur_et_page_non_numeriques_repondent_la_liste_ou_404(client, monde):
-    client.force_login(monde["agent"])
+    client.force_login(monde.agent93)
     assert client.get(reverse("postes:liste"), {"employeur": "abc"}).status_code == 200
     assert client.get(reverse("postes:liste"), {"page": "abc"}).status_code == 404
     assert client.get(reverse("postes:liste"), {"departement": "abc"}).status_code == 200
@@ -128,18 +121,18 @@ def test_filtre_employeur_et_page_non_numeriques_repondent_la_liste_ou_404(clien
 )
 def test_identifiant_absurde_dans_l_adresse_repond_404(client, monde, url):
     client.raise_request_exception = False
-    for role in ("agent", "membre", "admin"):
-        client.force_login(monde[role])
+    for role in ("agent93", "membre93", "admin_national"):
+        client.force_login(getattr(monde, role))
         assert client.get(url).status_code == 404, f"{role} {url}"
 
 
 @pytest.mark.parametrize("valeur", ["abc", "\x00", "1.5", "", "99999999999999999999"])
 def test_bouton_de_formulaire_a_identifiant_absurde_repond_404(client, monde, valeur):
-    demande = monde["demande"]
-    QuartierFactory(departement=monde["poste"].departement)
+    demande = monde.brouillon93
+    QuartierFactory(departement=monde.poste93.departement)
     PieceJointeFactory(demande=demande)
     client.raise_request_exception = False
-    client.force_login(monde["membre"])
+    client.force_login(monde.membre93)
     etape = lambda nom: reverse("demandes:etape", args=[demande.pk, nom])  # noqa: E731
     assert client.post(etape("quartiers"), {"ajouter": valeur}).status_code == 404
     assert client.post(etape("quartiers"), {"retirer": valeur}).status_code == 404
@@ -148,6 +141,6 @@ def test_bouton_de_formulaire_a_identifiant_absurde_repond_404(client, monde, va
 
 def test_deblocage_d_une_valeur_absurde_repond_404(client, monde):
     client.raise_request_exception = False
-    client.force_login(monde["admin"])
+    client.force_login(monde.admin_national)
     reponse = client.post(reverse("comptes:debloquer"), {"genre": "adresse", "valeur": "1.2.3.4\x00"})
     assert reponse.status_code == 404

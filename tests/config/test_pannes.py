@@ -14,6 +14,7 @@ from demandes.models import Demande
 from employeurs.models import Employeur
 from importation import moteur
 from postes.models import FinancementAnnuel, Poste
+from tests import factories
 from tests.factories import (
     ConventionFactory,
     EnveloppeFactory,
@@ -147,10 +148,7 @@ def demande_en_instruction(employeur93, membre93, agent93, dep93, settings, tmp_
     settings.MEDIA_ROOT = tmp_path
     EnveloppeFactory(departement=dep93, annee=debut_souhaite().year, nombre_postes=30)
     ConventionFactory(poste=PosteFactory(employeur=employeur93), date_debut=date(2024, 1, 1), date_fin=date(2026, 12, 31))
-    demande = demande_complete(employeur93, cree_par=membre93)
-    services.deposer_demande(demande, membre93)
-    services.prendre_en_instruction(demande, agent93)
-    demande.refresh_from_db()
+    demande = factories.demande_en_instruction(demande_complete(employeur93, cree_par=membre93), membre93, agent93)
     mail.outbox.clear()
     return demande
 

@@ -4,8 +4,6 @@ no-store`), static files keep their cache (issue 16, fault 12)."""
 import pytest
 from django.urls import reverse
 
-from tests.factories import AffectationFactory, ConventionFactory, DemandeFactory
-
 pytestmark = pytest.mark.django_db
 
 
@@ -13,26 +11,18 @@ def sans_stockage(reponse) -> bool:
     return "no-store" in reponse.headers.get("Cache-Control", "")
 
 
-@pytest.fixture
-def monde(poste93):
-    convention = ConventionFactory(poste=poste93)
-    affectation = AffectationFactory(poste=poste93)
-    demande = DemandeFactory(employeur=poste93.employeur)
-    return {"poste": poste93, "convention": convention, "affectation": affectation, "demande": demande}
-
-
 def pages_agent(monde):
     return [
         reverse("accueil"),
         reverse("postes:liste"),
-        reverse("conventions:poste", args=[monde["poste"].identifiant]),
+        reverse("conventions:poste", args=[monde.poste93.identifiant]),
         reverse("conventions:liste"),
-        reverse("conventions:detail", args=[monde["convention"].pk]),
-        reverse("titulaires:detail", args=[monde["affectation"].titulaire.pk]),
+        reverse("conventions:detail", args=[monde.convention93.pk]),
+        reverse("titulaires:detail", args=[monde.affectation93.titulaire.pk]),
         reverse("employeurs:liste"),
-        reverse("employeurs:detail", args=[monde["poste"].employeur.siret]),
+        reverse("employeurs:detail", args=[monde.employeur93.siret]),
         reverse("demandes:liste"),
-        reverse("demandes:detail", args=[monde["demande"].pk]),
+        reverse("demandes:detail", args=[monde.demande93.pk]),
         reverse("pilotage:financements"),
         reverse("pilotage:tableau_de_bord"),
         reverse("postes:liste") + "?format=csv",
@@ -42,27 +32,27 @@ def pages_agent(monde):
     ]
 
 
-def test_chaque_page_et_chaque_export_de_l_agent_interdit_le_stockage(client, agent93, monde):
-    client.force_login(agent93)
+def test_chaque_page_et_chaque_export_de_l_agent_interdit_le_stockage(client, monde):
+    client.force_login(monde.agent93)
     for url in pages_agent(monde):
         reponse = client.get(url)
         assert sans_stockage(reponse), f"{url} ({reponse.status_code}) : {reponse.headers.get('Cache-Control')}"
         assert "private" in reponse.headers["Cache-Control"], url
 
 
-def test_pages_de_l_employeur_interdisent_le_stockage(client, membre93, monde):
-    client.force_login(membre93)
+def test_pages_de_l_employeur_interdisent_le_stockage(client, monde):
+    client.force_login(monde.membre93)
     for url in (
         reverse("espace_employeur"),
         reverse("demandes:mes_demandes"),
-        reverse("conventions:poste", args=[monde["poste"].identifiant]),
-        reverse("conventions:detail", args=[monde["convention"].pk]),
+        reverse("conventions:poste", args=[monde.poste93.identifiant]),
+        reverse("conventions:detail", args=[monde.convention93.pk]),
     ):
         assert sans_stockage(client.get(url)), url
 
 
-def test_administration_de_l_administrateur_national_interdit_le_stockage(client, admin_national, monde):
-    client.force_login(admin_national)
+def test_administration_de_l_administrateur_national_interdit_le_stockage(client, monde):
+    client.force_login(monde.admin_national)
     for url in ("/admin/", "/admin/postes/titulaire/", reverse("postes:liste")):
         assert sans_stockage(client.get(url)), url
 

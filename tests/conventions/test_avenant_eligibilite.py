@@ -10,7 +10,13 @@ from django.urls import reverse
 from conventions.models import Avenant
 from conventions.services.cycle import TransitionRefusee, avenant_titulaire
 from conventions.services.embauche import Embauche, EmbaucheRefusee
-from tests.factories import AffectationFactory, ConventionFactory, QuartierFactory, TitulaireFactory, question_eligible
+from tests.factories import (
+    AffectationFactory,
+    QuartierFactory,
+    TitulaireFactory,
+    convention_signee,
+    question_eligible,
+)
 from titulaires.models import DiagnosticEligibilite, Titulaire
 
 pytestmark = pytest.mark.django_db
@@ -23,13 +29,7 @@ def quartier(dep93):
 
 @pytest.fixture
 def convention(poste93):
-    return ConventionFactory(
-        poste=poste93,
-        statut="en_cours",
-        date_signature=date(2024, 1, 1),
-        date_debut=date(2024, 1, 1),
-        date_fin=date(2026, 12, 31),
-    )
+    return convention_signee(poste93)  # running, 01/01/2024 to 31/12/2026
 
 
 @pytest.fixture

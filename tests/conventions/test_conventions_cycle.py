@@ -29,7 +29,7 @@ from conventions.services.cycle import (
 from conventions.services.embauche import Embauche
 from financements.models import Enveloppe
 from postes.models import Poste
-from tests.factories import AffectationFactory, ConventionFactory, question_eligible
+from tests.factories import AffectationFactory, ConventionFactory, convention_signee, question_eligible
 from titulaires.models import Affectation, Titulaire
 
 # --- Pure rules ---------------------------------------------------------------------------------
@@ -106,10 +106,6 @@ def projet(poste93):
     return ConventionFactory(poste=poste93, date_debut=date(2025, 1, 1), date_fin=date(2027, 12, 31))
 
 
-def signee(poste, debut=date(2024, 1, 1), fin=date(2025, 12, 31), statut="en_cours", **kw):
-    return ConventionFactory(poste=poste, date_debut=debut, date_fin=fin, statut=statut, date_signature=debut, **kw)
-
-
 @pytest.mark.django_db
 def test_signer_un_projet_le_rend_signe_date_et_archive_le_pdf(projet, agent93, medias):
     convention = signer(
@@ -147,7 +143,7 @@ def test_signature_refusee_deux_fois_dans_le_futur_ou_sans_signataire(projet, me
 
 @pytest.mark.django_db
 def test_signature_refusee_si_le_poste_a_deja_une_convention_signee_sur_la_periode(poste93, medias):
-    signee(poste93, date(2024, 1, 1), date(2025, 6, 30))
+    convention_signee(poste93, date(2024, 1, 1), date(2025, 6, 30))
     chevauchant = ConventionFactory(poste=poste93, date_debut=date(2025, 1, 1), date_fin=date(2026, 12, 31))
     with pytest.raises(TransitionRefusee, match="déjà une convention signée"):
         signer(chevauchant, date_signature=date(2024, 12, 1), signataire="Le préfet", aujourd_hui=date(2025, 1, 1))
@@ -155,7 +151,7 @@ def test_signature_refusee_si_le_poste_a_deja_une_convention_signee_sur_la_perio
 
 @pytest.mark.django_db
 def test_resiliation_a_l_initiative_de_l_employeur_exige_deux_mois_de_preavis(poste93):
-    convention = signee(poste93)
+    convention = convention_signee(poste93, fin=date(2025, 12, 31))
     with pytest.raises(TransitionRefusee, match="deux mois après la notification"):
         resilier(
             convention,
@@ -178,7 +174,7 @@ def test_resiliation_a_l_initiative_de_l_employeur_exige_deux_mois_de_preavis(po
 
 @pytest.mark.django_db
 def test_resiliation_pour_manquement_arrete_l_aide_la_veille_de_la_date_d_effet(poste93):
-    convention = signee(poste93, date(2024, 7, 1), date(2027, 6, 30))
+    convention = convention_signee(poste93, date(2024, 7, 1), date(2027, 6, 30))
     AffectationFactory(poste=poste93, date_debut=date(2024, 7, 1))
     resilier(
         convention,
@@ -210,7 +206,7 @@ def enveloppe93(dep93):
 
 @pytest.mark.django_db
 def test_renouvellement_commence_le_lendemain_de_la_fin(poste93, enveloppe93):
-    convention = signee(poste93, date(2023, 1, 1), date(2025, 12, 31))
+    convention = convention_signee(poste93, date(2023, 1, 1), date(2025, 12, 31))
     nouvelle = renouveler(convention, date_fin=date(2028, 12, 31), aujourd_hui=date(2025, 11, 1))
     assert nouvelle.date_debut == date(2026, 1, 1)
     assert nouvelle.statut == "projet" and nouvelle.rang == "renouvellement" and nouvelle.precedente == convention
@@ -219,7 +215,7 @@ def test_renouvellement_commence_le_lendemain_de_la_fin(poste93, enveloppe93):
 
 @pytest.mark.django_db
 def test_renouvellement_au_dela_de_trois_ans_refuse(poste93, enveloppe93):
-    convention = signee(poste93, date(2023, 1, 1), date(2025, 12, 31))
+    convention = convention_signee(poste93, date(2023, 1, 1), date(2025, 12, 31))
     with pytest.raises(TransitionRefusee, match="au plus trois ans"):
         renouveler(convention, date_fin=date(2029, 1, 1), aujourd_hui=date(2025, 11, 1))
 
@@ -227,7 +223,7 @@ def test_renouvellement_au_dela_de_trois_ans_refuse(poste93, enveloppe93):
 @pytest.mark.django_db
 def test_un_seul_renouvellement_par_defaut(poste93, enveloppe93, dep93, settings):
     Enveloppe.objects.create(departement=dep93, annee=2029, nombre_postes=10, montant=Decimal("200000"))
-    convention = signee(poste93, date(2023, 1, 1), date(2025, 12, 31), statut="echue")
+    convention = convention_signee(poste93, date(2023, 1, 1), date(2025, 12, 31), statut="echue")
     renouvellement = renouveler(convention, date_fin=date(2028, 12, 31), aujourd_hui=date(2025, 11, 1))
     Convention.objects.filter(pk=renouvellement.pk).update(statut="en_cours", date_signature=date(2025, 12, 1))
     renouvellement.refresh_from_db()
@@ -239,7 +235,7 @@ def test_un_seul_renouvellement_par_defaut(poste93, enveloppe93, dep93, settings
 
 @pytest.mark.django_db
 def test_renouvellement_refuse_deux_fois_pour_la_meme_convention(poste93, enveloppe93):
-    convention = signee(poste93, date(2023, 1, 1), date(2025, 12, 31))
+    convention = convention_signee(poste93, date(2023, 1, 1), date(2025, 12, 31))
     renouveler(convention, date_fin=date(2026, 12, 31), aujourd_hui=date(2025, 11, 1))
     with pytest.raises(TransitionRefusee, match="déjà été renouvelée"):
         renouveler(convention, date_fin=date(2026, 12, 31), aujourd_hui=date(2025, 11, 1))
@@ -248,7 +244,7 @@ def test_renouvellement_refuse_deux_fois_pour_la_meme_convention(poste93, envelo
 @pytest.mark.django_db
 def test_renouvellement_refuse_quand_l_enveloppe_serait_depassee(poste93, dep93):
     Enveloppe.objects.create(departement=dep93, annee=2026, nombre_postes=1, montant=Decimal("20000"))
-    convention = signee(poste93, date(2023, 1, 1), date(2025, 12, 31))
+    convention = convention_signee(poste93, date(2023, 1, 1), date(2025, 12, 31))
     with pytest.raises(BudgetInsuffisant, match="L’enveloppe 2026 du département 93 – Seine-Saint-Denis serait dépassée"):
         renouveler(convention, date_fin=date(2026, 12, 31), aujourd_hui=date(2025, 11, 1))
     assert not Convention.objects.filter(precedente=convention).exists()
@@ -256,21 +252,23 @@ def test_renouvellement_refuse_quand_l_enveloppe_serait_depassee(poste93, dep93)
 
 @pytest.mark.django_db
 def test_renouvellement_refuse_sans_enveloppe_pour_l_annee(poste93):
-    convention = signee(poste93, date(2023, 1, 1), date(2025, 12, 31))
+    convention = convention_signee(poste93, date(2023, 1, 1), date(2025, 12, 31))
     with pytest.raises(BudgetInsuffisant, match="Aucune enveloppe n’est ouverte"):
         renouveler(convention, date_fin=date(2026, 12, 31), aujourd_hui=date(2025, 11, 1))
 
 
 @pytest.mark.django_db
 def test_renouvellement_d_une_convention_resiliee_refuse(poste93, enveloppe93):
-    convention = signee(poste93, statut="resiliee", motif_resiliation="manquement", date_resiliation=date(2025, 6, 1))
+    convention = convention_signee(
+        poste93, fin=date(2025, 12, 31), statut="resiliee", motif_resiliation="manquement", date_resiliation=date(2025, 6, 1)
+    )
     with pytest.raises(TransitionRefusee, match="signée, en cours ou échue"):
         renouveler(convention, date_fin=date(2026, 12, 31), aujourd_hui=date(2025, 11, 1))
 
 
 @pytest.mark.django_db
 def test_avenant_d_heures_change_les_heures_a_partir_de_sa_date_d_effet(poste93, agent93):
-    convention = signee(poste93, date(2024, 7, 1), date(2027, 6, 30))
+    convention = convention_signee(poste93, date(2024, 7, 1), date(2027, 6, 30))
     AffectationFactory(poste=poste93, date_debut=date(2024, 7, 1))
     avenant = avenant_heures(
         convention,
@@ -291,7 +289,7 @@ def test_avenant_d_heures_change_les_heures_a_partir_de_sa_date_d_effet(poste93,
 
 @pytest.mark.django_db
 def test_avenant_d_heures_refuse_pour_les_memes_heures_ou_un_projet(poste93, projet):
-    convention = signee(poste93, date(2024, 7, 1), date(2025, 6, 30))
+    convention = convention_signee(poste93, date(2024, 7, 1), date(2025, 6, 30))
     with pytest.raises(TransitionRefusee, match="déjà 35 heures"):
         avenant_heures(
             convention,
@@ -320,7 +318,7 @@ def test_avenant_d_heures_refuse_pour_les_memes_heures_ou_un_projet(poste93, pro
 
 @pytest.mark.django_db
 def test_avenant_de_titulaire_ferme_l_affectation_la_veille_et_en_ouvre_une(poste93, agent93):
-    convention = signee(poste93, date(2024, 7, 1), date(2027, 6, 30))
+    convention = convention_signee(poste93, date(2024, 7, 1), date(2027, 6, 30))
     ancienne = AffectationFactory(poste=poste93, date_debut=date(2024, 7, 1))
     avenant = avenant_titulaire(
         convention,
@@ -342,7 +340,7 @@ def test_avenant_de_titulaire_ferme_l_affectation_la_veille_et_en_ouvre_une(post
 
 @pytest.mark.django_db
 def test_avenant_de_titulaire_refuse_pour_le_titulaire_deja_en_place(poste93, agent93):
-    convention = signee(poste93, date(2024, 7, 1), date(2027, 6, 30))
+    convention = convention_signee(poste93, date(2024, 7, 1), date(2027, 6, 30))
     ancienne = AffectationFactory(poste=poste93, date_debut=date(2024, 7, 1))
     with pytest.raises(TransitionRefusee, match="occupe déjà ce poste"):
         embauche = Embauche(
@@ -368,10 +366,10 @@ def test_mise_a_jour_quotidienne(poste93, employeur93):
     )
     AffectationFactory(poste=poste93, date_debut=date(2025, 1, 15))
     poste_b = PosteFactory(employeur=employeur93, statut="actif")
-    a_echoir = signee(poste_b, date(2022, 1, 1), date(2024, 12, 31))
+    a_echoir = convention_signee(poste_b, date(2022, 1, 1), date(2024, 12, 31))
     AffectationFactory(poste=poste_b, date_debut=date(2022, 1, 1))
     poste_c = PosteFactory(employeur=employeur93, statut="actif")
-    sans_embauche = signee(poste_c, date(2024, 8, 1), date(2027, 7, 31))
+    sans_embauche = convention_signee(poste_c, date(2024, 8, 1), date(2027, 7, 31))
 
     changements, postes = mettre_a_jour_conventions(date(2025, 1, 1))
     resultat = {c.convention.numero: (c.avant, c.apres) for c in changements}
@@ -390,7 +388,7 @@ def test_mise_a_jour_quotidienne(poste93, employeur93):
 
 @pytest.mark.django_db
 def test_commande_mettre_a_jour_conventions_dit_ce_qu_elle_change(poste93, capsys):
-    convention = signee(poste93, date(2022, 1, 1), date(2024, 12, 31))
+    convention = convention_signee(poste93, date(2022, 1, 1), date(2024, 12, 31))
     AffectationFactory(poste=poste93, date_debut=date(2022, 1, 1))
     call_command("mettre_a_jour_conventions", "--date", "2025-01-01")
     sortie = capsys.readouterr().out
@@ -401,7 +399,7 @@ def test_commande_mettre_a_jour_conventions_dit_ce_qu_elle_change(poste93, capsy
 
 @pytest.mark.django_db
 def test_avenant_qui_augmente_les_heures_refuse_au_dela_de_l_enveloppe(poste93, dep93):
-    convention = signee(poste93, date(2024, 7, 1), date(2027, 6, 30), heures_hebdomadaires=Decimal("17.5"))
+    convention = convention_signee(poste93, date(2024, 7, 1), date(2027, 6, 30), heures_hebdomadaires=Decimal("17.5"))
     AffectationFactory(poste=poste93, date_debut=date(2024, 7, 1))
     Enveloppe.objects.create(departement=dep93, annee=2025, nombre_postes=1, montant=Decimal("15000"))
     # prévu en 2025 à mi-temps : 11 405,31 € ; passer à 35 h au 1er juillet ajoute 5 702,65 € (> 15 000 €)

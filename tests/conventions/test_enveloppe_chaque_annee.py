@@ -1,6 +1,6 @@
 """The envelope is checked the same way in posts and in euros, for every year a new or renewed
 convention covers whose envelope exists, and the message names the year that would overflow
-(issue 16, fault 2; conventions/budget.py, `verifier_budget_convention`)."""
+(issue 16, fault 2; financements/budget.py, `verifier_budget_convention`)."""
 
 from datetime import date
 from decimal import Decimal
@@ -14,18 +14,18 @@ from demandes import services as services
 from demandes.regles import StatutDemande
 from financements.models import Enveloppe
 from postes.models import Poste
-from tests.factories import ConventionFactory, PosteFactory, debut_souhaite, demande_complete
+from tests.factories import (
+    ConventionFactory,
+    PosteFactory,
+    convention_signee,
+    debut_souhaite,
+    demande_complete,
+    demande_en_instruction,
+)
 
 pytestmark = pytest.mark.django_db
 
 LARGE = Decimal("10000000")
-
-
-def deposee(demande, membre, agent):
-    services.deposer_demande(demande, membre)
-    services.prendre_en_instruction(demande, agent)
-    demande.refresh_from_db()
-    return demande
 
 
 def occuper(dep, employeur, annee):
@@ -40,7 +40,7 @@ def test_acceptation_refusee_quand_une_annee_suivante_n_a_plus_de_poste(dep93, e
     Enveloppe.objects.create(departement=dep93, annee=annee, nombre_postes=5, montant=LARGE)
     Enveloppe.objects.create(departement=dep93, annee=annee + 1, nombre_postes=1, montant=LARGE)
     occuper(dep93, employeur93, annee + 1)
-    demande = deposee(demande_complete(employeur93, cree_par=membre93), membre93, agent93)
+    demande = demande_en_instruction(demande_complete(employeur93, cree_par=membre93), membre93, agent93)
     postes_avant, conventions_avant = Poste.objects.count(), Convention.objects.count()
     with pytest.raises(services.EnveloppeInsuffisante) as erreur:
         services.accepter_demande(demande, agent93)
@@ -57,7 +57,7 @@ def test_acceptation_admise_quand_chaque_annee_a_encore_un_poste(dep93, employeu
     for n in range(4):
         Enveloppe.objects.create(departement=dep93, annee=annee + n, nombre_postes=2, montant=LARGE)
     occuper(dep93, employeur93, annee + 1)
-    demande = deposee(demande_complete(employeur93, cree_par=membre93), membre93, agent93)
+    demande = demande_en_instruction(demande_complete(employeur93, cree_par=membre93), membre93, agent93)
     assert services.accepter_demande(demande, agent93).conventions.count() == 1
 
 
@@ -65,19 +65,15 @@ def test_annee_sans_enveloppe_apres_la_premiere_n_est_pas_verifiee(dep93, employ
     annee = debut_souhaite().year
     Enveloppe.objects.create(departement=dep93, annee=annee, nombre_postes=5, montant=LARGE)
     occuper(dep93, employeur93, annee + 1)  # no envelope yet for the next years: as for the euros
-    demande = deposee(demande_complete(employeur93, cree_par=membre93), membre93, agent93)
+    demande = demande_en_instruction(demande_complete(employeur93, cree_par=membre93), membre93, agent93)
     assert services.accepter_demande(demande, agent93)
-
-
-def signee(poste, debut, fin):
-    return ConventionFactory(poste=poste, date_debut=debut, date_fin=fin, statut="en_cours", date_signature=debut)
 
 
 def test_renouvellement_refuse_quand_sa_deuxieme_annee_n_a_plus_de_poste(poste93, dep93):
     Enveloppe.objects.create(departement=dep93, annee=2026, nombre_postes=5, montant=LARGE)
     Enveloppe.objects.create(departement=dep93, annee=2027, nombre_postes=1, montant=LARGE)
     occuper(dep93, poste93.employeur, 2027)
-    convention = signee(poste93, date(2023, 1, 1), date(2025, 12, 31))
+    convention = convention_signee(poste93, date(2023, 1, 1), date(2025, 12, 31))
     with pytest.raises(BudgetInsuffisant) as erreur:
         renouveler(convention, date_fin=date(2027, 12, 31), aujourd_hui=date(2025, 11, 1))
     assert "L’enveloppe 2027 du département 93 est épuisée : 1 poste engagé sur 1." in " ".join(erreur.value.messages)
@@ -87,7 +83,7 @@ def test_renouvellement_refuse_quand_sa_deuxieme_annee_n_a_plus_de_poste(poste93
 def test_renouvellement_refuse_quand_sa_premiere_annee_n_a_plus_de_poste(poste93, dep93):
     Enveloppe.objects.create(departement=dep93, annee=2026, nombre_postes=1, montant=LARGE)
     occuper(dep93, poste93.employeur, 2026)
-    convention = signee(poste93, date(2023, 1, 1), date(2025, 12, 31))
+    convention = convention_signee(poste93, date(2023, 1, 1), date(2025, 12, 31))
     with pytest.raises(BudgetInsuffisant, match="L’enveloppe 2026 du département 93 est épuisée"):
         renouveler(convention, date_fin=date(2026, 12, 31), aujourd_hui=date(2025, 11, 1))
 
@@ -95,13 +91,13 @@ def test_renouvellement_refuse_quand_sa_premiere_annee_n_a_plus_de_poste(poste93
 def test_renouvellement_d_un_poste_deja_compte_dans_l_annee_ne_prend_pas_de_place(poste93, dep93):
     # The convention ends mid-2026: the post is already engaged in 2026, the renewal adds nobody.
     Enveloppe.objects.create(departement=dep93, annee=2026, nombre_postes=1, montant=LARGE)
-    convention = signee(poste93, date(2023, 7, 1), date(2026, 6, 30))
+    convention = convention_signee(poste93, date(2023, 7, 1), date(2026, 6, 30))
     assert renouveler(convention, date_fin=date(2026, 12, 31), aujourd_hui=date(2026, 5, 1)).precedente == convention
 
 
 def test_le_message_en_euros_nomme_aussi_l_annee(poste93, dep93):
     Enveloppe.objects.create(departement=dep93, annee=2026, nombre_postes=5, montant=LARGE)
     Enveloppe.objects.create(departement=dep93, annee=2027, nombre_postes=5, montant=Decimal("1000"))
-    convention = signee(poste93, date(2023, 1, 1), date(2025, 12, 31))
+    convention = convention_signee(poste93, date(2023, 1, 1), date(2025, 12, 31))
     with pytest.raises(BudgetInsuffisant, match="L’enveloppe 2027 du département 93 – Seine-Saint-Denis serait dépassée"):
         renouveler(convention, date_fin=date(2027, 12, 31), aujourd_hui=date(2025, 11, 1))

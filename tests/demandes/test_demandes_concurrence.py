@@ -13,7 +13,14 @@ from demandes.models import Demande
 from demandes.regles import StatutDemande
 from financements.enveloppes import EnveloppeInsuffisante
 from postes.models import Poste
-from tests.factories import ConventionFactory, EnveloppeFactory, PosteFactory, debut_souhaite, demande_complete
+from tests.factories import (
+    ConventionFactory,
+    EnveloppeFactory,
+    PosteFactory,
+    debut_souhaite,
+    demande_complete,
+    demande_en_instruction,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -61,10 +68,7 @@ def en_parallele(*appels):
 
 
 def en_instruction(employeur, membre, agent):
-    demande = demande_complete(employeur)
-    services.deposer_demande(demande, membre)
-    services.prendre_en_instruction(demande, agent)
-    return demande.pk
+    return demande_en_instruction(demande_complete(employeur), membre, agent).pk
 
 
 def accepter(pk, agent):

@@ -23,6 +23,7 @@ from tests.factories import (
     QuartierFactory,
     debut_souhaite,
     demande_complete,
+    demande_en_instruction,
     departement,
 )
 
@@ -58,13 +59,6 @@ def etape(demande, nom):
 
 def texte(reponse):
     return reponse.content.decode()
-
-
-def en_instruction(demande, membre, agent):
-    services.deposer_demande(demande, membre)
-    services.prendre_en_instruction(demande, agent)
-    demande.refresh_from_db()
-    return demande
 
 
 # --- Employer: the form in steps -------------------------------------------------------------------
@@ -214,7 +208,7 @@ def test_suppression_d_une_piece_et_du_fichier(client, membre93, employeur93, me
 
 
 def test_demande_en_instruction_n_est_plus_modifiable(client, membre93, employeur93, agent93):
-    demande = en_instruction(demande_complete(employeur93), membre93, agent93)
+    demande = demande_en_instruction(demande_complete(employeur93), membre93, agent93)
     client.force_login(membre93)
     reponse = client.get(etape(demande, "projet"), follow=True)
     assert "elle n’est plus modifiable" in texte(reponse)
@@ -358,7 +352,7 @@ def test_parcours_d_instruction_par_les_pages(client, agent93, membre93, boite, 
 
 def test_acceptation_refusee_par_la_page_quand_l_enveloppe_est_epuisee(client, agent93, membre93, employeur93, dep93):
     EnveloppeFactory(departement=dep93, annee=debut_souhaite().year, nombre_postes=0)
-    demande = en_instruction(demande_complete(employeur93), membre93, agent93)
+    demande = demande_en_instruction(demande_complete(employeur93), membre93, agent93)
     client.force_login(agent93)
     reponse = client.post(reverse("demandes:decider", args=[demande.pk]), {"decision": "accepter", "confirmer": "1"}, follow=True)
     assert "est épuisée : 0 poste engagé sur 0" in texte(reponse)
@@ -378,7 +372,7 @@ def test_historique_des_modifications_sur_poste_et_convention_pour_les_agents_se
     client, agent93, membre93, employeur93, dep93
 ):
     EnveloppeFactory(departement=dep93, annee=debut_souhaite().year)
-    demande = en_instruction(demande_complete(employeur93), membre93, agent93)
+    demande = demande_en_instruction(demande_complete(employeur93), membre93, agent93)
     poste = services.accepter_demande(demande, agent93)
     convention = poste.conventions.get()
     convention.heures_hebdomadaires = 30
@@ -500,7 +494,7 @@ def test_etape_precedente_avec_une_erreur_garde_la_saisie_pour_le_retour(client,
 
 
 def test_refus_demande_confirmation_puis_dit_ce_qui_a_ete_fait(client, agent93, membre93, employeur93):
-    demande = en_instruction(demande_complete(employeur93), membre93, agent93)
+    demande = demande_en_instruction(demande_complete(employeur93), membre93, agent93)
     client.force_login(agent93)
     url = reverse("demandes:decider", args=[demande.pk])
     html = texte(client.post(url, {"decision": "refuser", "motif": "Hors priorités du contrat de ville."}))
@@ -520,7 +514,7 @@ def test_refus_demande_confirmation_puis_dit_ce_qui_a_ete_fait(client, agent93, 
 
 def test_acceptation_annonce_la_creation_du_poste_et_la_reservation(client, agent93, membre93, employeur93, dep93):
     EnveloppeFactory(departement=dep93, annee=debut_souhaite().year, nombre_postes=5)
-    demande = en_instruction(demande_complete(employeur93), membre93, agent93)
+    demande = demande_en_instruction(demande_complete(employeur93), membre93, agent93)
     client.force_login(agent93)
     html = texte(client.post(reverse("demandes:decider", args=[demande.pk]), {"decision": "accepter", "motif": ""}))
     assert "Un poste et son projet de convention seront créés" in html

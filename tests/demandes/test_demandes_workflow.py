@@ -26,6 +26,7 @@ from tests.factories import (
     QuartierFactory,
     debut_souhaite,
     demande_complete,
+    demande_en_instruction,
     departement,
 )
 
@@ -45,13 +46,6 @@ def demande(employeur93, membre93):
 @pytest.fixture
 def enveloppe(dep93):
     return EnveloppeFactory(departement=dep93, annee=debut_souhaite().year, nombre_postes=30)
-
-
-def deposee(demande, membre, agent):
-    services.deposer_demande(demande, membre)
-    services.prendre_en_instruction(demande, agent)
-    demande.refresh_from_db()
-    return demande
 
 
 def test_depot_d_un_brouillon_complet_accuse_reception_par_courriel(demande, membre93, django_capture_on_commit_callbacks):
@@ -111,7 +105,7 @@ def test_quartier_de_la_geographie_2015_refuse(employeur93, membre93):
 
 
 def test_demande_de_complements_puis_nouveau_depot(demande, membre93, agent93, django_capture_on_commit_callbacks):
-    deposee(demande, membre93, agent93)
+    demande_en_instruction(demande, membre93, agent93)
     assert demande.instructeur == agent93  # the agent who starts instructing is designated
     with pytest.raises(services.ErreurDemande, match="message est obligatoire"):
         services.demander_complements(demande, agent93, "  ")
@@ -135,7 +129,7 @@ def test_demande_de_complements_puis_nouveau_depot(demande, membre93, agent93, d
 
 
 def test_demande_en_instruction_n_est_plus_modifiable_par_l_employeur(demande, membre93, agent93):
-    deposee(demande, membre93, agent93)
+    demande_en_instruction(demande, membre93, agent93)
     with pytest.raises(services.ErreurDemande, match="ne peut plus être modifiée"):
         services.retirer_quartier(demande, demande.quartiers.first())
     with pytest.raises(services.ErreurDemande):
@@ -159,7 +153,7 @@ def test_pas_de_decision_sur_une_demande_deposee_non_instruite(demande, membre93
 def test_refus_motive_obligatoire_et_decision_definitive(
     demande, membre93, agent93, enveloppe, django_capture_on_commit_callbacks
 ):
-    deposee(demande, membre93, agent93)
+    demande_en_instruction(demande, membre93, agent93)
     with pytest.raises(services.ErreurDemande, match="motivé"):
         services.refuser_demande(demande, agent93, "")
     with django_capture_on_commit_callbacks(execute=True):
@@ -183,7 +177,7 @@ def test_refus_sans_motif_interdit_aussi_en_base(demande):
 
 
 def test_classement_sans_suite_motif_facultatif(demande, membre93, agent93):
-    deposee(demande, membre93, agent93)
+    demande_en_instruction(demande, membre93, agent93)
     services.classer_sans_suite(demande, agent93)
     demande.refresh_from_db()
     assert demande.statut == StatutDemande.CLASSEE_SANS_SUITE
@@ -192,7 +186,7 @@ def test_classement_sans_suite_motif_facultatif(demande, membre93, agent93):
 def test_acceptation_cree_le_poste_la_convention_et_consomme_l_enveloppe(
     demande, membre93, agent93, enveloppe, django_capture_on_commit_callbacks
 ):
-    deposee(demande, membre93, agent93)
+    demande_en_instruction(demande, membre93, agent93)
     annee = debut_souhaite().year
     avant = postes_engages(enveloppe.departement, annee)
     with django_capture_on_commit_callbacks(execute=True):
@@ -220,7 +214,7 @@ def test_numero_d_ordre_suit_le_dernier_poste_du_departement_et_de_l_annee(deman
     annee = debut_souhaite().year % 100
     PosteFactory(employeur=demande.employeur, identifiant=f"093{annee:02d}R004102")
     PosteFactory(employeur=demande.employeur, identifiant=f"093{(annee - 1) % 100:02d}R009901")
-    deposee(demande, membre93, agent93)
+    demande_en_instruction(demande, membre93, agent93)
     assert services.accepter_demande(demande, agent93).identifiant == f"093{annee:02d}R004201"
 
 
@@ -228,7 +222,7 @@ def test_enveloppe_epuisee_refuse_l_acceptation_sans_rien_ecrire(demande, membre
     annee = debut_souhaite().year
     EnveloppeFactory(departement=dep93, annee=annee, nombre_postes=1)
     ConventionFactory(poste=PosteFactory(employeur=demande.employeur), date_debut=date(annee, 1, 1), date_fin=date(annee, 12, 31))
-    deposee(demande, membre93, agent93)
+    demande_en_instruction(demande, membre93, agent93)
     with pytest.raises(EnveloppeInsuffisante, match=f"L’enveloppe {annee} du département 93 est épuisée : 1 poste engagé sur 1"):
         services.accepter_demande(demande, agent93)
     demande.refresh_from_db()
@@ -239,7 +233,7 @@ def test_enveloppe_epuisee_refuse_l_acceptation_sans_rien_ecrire(demande, membre
 def test_euros_de_l_enveloppe_insuffisants_refusent_l_acceptation_sans_rien_ecrire(demande, membre93, agent93, dep93):
     # Posts remain (30) but the euros do not cover a year of aid for the new post.
     EnveloppeFactory(departement=dep93, annee=debut_souhaite().year, nombre_postes=30, montant=Decimal("1000"))
-    deposee(demande, membre93, agent93)
+    demande_en_instruction(demande, membre93, agent93)
     with pytest.raises(EnveloppeInsuffisante, match="€"):
         services.accepter_demande(demande, agent93)
     demande.refresh_from_db()
@@ -249,7 +243,7 @@ def test_euros_de_l_enveloppe_insuffisants_refusent_l_acceptation_sans_rien_ecri
 
 def test_sans_enveloppe_pour_l_annee_l_acceptation_est_refusee(demande, membre93, agent93, dep93):
     EnveloppeFactory(departement=dep93, annee=debut_souhaite().year - 1)
-    deposee(demande, membre93, agent93)
+    demande_en_instruction(demande, membre93, agent93)
     with pytest.raises(EnveloppeInsuffisante, match="Aucune enveloppe n’est ouverte pour le département 93"):
         services.accepter_demande(demande, agent93)
 
@@ -276,7 +270,7 @@ def test_notes_privees_non_vides(demande, membre93, agent93):
 
 
 def test_reprise_de_l_instruction_par_la_prefecture(demande, membre93, agent93):
-    deposee(demande, membre93, agent93)
+    demande_en_instruction(demande, membre93, agent93)
     services.demander_complements(demande, agent93, "Budget signé ?")
     services.reprendre_instruction(demande, agent93)
     demande.refresh_from_db()
@@ -293,7 +287,7 @@ def test_suppression_d_un_brouillon_seulement(demande, membre93, agent93):
 
 
 def test_chaque_transition_laisse_une_trace_datee_et_signee(demande, membre93, agent93, enveloppe):
-    deposee(demande, membre93, agent93)
+    demande_en_instruction(demande, membre93, agent93)
     services.accepter_demande(demande, agent93)
     evenements = list(EvenementDemande.objects.filter(demande=demande))
     assert [(e.auteur, e.statut_apres) for e in evenements] == [

@@ -11,7 +11,7 @@ from conventions.budget import situations_budgetaires
 from conventions.models import Avenant, Convention
 from pilotage.cache_budget import CACHE, compacter_journal_budget, empreintes, situations_du_tableau_de_bord
 from pilotage.models import JournalBudget
-from tests.factories import AffectationFactory, ConventionFactory, PosteFactory
+from tests.factories import AffectationFactory, ConventionFactory, PosteFactory, convention_signee
 
 pytestmark = pytest.mark.django_db
 JOUR = date(2024, 6, 15)
@@ -24,7 +24,7 @@ def cache_vide():
 
 def poste_occupe(dep, debut=date(2024, 1, 1)):
     poste = PosteFactory(departement=dep, employeur__departement=dep)
-    ConventionFactory(poste=poste, statut="en_cours", date_debut=debut, date_fin=date(2026, 12, 31), date_signature=debut)
+    convention_signee(poste, debut, date(2026, 12, 31))
     AffectationFactory(poste=poste, date_debut=debut)
     return poste
 
@@ -176,9 +176,7 @@ def test_lire_les_empreintes_coute_autant_de_requetes_quel_que_soit_le_volume(de
 def test_postes_en_exercice_et_vacants_du_cache(dep93):
     poste_occupe(dep93)
     vacant = PosteFactory(departement=dep93, employeur__departement=dep93)
-    ConventionFactory(
-        poste=vacant, statut="en_cours", date_debut=date(2024, 1, 1), date_fin=date(2026, 12, 31), date_signature=date(2024, 1, 1)
-    )
+    convention_signee(vacant, date(2024, 1, 1), date(2026, 12, 31))
     for _ in range(2):  # computed, then read from the cache
         situation = situations_du_tableau_de_bord([dep93], 2024, JOUR)[dep93.pk]
         assert (situation.postes_en_exercice, situation.postes_vacants) == (2, 1)

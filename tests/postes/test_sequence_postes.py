@@ -9,6 +9,7 @@ from demandes import services as services
 from demandes.models import Demande
 from demandes.regles import SEQUENCE_MAX, SequenceEpuisee, StatutDemande, identifiant_poste, sequence_suivante
 from postes.models import Poste
+from tests import factories
 from tests.factories import EnveloppeFactory, PosteFactory, debut_souhaite, demande_complete
 
 PREFIXE = "09326R"
@@ -37,11 +38,7 @@ def test_tous_les_numeros_pris_le_dit_en_francais():
 def demande_en_instruction(db, employeur93, membre93, agent93, dep93, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     EnveloppeFactory(departement=dep93, annee=debut_souhaite().year, nombre_postes=30)
-    demande = demande_complete(employeur93, cree_par=membre93)
-    services.deposer_demande(demande, membre93)
-    services.prendre_en_instruction(demande, agent93)
-    demande.refresh_from_db()
-    return demande
+    return factories.demande_en_instruction(demande_complete(employeur93, cree_par=membre93), membre93, agent93)
 
 
 def prefixe():

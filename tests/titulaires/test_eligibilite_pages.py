@@ -9,13 +9,7 @@ import responses
 from django.conf import settings
 from django.urls import reverse
 
-from tests.factories import (
-    AffectationFactory,
-    ConventionFactory,
-    DiagnosticEligibiliteFactory,
-    EmployeurUserFactory,
-    QuartierFactory,
-)
+from tests.factories import AffectationFactory, QuartierFactory
 from tests.qpv_communs import CARRE, geocodeur_repond, index_neuf  # noqa: F401 (autouse fixture)
 from titulaires.models import Affectation, DiagnosticEligibilite, Titulaire
 
@@ -23,19 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def quartier(dep93):
+def quartier(db):
     return QuartierFactory(code="QN09301M", nom="Quartier carré", geometrie=CARRE)
-
-
-@pytest.fixture
-def monde(poste93, poste69, agent93, agent69, membre93, admin_national):
-    for poste in (poste93, poste69):
-        ConventionFactory(poste=poste, statut="en_cours", date_signature=date(2023, 12, 1))
-    a93 = AffectationFactory(poste=poste93, date_debut=date(2024, 1, 2), date_fin=date(2024, 6, 30))
-    a69 = AffectationFactory(poste=poste69)
-    d93 = DiagnosticEligibiliteFactory(affectation=a93, auteur=agent93)
-    non_membre = EmployeurUserFactory(employeurs=[poste69.employeur])
-    return locals()
 
 
 VERIFICATION = {
@@ -49,15 +32,15 @@ EMBAUCHE = {**VERIFICATION, "nom": "Benali", "prenom": "Samia", "date_debut": "2
 
 
 def pages(monde):
-    p93, p69 = monde["poste93"], monde["poste69"]
+    p93, p69 = monde.poste93, monde.poste69
     return {
         "vérifier": reverse("titulaires:eligibilite"),
         "embauche 93": reverse("conventions:embauche", args=[p93.identifiant]),
         "embauche 69": reverse("conventions:embauche", args=[p69.identifiant]),
-        "titulaire 93": reverse("titulaires:detail", args=[monde["a93"].titulaire_id]),
-        "titulaire 69": reverse("titulaires:detail", args=[monde["a69"].titulaire_id]),
-        "vérification 93": reverse("titulaires:nouvelle_verification", args=[monde["a93"].pk]),
-        "vérification 69": reverse("titulaires:nouvelle_verification", args=[monde["a69"].pk]),
+        "titulaire 93": reverse("titulaires:detail", args=[monde.affectation93.titulaire_id]),
+        "titulaire 69": reverse("titulaires:detail", args=[monde.affectation69.titulaire_id]),
+        "vérification 93": reverse("titulaires:nouvelle_verification", args=[monde.affectation93.pk]),
+        "vérification 69": reverse("titulaires:nouvelle_verification", args=[monde.affectation69.pk]),
     }
 
 
@@ -89,7 +72,7 @@ ATTENDU = {
         "vérification 93": 404,
         "vérification 69": 404,
     },
-    "non_membre": {
+    "membre69": {
         "vérifier": 404,
         "embauche 93": 404,
         "embauche 69": 404,
@@ -112,7 +95,7 @@ ATTENDU = {
 
 @pytest.mark.parametrize("role", ATTENDU)
 def test_chaque_page_avec_chaque_role(client, monde, role):
-    client.force_login(monde[role])
+    client.force_login(getattr(monde, role))
     for nom, url in pages(monde).items():
         assert client.get(url).status_code == ATTENDU[role][nom], f"{role} sur {nom}"
 
@@ -121,23 +104,23 @@ def test_anonyme_renvoye_vers_la_connexion(client, monde):
     for nom, url in pages(monde).items():
         reponse = client.get(url)
         assert reponse.status_code == 302 and reponse.url.startswith(reverse("comptes:connexion")), nom
-    assert client.post(reverse("conventions:embauche", args=[monde["poste93"].identifiant]), EMBAUCHE).status_code == 302
+    assert client.post(reverse("conventions:embauche", args=[monde.poste93.identifiant]), EMBAUCHE).status_code == 302
     assert not Titulaire.objects.filter(nom="Benali").exists()
 
 
 def test_un_agent_ne_peut_pas_embaucher_sur_le_poste_d_un_autre_departement(client, monde, quartier):
-    client.force_login(monde["agent69"])
+    client.force_login(monde.agent69)
     reponse = client.post(
-        reverse("conventions:embauche", args=[monde["poste93"].identifiant]), {**EMBAUCHE, "action": "enregistrer"}
+        reverse("conventions:embauche", args=[monde.poste93.identifiant]), {**EMBAUCHE, "action": "enregistrer"}
     )
     assert reponse.status_code == 404
     assert not Titulaire.objects.filter(nom="Benali").exists()
 
 
 def test_lien_de_navigation_pour_les_agents_seulement(client, monde):
-    client.force_login(monde["agent93"])
+    client.force_login(monde.agent93)
     assert "Vérifier l’éligibilité" in client.get(reverse("postes:liste")).content.decode()
-    client.force_login(monde["membre93"])
+    client.force_login(monde.membre93)
     assert "Vérifier l’éligibilité" not in client.get(reverse("espace_employeur")).content.decode()
 
 
@@ -219,27 +202,27 @@ def test_score_trop_faible_propose_le_quartier_du_meilleur_candidat(client, agen
 
 
 def test_poste_propose_l_embauche_aux_agents_et_montre_les_diagnostics(client, monde):
-    client.force_login(monde["agent93"])
-    html = client.get(reverse("conventions:poste", args=[monde["poste93"].identifiant])).content.decode()
-    assert reverse("conventions:embauche", args=[monde["poste93"].identifiant]) in html
+    client.force_login(monde.agent93)
+    html = client.get(reverse("conventions:poste", args=[monde.poste93.identifiant])).content.decode()
+    assert reverse("conventions:embauche", args=[monde.poste93.identifiant]) in html
     assert "Éligibilité des titulaires" in html and "Éligible" in html
-    assert reverse("titulaires:detail", args=[monde["a93"].titulaire_id]) in html
-    client.force_login(monde["membre93"])
-    html = client.get(reverse("conventions:poste", args=[monde["poste93"].identifiant])).content.decode()
-    assert reverse("conventions:embauche", args=[monde["poste93"].identifiant]) not in html
+    assert reverse("titulaires:detail", args=[monde.affectation93.titulaire_id]) in html
+    client.force_login(monde.membre93)
+    html = client.get(reverse("conventions:poste", args=[monde.poste93.identifiant])).content.decode()
+    assert reverse("conventions:embauche", args=[monde.poste93.identifiant]) not in html
     assert "Éligibilité des titulaires" in html
 
 
 def test_poste_occupe_ne_propose_pas_l_embauche(client, monde):
-    client.force_login(monde["agent69"])
-    html = client.get(reverse("conventions:poste", args=[monde["poste69"].identifiant])).content.decode()
+    client.force_login(monde.agent69)
+    html = client.get(reverse("conventions:poste", args=[monde.poste69.identifiant])).content.decode()
     assert "Le poste est occupé" in html
-    assert reverse("conventions:embauche", args=[monde["poste69"].identifiant]) not in html
+    assert reverse("conventions:embauche", args=[monde.poste69.identifiant]) not in html
 
 
 def test_enregistrer_une_embauche_depuis_le_poste(client, monde, quartier):
-    client.force_login(monde["agent93"])
-    url = reverse("conventions:embauche", args=[monde["poste93"].identifiant])
+    client.force_login(monde.agent93)
+    url = reverse("conventions:embauche", args=[monde.poste93.identifiant])
     verification = client.post(url, {**EMBAUCHE, "action": "verifier"})
     assert "Personne éligible" in verification.content.decode()
     assert not Titulaire.objects.filter(nom="Benali").exists()
@@ -248,17 +231,17 @@ def test_enregistrer_une_embauche_depuis_le_poste(client, monde, quartier):
     titulaire = Titulaire.objects.get(nom="Benali")
     assert reponse.status_code == 302 and reponse.url == reverse("titulaires:detail", args=[titulaire.pk])
     affectation = Affectation.objects.get(titulaire=titulaire)
-    assert affectation.poste == monde["poste93"] and affectation.date_debut == date(2024, 9, 2)
+    assert affectation.poste == monde.poste93 and affectation.date_debut == date(2024, 9, 2)
     html = client.get(reponse.url).content.decode()
     assert "Embauche de Samia Benali enregistrée" in html
     assert "Diagnostic du" in html and "Attestation de domicile du bailleur." in html
-    assert f"Par {monde['agent93']}" in html
+    assert f"Par {monde.agent93}" in html
 
 
 def test_embauche_sur_un_poste_occupe_refusee_avec_un_message_francais(client, monde, quartier):
-    client.force_login(monde["agent69"])
-    url = reverse("conventions:embauche", args=[monde["poste69"].identifiant])
-    QuartierFactory(code="QN06901M", nom="Quartier du Rhône", departement=monde["poste69"].departement)
+    client.force_login(monde.agent69)
+    url = reverse("conventions:embauche", args=[monde.poste69.identifiant])
+    QuartierFactory(code="QN06901M", nom="Quartier du Rhône", departement=monde.poste69.departement)
     reponse = client.post(url, {**EMBAUCHE, "code_qpv": "QN06901M", "action": "enregistrer"})
     assert reponse.status_code == 200
     assert "est déjà occupé par" in reponse.content.decode()
@@ -266,16 +249,16 @@ def test_embauche_sur_un_poste_occupe_refusee_avec_un_message_francais(client, m
 
 
 def test_embauche_chevauchant_une_affectation_passee_refusee(client, monde, quartier):
-    client.force_login(monde["agent93"])
-    url = reverse("conventions:embauche", args=[monde["poste93"].identifiant])
+    client.force_login(monde.agent93)
+    url = reverse("conventions:embauche", args=[monde.poste93.identifiant])
     reponse = client.post(url, {**EMBAUCHE, "date_contrat": "2024-03-01", "date_debut": "2024-03-04", "action": "enregistrer"})
     assert "déjà occupé sur une partie de la période qui commence le 04/03/2024" in reponse.content.decode()
     assert not Titulaire.objects.filter(nom="Benali").exists()
 
 
 def test_embauche_d_une_personne_non_eligible_refusee(client, monde, quartier):
-    client.force_login(monde["agent93"])
-    url = reverse("conventions:embauche", args=[monde["poste93"].identifiant])
+    client.force_login(monde.agent93)
+    url = reverse("conventions:embauche", args=[monde.poste93.identifiant])
     reponse = client.post(url, {**EMBAUCHE, "date_naissance": "1999-09-03", "action": "enregistrer"})
     html = reponse.content.decode()
     assert "L’embauche n’est pas enregistrée" in html and "non remplies : âge" in html
@@ -284,43 +267,43 @@ def test_embauche_d_une_personne_non_eligible_refusee(client, monde, quartier):
 
 
 def test_nouvelle_verification_ajoute_un_diagnostic(client, monde, quartier):
-    client.force_login(monde["agent93"])
-    affectation = monde["a93"]
+    client.force_login(monde.agent93)
+    affectation = monde.affectation93
     url = reverse("titulaires:nouvelle_verification", args=[affectation.pk])
     assert 'value="1990-05-17"' in client.get(url).content.decode()  # prefilled from the titulaire
     donnees = {k: v for k, v in VERIFICATION.items() if k != "date_contrat"}
     reponse = client.post(url, {**donnees, "situation": "en_emploi"})
-    nouveau = DiagnosticEligibilite.objects.exclude(pk=monde["d93"].pk).get()
+    nouveau = DiagnosticEligibilite.objects.exclude(pk=monde.diagnostic93.pk).get()
     assert reponse.status_code == 302 and reponse.url.endswith(f"#diagnostic-{nouveau.pk}")
     assert not nouveau.eligible and nouveau.date_contrat == affectation.date_debut
-    assert nouveau.auteur == monde["agent93"]
-    monde["d93"].refresh_from_db()
-    assert monde["d93"].eligible
+    assert nouveau.auteur == monde.agent93
+    monde.diagnostic93.refresh_from_db()
+    assert monde.diagnostic93.eligible
     html = client.get(reverse("titulaires:detail", args=[affectation.titulaire_id])).content.decode()
     assert html.count("Diagnostic du") == 2
 
 
 def test_le_titulaire_ne_montre_que_les_affectations_du_perimetre(client, monde):
-    titulaire = monde["a93"].titulaire
-    AffectationFactory(poste=monde["poste69"], titulaire=titulaire, date_debut=date(2020, 1, 1), date_fin=date(2020, 12, 31))
-    client.force_login(monde["agent93"])
+    titulaire = monde.affectation93.titulaire
+    AffectationFactory(poste=monde.poste69, titulaire=titulaire, date_debut=date(2020, 1, 1), date_fin=date(2020, 12, 31))
+    client.force_login(monde.agent93)
     html = client.get(reverse("titulaires:detail", args=[titulaire.pk])).content.decode()
-    assert monde["poste93"].identifiant in html
-    assert monde["poste69"].identifiant not in html
+    assert monde.poste93.identifiant in html
+    assert monde.poste69.identifiant not in html
 
 
 def test_l_employeur_voit_le_diagnostic_mais_pas_l_action_de_verification(client, monde):
-    client.force_login(monde["membre93"])
-    html = client.get(reverse("titulaires:detail", args=[monde["a93"].titulaire_id])).content.decode()
+    client.force_login(monde.membre93)
+    html = client.get(reverse("titulaires:detail", args=[monde.affectation93.titulaire_id])).content.decode()
     assert "Diagnostic du" in html
-    assert reverse("titulaires:nouvelle_verification", args=[monde["a93"].pk]) not in html
+    assert reverse("titulaires:nouvelle_verification", args=[monde.affectation93.pk]) not in html
 
 
 @responses.activate
 def test_service_d_adresses_en_panne_l_adresse_saisie_est_gardee_et_le_choix_manuel_enregistre(client, monde, quartier):
     responses.get(settings.GEOCODEUR_URL, body=requests.ConnectionError("panne"))
-    client.force_login(monde["agent93"])
-    url = reverse("conventions:embauche", args=[monde["poste93"].identifiant])
+    client.force_login(monde.agent93)
+    url = reverse("conventions:embauche", args=[monde.poste93.identifiant])
     adresse = "10 rue du Carré, 93200 Saint-Denis"
     sans_qpv = {**EMBAUCHE, "code_qpv": "", "justification": "", "adresse": adresse}
     html = client.post(url, {**sans_qpv, "action": "verifier"}).content.decode()
@@ -344,8 +327,8 @@ def test_service_d_adresses_en_panne_l_adresse_saisie_est_gardee_et_le_choix_man
 
 
 def test_quartier_localise_depuis_l_adresse_n_est_pas_marque_choisi_a_la_main(client, monde, quartier):
-    client.force_login(monde["agent93"])
-    url = reverse("conventions:embauche", args=[monde["poste93"].identifiant])
+    client.force_login(monde.agent93)
+    url = reverse("conventions:embauche", args=[monde.poste93.identifiant])
     reponse = client.post(
         url, {**EMBAUCHE, "code_qpv": "", "justification": "", "point": "2.305, 48.905", "action": "enregistrer"}
     )
