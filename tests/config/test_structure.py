@@ -81,9 +81,9 @@ def test_config_importe_toutes_les_applications(projet):
 
 
 def test_aucune_application_n_importe_config(projet):
-    ecrire(projet, {"commun/erreurs.py": "from commun.site import site\n", "config/context_processors.py": ""})
+    ecrire(projet, {"commun/erreurs.py": "from config.context_processors import site\n", "config/context_processors.py": ""})
 
-    assert examiner(projet) == ["commun/erreurs.py:1 importe commun.site : config est au-dessus de commun"]
+    assert examiner(projet) == ["commun/erreurs.py:1 importe config.context_processors : config est au-dessus de commun"]
 
 
 def test_une_migration_suit_la_regle_des_couches_de_son_application(projet):
