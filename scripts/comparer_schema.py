@@ -196,10 +196,10 @@ def _json(valeur):
 
 
 def decrire_modeles() -> dict:
-    """Étiquettes d’applications, table de chaque modèle et noms d’index que Django a générés."""
+    """Étiquettes d’applications, table de chaque modèle, noms déclarés dans les modèles (`name=`)."""
     from django.apps import apps
 
-    modeles, index_automatiques = {}, []
+    modeles, declares = {}, []
     for modele in apps.get_models(include_auto_created=True):
         meta = modele._meta
         modeles[f"{meta.app_label}.{meta.object_name}"] = {
@@ -210,35 +210,47 @@ def decrire_modeles() -> dict:
         }
         if meta.proxy:
             continue
+        declares += [contrainte.name for contrainte in meta.constraints]
         for index in meta.indexes:
-            if not index.fields_orders:
-                continue  # un index sur expressions exige un nom explicite
-            copie = index.clone()
-            copie.set_name_with_model(modele)
-            if copie.name == index.name:
-                index_automatiques.append(index.name)
+            if index.fields_orders:  # un index sur expressions exige un nom explicite
+                copie = index.clone()
+                copie.set_name_with_model(modele)
+                if copie.name == index.name:
+                    continue  # nom généré par Django (Index sans name=)
+            declares.append(index.name)
     return {
         "applications": sorted(app.label for app in apps.get_app_configs()),
         "modeles": modeles,
-        "index_automatiques": sorted(index_automatiques),
+        "noms_declares": sorted(set(declares)),
     }
 
 
+# Formes des noms générés, quand la table a changé de nom depuis (ALTER TABLE … RENAME les garde) :
+# empreinte de Django (`_create_index_name`) ou suffixe de PostgreSQL.
+NOM_GENERE = re.compile(r"_[0-9a-f]{8}(?:_like|_uniq|_check|_idx|_fk_.+)?$|_(?:pkey|key|check|excl|fkey|seq|not_null)$")
+
+
+def est_automatique(nom: str, candidats: set[str], declares: set[str]) -> bool:
+    """Nom généré (comparé par ce qu’il désigne) plutôt que choisi (comparé par son nom exact)."""
+    if nom in declares:
+        return False
+    return nom in candidats or bool(NOM_GENERE.search(nom))
+
+
 def marquer_noms_automatiques(schema: dict, django: dict, editeur) -> None:
-    """`automatique` : nom dérivé du nom de la table (comparé par ce qu’il désigne) ; sinon nom choisi."""
-    index_auto = set(django["index_automatiques"])
+    """`automatique` : nom dérivé du nom de la table ; sinon nom choisi (déclaré dans un modèle ou en SQL)."""
+    declares = set(django["noms_declares"])
     for contrainte in schema["contraintes"]:
-        noms = noms_automatiques(
+        candidats = noms_automatiques(
             editeur, contrainte["table"], contrainte["colonnes"], contrainte["table_ref"], contrainte["colonnes_ref"]
         )
-        contrainte["automatique"] = contrainte["nom"] in noms or contrainte["nom"] in index_auto
+        contrainte["automatique"] = est_automatique(contrainte["nom"], candidats, declares)
     for index in schema["index"]:
-        noms = noms_automatiques(editeur, index["table"], index["colonnes"], None, [])
-        index["automatique"] = index["nom"] in noms or index["nom"] in index_auto
+        candidats = noms_automatiques(editeur, index["table"], index["colonnes"], None, [])
+        index["automatique"] = est_automatique(index["nom"], candidats, declares)
     for sequence in schema["sequences"]:
-        sequence["automatique"] = bool(sequence["table"]) and sequence["nom"] == nom_postgres(
-            sequence["table"], sequence["colonne"], "seq"
-        )
+        # Séquence d’une colonne (identité ou serial) : comparée par sa table et sa colonne.
+        sequence["automatique"] = bool(sequence["table"])
 
 
 def compter(curseur, django: dict) -> dict:
@@ -590,6 +602,9 @@ def comparer(dossier_avant: Path, dossier_apres: Path) -> int:
         print(f"Tables renommées par changement d’application : {len(deplacees)}")
     for apres_nom, avant_nom in sorted(paires.items()):
         print(f"Même table sous un autre nom : {avant_nom} (avant) = {apres_nom} (après) : mêmes colonnes et contraintes.")
+    for cote, normalise in (("avant", avant), ("après", apres)):
+        choisis = [cle[1] for genre in ("contraintes", "index") for cle in normalise[genre] if cle[0] == "nom"]
+        print(f"Noms choisis (déclarés dans les modèles ou en SQL), comparés par leur nom exact, {cote} : {len(choisis)}.")
     for table, raison in TABLES_IGNOREES_AUX_COMPTES.items():
         print(
             f"Lignes de {table} non comparées ({raison}) : avant {comptes_avant['tables'].get(table)}, "
