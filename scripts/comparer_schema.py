@@ -17,6 +17,7 @@ leur nom exact. Code de sortie 0 si tout est identique, 1 sinon.
 """
 
 import argparse
+import difflib
 import json
 import os
 import re
@@ -395,9 +396,7 @@ def normaliser(schema: dict, correspondance: dict[str, str], tables_triees: set[
     for x in schema["tables"]:
         sortie["tables"][table(x["nom"])] = (x["genre"], x["commentaire"], t(x["definition"]))
     for x in schema["colonnes"]:
-        sortie["colonnes"][(table(x["table"]), x["nom"])] = (
-            x["type"], x["non_nul"], t(x["defaut"]), x["identite"], x["generee"], x["collation"], x["commentaire"]
-        )  # fmt: skip
+        sortie["colonnes"][(table(x["table"]), x["nom"])] = decrire_colonne(x, t)
 
     def colonnes(nom_table, cols):
         return tuple(sorted(cols)) if nom_table in tables_triees else tuple(cols)
@@ -458,6 +457,22 @@ class Ensemble(dict):
             n += 1
             nouvelle = (*cle, f"doublon {n}") if isinstance(cle, tuple) else (cle, f"doublon {n}")
         super().__setitem__(nouvelle, valeur)
+
+
+def decrire_colonne(x: dict, t) -> str:
+    """`integer NOT NULL DEFAULT 1` : la colonne comme on l’écrirait en SQL (type, nullabilité, défaut…)."""
+    morceaux = [x["type"], "NOT NULL" if x["non_nul"] else "NULL"]
+    if x["defaut"] is not None:
+        morceaux.append(f"DEFAULT {t(x['defaut'])}")
+    if x["identite"]:
+        morceaux.append("GENERATED " + ("ALWAYS" if x["identite"] == "a" else "BY DEFAULT") + " AS IDENTITY")
+    if x["generee"]:
+        morceaux.append("GENERATED ALWAYS AS (…) " + ("STORED" if x["generee"] == "s" else "VIRTUAL"))
+    if x["collation"]:
+        morceaux.append(f'COLLATE "{x["collation"]}"')
+    if x["commentaire"]:
+        morceaux.append(f"COMMENT {x['commentaire']!r}")
+    return " ".join(morceaux)
 
 
 def forme_de_table(normalise: dict, nom: str) -> tuple:
@@ -523,10 +538,13 @@ def comparer_ensembles(avant: dict, apres: dict) -> list[str]:
             differences.append(f"[{LIBELLES[genre]}] en plus après : {afficher(cle)} = {afficher(b[cle])}")
         for cle in sorted(set(a) & set(b), key=repr):
             if a[cle] != b[cle]:
-                differences.append(
-                    f"[{LIBELLES[genre]}] différent : {afficher(cle)}\n      avant : {afficher(a[cle])}\n"
-                    f"      après : {afficher(b[cle])}"
-                )
+                va, vb = afficher(a[cle]), afficher(b[cle])
+                if "\n" in va or "\n" in vb:  # corps de fonction : les lignes qui changent
+                    ecart = difflib.unified_diff(va.splitlines(), vb.splitlines(), "avant", "après", lineterm="", n=1)
+                    detail = "".join("\n      " + ligne for ligne in ecart)
+                else:
+                    detail = f"\n      avant : {va}\n      après : {vb}"
+                differences.append(f"[{LIBELLES[genre]}] différent : {afficher(cle)}{detail}")
     return differences
 
 
@@ -590,7 +608,11 @@ def comparer(dossier_avant: Path, dossier_apres: Path) -> int:
     print(f"{'':14}{'avant':>8}{'après':>8}")
     for genre, libelle in LIBELLES.items():
         print(f"{libelle:14}{len(avant[genre]):>8}{len(apres[genre]):>8}")
-    print(f"{'lignes (démo)':14}{sum(comptes_avant['tables'].values()):>8}{sum(comptes_apres['tables'].values()):>8}")
+    lignes = [
+        sum(n for tb, n in c["tables"].items() if tb not in TABLES_IGNOREES_AUX_COMPTES) for c in (comptes_avant, comptes_apres)
+    ]
+    print(f"{'lignes (démo)':14}{lignes[0]:>8}{lignes[1]:>8}")
+    print(f"{'modèles':14}{len(comptes_avant['modeles']):>8}{len(comptes_apres['modeles']):>8}")
     print()
     deplacees = sorted(
         (reel, nom)
