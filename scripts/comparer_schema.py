@@ -320,7 +320,7 @@ def capturer(dossier: Path) -> int:
         connection.close()
         ecrire(dossier / "comptes.json", comptes)
         print(f"Démonstration chargée, comptes écrits : {dossier / 'comptes.json'}.")
-        for ligne in resume(normaliser(schema, charger_correspondances(schema, schema))):
+        for ligne in resume(normaliser(schema, correspondance_du_schema(schema))):
             print(ligne)
     finally:
         supprimer_base(serveur)
@@ -373,22 +373,23 @@ def remplaceur(correspondance: dict[str, str]):
     return remplacer
 
 
-def charger_correspondances(avant: dict, apres: dict) -> dict[str, str]:
-    """Correspondance commune aux deux côtés : un nom réel se normalise de la même façon partout."""
-    correspondance = {}
-    for schema in (avant, apres):
-        tables = [t["nom"] for t in schema["tables"]]
-        correspondance.update(correspondance_tables(tables, schema["django"]["applications"]))
-    return correspondance
+def correspondance_du_schema(schema: dict) -> dict[str, str]:
+    return correspondance_tables([t["nom"] for t in schema["tables"]], schema["django"]["applications"])
 
 
-def normaliser(schema: dict, correspondance: dict[str, str], tables_triees: set[str] = frozenset()) -> dict:
+def normaliser(
+    schema: dict, correspondance: dict[str, str], noms: dict[str, str] | None = None, tables_triees: set[str] = frozenset()
+) -> dict:
     """Le schéma en ensembles comparables : {genre: {clé: valeur}}.
 
+    `correspondance` : les tables de CE schéma ; un texte SQL (défaut, corps de fonction) qui nommerait une
+    table disparue garde ce nom, et la différence se voit. `noms` : la correspondance des deux côtés, pour
+    les noms des déclencheurs et fonctions, qui contiennent des noms de tables (`journal_budget_postes_…`).
     `tables_triees` : tables appariées par leur forme (table M2M passée de l’autre côté de la relation),
     dont les colonnes des contraintes et index automatiques sont comparées sans leur ordre.
     """
     t = remplaceur(correspondance)
+    t_nom = remplaceur(noms if noms is not None else correspondance)
     table = lambda nom: correspondance.get(nom, nom)  # noqa: E731
     sortie = {genre: Ensemble() for genre in ("tables", "colonnes", "contraintes", "index", "sequences", "declencheurs",
                                       "fonctions", "extensions", "types")}  # fmt: skip
@@ -436,10 +437,13 @@ def normaliser(schema: dict, correspondance: dict[str, str], tables_triees: set[
         sortie["sequences"][cle] = valeur
     # Les noms des déclencheurs et fonctions du journal du budget contiennent les noms des tables.
     for x in schema["declencheurs"]:
-        nom = t(x["nom"])
-        sortie["declencheurs"][(table(x["table"]), nom)] = t(x["definition"])
+        definition = t(x["definition"].replace(x["nom"], t_nom(x["nom"]), 1))
+        sortie["declencheurs"][(table(x["table"]), t_nom(x["nom"]))] = t_nom(definition)
     for x in schema["fonctions"]:
-        sortie["fonctions"][(t(x["nom"]), x["arguments"])] = t(x["definition"])
+        nom = t_nom(x["nom"])
+        sortie["fonctions"][(nom, x["arguments"])] = t(
+            x["definition"].replace(f"FUNCTION public.{x['nom']}(", f"FUNCTION {nom}(")
+        )
     for x in schema["extensions"]:
         sortie["extensions"][x["nom"]] = x["version"]
     for x in schema["types"]:
@@ -554,19 +558,18 @@ def afficher(valeur) -> str:
     return str(valeur)
 
 
-def comparer_comptes(avant: dict, apres: dict, correspondance: dict[str, str], paires: dict[str, str]) -> list[str]:
-    def par_table(comptes):
+def comparer_comptes(avant: dict, apres: dict, correspondances: list[dict[str, str]]) -> list[str]:
+    def par_table(comptes, correspondance):
         tables = {}
         for table, n in comptes["tables"].items():
             if table in TABLES_IGNOREES_AUX_COMPTES:
                 continue
-            nom = correspondance.get(table, table)
-            tables[paires.get(nom, nom)] = n
+            tables[correspondance.get(table, table)] = n
         return tables
 
     differences = []
     for libelle, a, b in (
-        ("table", par_table(avant), par_table(apres)),
+        ("table", par_table(avant, correspondances[0]), par_table(apres, correspondances[1])),
         ("modèle", avant["modeles"], apres["modeles"]),
     ):
         for cle in sorted(set(a) | set(b)):
@@ -590,16 +593,17 @@ def lire(dossier: Path, fichier: str) -> dict:
 def comparer(dossier_avant: Path, dossier_apres: Path) -> int:
     schema_avant, schema_apres = lire(dossier_avant, "schema.json"), lire(dossier_apres, "schema.json")
     comptes_avant, comptes_apres = lire(dossier_avant, "comptes.json"), lire(dossier_apres, "comptes.json")
-    correspondance = charger_correspondances(schema_avant, schema_apres)
+    corr_avant, corr_apres = correspondance_du_schema(schema_avant), correspondance_du_schema(schema_apres)
+    noms = {**corr_avant, **corr_apres}
 
-    avant = normaliser(schema_avant, correspondance)
-    apres = normaliser(schema_apres, correspondance)
+    avant = normaliser(schema_avant, corr_avant, noms)
+    apres = normaliser(schema_apres, corr_apres, noms)
     paires = apparier_tables(avant, apres)
     if paires:
         # Le nom après devient le nom avant, et les colonnes de ces tables se comparent sans ordre.
-        correspondance_apres = {reel: paires.get(nom, nom) for reel, nom in correspondance.items()}
-        avant = normaliser(schema_avant, correspondance, set(paires.values()))
-        apres = normaliser(schema_apres, correspondance_apres, set(paires.values()))
+        corr_apres = {reel: paires.get(nom, nom) for reel, nom in corr_apres.items()}
+        avant = normaliser(schema_avant, corr_avant, noms, set(paires.values()))
+        apres = normaliser(schema_apres, corr_apres, noms, set(paires.values()))
 
     print(f"Comparaison du schéma : avant = {dossier_avant}, après = {dossier_apres}")
     print("Noms de tables comparés sans leur préfixe d’application (postes_convention → convention) ; noms générés")
@@ -614,14 +618,14 @@ def comparer(dossier_avant: Path, dossier_apres: Path) -> int:
     print(f"{'lignes (démo)':14}{lignes[0]:>8}{lignes[1]:>8}")
     print(f"{'modèles':14}{len(comptes_avant['modeles']):>8}{len(comptes_apres['modeles']):>8}")
     print()
+    reel_avant = {nom: reel for reel, nom in corr_avant.items()}
     deplacees = sorted(
-        (reel, nom)
-        for reel, nom in correspondance.items()
-        if reel != nom and reel in {t["nom"] for t in schema_apres["tables"]}
-        and reel not in {t["nom"] for t in schema_avant["tables"]}
-    )  # fmt: skip
+        (reel_avant[nom], reel) for reel, nom in corr_apres.items() if nom in reel_avant and reel_avant[nom] != reel
+    )
     if deplacees:
-        print(f"Tables renommées par changement d’application : {len(deplacees)}")
+        print(f"Tables dont le nom réel change ({len(deplacees)}) :")
+        for ancien, nouveau in deplacees:
+            print(f"  {ancien} → {nouveau}")
     for apres_nom, avant_nom in sorted(paires.items()):
         print(f"Même table sous un autre nom : {avant_nom} (avant) = {apres_nom} (après) : mêmes colonnes et contraintes.")
     for cote, normalise in (("avant", avant), ("après", apres)):
@@ -633,7 +637,7 @@ def comparer(dossier_avant: Path, dossier_apres: Path) -> int:
             f"après {comptes_apres['tables'].get(table)}."
         )
 
-    differences = comparer_ensembles(avant, apres) + comparer_comptes(comptes_avant, comptes_apres, correspondance, paires)
+    differences = comparer_ensembles(avant, apres) + comparer_comptes(comptes_avant, comptes_apres, [corr_avant, corr_apres])
     print()
     if not differences:
         modeles = len(comptes_avant["modeles"])
