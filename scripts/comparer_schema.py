@@ -558,7 +558,23 @@ def afficher(valeur) -> str:
     return str(valeur)
 
 
-def comparer_comptes(avant: dict, apres: dict, correspondances: list[dict[str, str]]) -> list[str]:
+def renommer_modeles_des_tables_appariees(schemas: list[dict], correspondances: list[dict[str, str]], paires) -> dict[str, str]:
+    """Modèle M2M dont la table a été appariée (`Employeur_membres` après ↔ `Utilisateur_employeurs` avant) :
+    nom après → nom avant, pour comparer ses lignes."""
+    par_table = [
+        {corr.get(m["table"], m["table"]): m["nom"] for m in schema["django"]["modeles"].values() if not m["proxy"]}
+        for schema, corr in zip(schemas, correspondances)
+    ]
+    return {
+        par_table[1][table]: par_table[0][table]
+        for table in paires.values()
+        if table in par_table[0] and table in par_table[1] and par_table[0][table] != par_table[1][table]
+    }
+
+
+def comparer_comptes(
+    avant: dict, apres: dict, correspondances: list[dict[str, str]], modeles_renommes: dict[str, str] | None = None
+) -> list[str]:
     def par_table(comptes, correspondance):
         tables = {}
         for table, n in comptes["tables"].items():
@@ -570,7 +586,7 @@ def comparer_comptes(avant: dict, apres: dict, correspondances: list[dict[str, s
     differences = []
     for libelle, a, b in (
         ("table", par_table(avant, correspondances[0]), par_table(apres, correspondances[1])),
-        ("modèle", avant["modeles"], apres["modeles"]),
+        ("modèle", avant["modeles"], {(modeles_renommes or {}).get(m, m): n for m, n in apres["modeles"].items()}),
     ):
         for cle in sorted(set(a) | set(b)):
             if a.get(cle) != b.get(cle):
@@ -628,6 +644,9 @@ def comparer(dossier_avant: Path, dossier_apres: Path) -> int:
             print(f"  {ancien} → {nouveau}")
     for apres_nom, avant_nom in sorted(paires.items()):
         print(f"Même table sous un autre nom : {avant_nom} (avant) = {apres_nom} (après) : mêmes colonnes et contraintes.")
+    modeles_renommes = renommer_modeles_des_tables_appariees([schema_avant, schema_apres], [corr_avant, corr_apres], paires)
+    for nom_apres, nom_avant in sorted(modeles_renommes.items()):
+        print(f"Lignes du modèle {nom_apres} (après) comparées à celles de {nom_avant} (avant) : même table.")
     for cote, normalise in (("avant", avant), ("après", apres)):
         choisis = [cle[1] for genre in ("contraintes", "index") for cle in normalise[genre] if cle[0] == "nom"]
         print(f"Noms choisis (déclarés dans les modèles ou en SQL), comparés par leur nom exact, {cote} : {len(choisis)}.")
@@ -637,7 +656,9 @@ def comparer(dossier_avant: Path, dossier_apres: Path) -> int:
             f"après {comptes_apres['tables'].get(table)}."
         )
 
-    differences = comparer_ensembles(avant, apres) + comparer_comptes(comptes_avant, comptes_apres, [corr_avant, corr_apres])
+    differences = comparer_ensembles(avant, apres) + comparer_comptes(
+        comptes_avant, comptes_apres, [corr_avant, corr_apres], modeles_renommes
+    )
     print()
     if not differences:
         modeles = len(comptes_avant["modeles"])
