@@ -13,7 +13,8 @@ table du schéma public, et de chaque modèle Django par nom de classe). La base
 (`postes_convention` → `convention`), les noms que Django ou PostgreSQL génèrent à partir du nom de la
 table (clés étrangères, index `_like`/`_uniq`, `_pkey`, séquences…) sont comparés par ce qu’ils
 désignent (table, colonnes, genre, table référencée), les noms choisis dans les modèles (`name=`) par
-leur nom exact. Code de sortie 0 si tout est identique, 1 sinon.
+leur nom exact. Code de sortie 0 si tout est identique, 1 sinon (ou si une étape échoue), 2 pour un mauvais
+argument ou une capture absente.
 """
 
 import argparse
@@ -26,6 +27,10 @@ import sys
 from pathlib import Path
 
 RACINE = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(RACINE))
+
+from commun.commandes import message_echec, traduire  # noqa: E402
+
 BASE = "schema_preuve"
 LONGUEUR_MAX_NOM = 63  # NAMEDATALEN - 1 de PostgreSQL
 # Table dont le nombre de lignes change par construction quand on réécrit les migrations.
@@ -33,7 +38,12 @@ TABLES_IGNOREES_AUX_COMPTES = {"django_migrations": "une ligne par migration app
 
 
 class Erreur(Exception):
-    """Erreur présentée à l’utilisateur sans trace Python."""
+    """Erreur présentée à l’utilisateur sans trace Python ; `code` : 1 travail échoué, 2 mauvais argument
+    (les codes de sortie des commandes du projet, README « Codes de sortie des commandes »)."""
+
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -299,7 +309,6 @@ def capturer(dossier: Path) -> int:
         )  # fmt: skip
 
         os.environ.update({"DATABASE_URL": url, "DEBUG": "true", "DJANGO_SETTINGS_MODULE": "config.settings"})
-        sys.path.insert(0, str(RACINE))
         import django
 
         django.setup()
@@ -601,9 +610,9 @@ def lire(dossier: Path, fichier: str) -> dict:
     try:
         return json.loads(chemin.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise Erreur(f"Fichier introuvable : {chemin} (lancez d’abord « capturer {dossier} »).") from None
+        raise Erreur(f"Fichier introuvable : {chemin} (lancez d’abord « capturer {dossier} »).", 2) from None
     except json.JSONDecodeError as erreur:
-        raise Erreur(f"Fichier illisible : {chemin} ({erreur}).") from None
+        raise Erreur(f"Fichier illisible : {chemin} ({erreur}).", 2) from None
 
 
 def comparer(dossier_avant: Path, dossier_apres: Path) -> int:
@@ -670,8 +679,29 @@ def comparer(dossier_avant: Path, dossier_apres: Path) -> int:
     return 1
 
 
+class Analyseur(argparse.ArgumentParser):
+    """argparse en français (les traductions des commandes du projet, commun/commandes.py)."""
+
+    def format_usage(self):
+        return traduire(super().format_usage())
+
+    def format_help(self):
+        aide = traduire(super().format_help())
+        for anglais, francais in (
+            ("positional arguments:", "arguments :"),
+            ("options:", "options :"),
+            ("show this help message and exit", "affiche cette aide"),
+        ):
+            aide = aide.replace(anglais, francais)
+        return aide
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"Option invalide : {traduire(message)}\n")
+
+
 def main(arguments: list[str] | None = None) -> int:
-    analyseur = argparse.ArgumentParser(
+    analyseur = Analyseur(
         description="Compare le schéma PostgreSQL et les comptes de la démonstration avant et après une réorganisation."
     )
     sous = analyseur.add_subparsers(dest="commande", required=True, metavar="COMMANDE")
@@ -689,8 +719,6 @@ def main(arguments: list[str] | None = None) -> int:
     )
     cmp.add_argument("avant", metavar="AVANT", type=Path, help="dossier de la capture avant")
     cmp.add_argument("apres", metavar="APRES", type=Path, help="dossier de la capture après")
-    analyseur._positionals.title = "commandes"
-    analyseur._optionals.title = "options"
     args = analyseur.parse_args(arguments)
     try:
         if args.commande == "capturer":
@@ -698,7 +726,13 @@ def main(arguments: list[str] | None = None) -> int:
         return comparer(args.avant, args.apres)
     except Erreur as erreur:
         print(f"Erreur : {erreur}", file=sys.stderr)
-        return 2
+        return erreur.code
+    except KeyboardInterrupt:
+        print("Interrompu.", file=sys.stderr)
+        return 130
+    except Exception as erreur:  # jamais de trace Python : une ligne en français
+        print(f"Erreur : {message_echec(erreur)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
