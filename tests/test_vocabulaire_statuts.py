@@ -1,5 +1,6 @@
 """One status vocabulary: each status set, deadline and allowed action is defined once (in the rule
-modules) and imported; labels come from the model's TextChoices everywhere."""
+modules) and imported; labels come from the model's TextChoices everywhere; no raw status value is
+compared, assigned or queried in the applications' code or templates."""
 
 import ast
 import re
@@ -15,10 +16,14 @@ from conventions.services import embauche
 from demandes import models as modeles_demandes
 from demandes import regles as regles_demandes
 from demandes.templatetags.statuts import ton_statut
+from employeurs.models import Employeur
+from employeurs.regles import FormeJuridique
 from importation import moteur
 from postes import models as modeles_postes
 from postes import regles as regles_postes
 from tests.structure import COUCHES
+from titulaires import models as modeles_titulaires
+from titulaires import regles as regles_titulaires
 
 
 def test_les_statuts_des_modeles_sont_ceux_des_regles():
@@ -31,6 +36,33 @@ def test_statuts_signes_definis_une_fois_et_importes_par_le_modele_et_l_import()
     assert modeles_conventions.STATUTS_SIGNES is regles_convention.STATUTS_SIGNES
     assert not hasattr(moteur, "STATUTS_SIGNES")
     assert moteur.STATUTS_DATES_DE_SIGNATURE is modeles_conventions.STATUTS_DATES_DE_SIGNATURE
+
+
+def test_les_motifs_de_resiliation_et_les_situations_sont_definis_avec_leurs_regles():
+    assert modeles_conventions.MotifResiliation is regles_convention.MotifResiliation
+    assert regles_convention.INITIATIVE_EMPLOYEUR is regles_convention.MotifResiliation.INITIATIVE_EMPLOYEUR
+    assert modeles_titulaires.SituationAvantEmbauche is regles_titulaires.SituationAvantEmbauche
+    assert set(regles_titulaires.SITUATIONS) == set(regles_titulaires.SituationAvantEmbauche.values)
+
+
+@pytest.mark.parametrize(
+    "modele, champ, question, valeur",
+    [
+        (modeles_conventions.Convention, "statut", "est_un_projet", regles_convention.StatutConvention.PROJET),
+        (modeles_conventions.Convention, "statut", "est_resiliee", regles_convention.StatutConvention.RESILIEE),
+        (modeles_conventions.Convention, "rang", "est_un_renouvellement", modeles_conventions.RangConvention.RENOUVELLEMENT),
+        (modeles_conventions.Avenant, "type", "porte_sur_les_heures", modeles_conventions.TypeAvenant.HEURES),
+        (modeles_demandes.Demande, "statut", "est_un_brouillon", regles_demandes.StatutDemande.BROUILLON),
+        (modeles_demandes.Demande, "statut", "est_a_completer", regles_demandes.StatutDemande.A_COMPLETER),
+        (modeles_demandes.Demande, "statut", "est_acceptee", regles_demandes.StatutDemande.ACCEPTEE),
+        (modeles_demandes.Demande, "statut", "est_refusee", regles_demandes.StatutDemande.REFUSEE),
+        (Employeur, "forme_juridique", "forme_juridique_a_preciser", FormeJuridique.A_PRECISER),
+    ],
+)
+def test_une_question_d_un_gabarit_ne_repond_oui_que_pour_sa_valeur(modele, champ, question, valeur):
+    valeurs = [v for v, _ in modele._meta.get_field(champ).choices]
+    # Read from the database a status is a plain string: the question answers the same for it.
+    assert {v for v in valeurs if getattr(modele(**{champ: str(v)}), question)} == {valeur}
 
 
 def test_une_convention_resiliee_a_ete_signee_mais_n_exige_pas_de_nouvelle_date():
