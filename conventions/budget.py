@@ -46,7 +46,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from conventions.echeancier import PLEINE, PREVISION, REELLE, bornes_annee, echeancier_convention
-from conventions.models import Avenant, Convention
+from conventions.models import Avenant, Convention, TypeAvenant
 from conventions.regles import CADUQUE, PROJET, RESILIEE, STATUTS_EN_VIGUEUR, STATUTS_ENGAGES
 from financements.enveloppes import EnveloppeInsuffisante, SituationEnveloppe, erreur_reservation
 from financements.models import Enveloppe, lignes_bareme
@@ -108,7 +108,7 @@ def conventions_de_l_annee(annee: int, departements=None, exclure: int | None = 
         .exclude(statut=RESILIEE, date_resiliation__lte=debut)
         .select_related("poste")
         .prefetch_related(
-            Prefetch("avenants", queryset=Avenant.objects.filter(type="heures")),
+            Prefetch("avenants", queryset=Avenant.objects.filter(type=TypeAvenant.HEURES)),
             Prefetch("poste__affectations", queryset=Affectation.objects.only("poste_id", "date_debut", "date_fin")),
         )
     )

@@ -16,6 +16,7 @@ What is counted for a convention:
 from datetime import date, timedelta
 from decimal import Decimal
 
+from conventions.models import TypeAvenant
 from conventions.regles import dernier_jour_couvert, periodes_heures
 from financements.models import lignes_bareme
 from financements.regles import Echeancier, calculer_aide
@@ -34,7 +35,7 @@ def heures_de_la_convention(convention) -> list[tuple[date, date, Decimal]]:
     convention too (no avenant then)."""
     avenants = []
     if convention.pk:
-        avenants = sorted((a for a in convention.avenants.all() if a.type == "heures"), key=lambda a: a.date_effet)
+        avenants = sorted((a for a in convention.avenants.all() if a.type == TypeAvenant.HEURES), key=lambda a: a.date_effet)
     initiales = avenants[0].heures_avant if avenants else convention.heures_hebdomadaires
     return periodes_heures(
         convention.date_debut, convention.date_fin, initiales, [(a.date_effet, a.heures_apres) for a in avenants]

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
-from conventions.models import MotifResiliation
+from conventions.regles import MotifResiliation
 from financements.forms import ChampDate
 from financements.regles import HEURES_MINIMUM, HEURES_TEMPS_PLEIN
 from titulaires.forms import VerificationForm, champ_date, verifier_prise_de_poste

@@ -13,6 +13,7 @@ from conventions.regles import (  # the statuses' vocabulary lives with their ru
     PREAVIS_EMPLOYEUR_MOIS,
     STATUTS_DATES_DE_SIGNATURE,
     STATUTS_SIGNES,
+    MotifResiliation,
     StatutConvention,
 )
 from financements.regles import HEURES_MINIMUM as HEURES_MIN
@@ -37,13 +38,6 @@ def fin_maximale_convention(debut: date) -> date:
 class RangConvention(models.TextChoices):
     INITIALE = "initiale", "Convention initiale"
     RENOUVELLEMENT = "renouvellement", "Renouvellement"
-
-
-class MotifResiliation(models.TextChoices):
-    MANQUEMENT = "manquement", "Manquement de l’employeur à ses obligations"
-    FAUSSE_DECLARATION = "fausse_declaration", "Fausse déclaration"
-    ABSENCE_JUSTIFICATIFS = "absence_justificatifs", "Absence de justificatifs pendant deux trimestres"
-    INITIATIVE_EMPLOYEUR = "initiative_employeur", "À l’initiative de l’employeur (préavis de deux mois)"
 
 
 class ConventionQuerySet(ScopedQuerySet):
@@ -160,7 +154,7 @@ class Convention(models.Model):
                 violation_error_message="Une convention signée, en cours, échue ou caduque doit avoir une date de signature.",
             ),
             models.CheckConstraint(
-                condition=~Q(statut="resiliee") | (Q(date_resiliation__isnull=False) & ~Q(motif_resiliation="")),
+                condition=~Q(statut=StatutConvention.RESILIEE) | (Q(date_resiliation__isnull=False) & ~Q(motif_resiliation="")),
                 name="convention_resiliation_motivee",
                 violation_error_message="Une convention résiliée doit avoir un motif et une date d’effet de résiliation.",
             ),
@@ -171,7 +165,7 @@ class Convention(models.Model):
                 violation_error_message="La résiliation ne peut pas prendre effet avant sa notification.",
             ),
             models.CheckConstraint(
-                condition=~Q(motif_resiliation="initiative_employeur")
+                condition=~Q(motif_resiliation=MotifResiliation.INITIATIVE_EMPLOYEUR)
                 | Q(date_notification_resiliation__isnull=True)
                 | Q(date_resiliation__gte=PlusMois(F("date_notification_resiliation"), mois=PREAVIS_EMPLOYEUR_MOIS)),
                 name="convention_preavis_employeur_deux_mois",
@@ -191,6 +185,19 @@ class Convention(models.Model):
 
     def __str__(self):
         return f"Convention {self.numero}"
+
+    # The questions the templates ask of a convention (they never compare a status to a string).
+    @property
+    def est_un_projet(self) -> bool:
+        return self.statut == StatutConvention.PROJET
+
+    @property
+    def est_resiliee(self) -> bool:
+        return self.statut == StatutConvention.RESILIEE
+
+    @property
+    def est_un_renouvellement(self) -> bool:
+        return self.rang == RangConvention.RENOUVELLEMENT
 
     @property
     def signataire_dans_une_phrase(self) -> str:
@@ -272,7 +279,7 @@ class Avenant(models.Model):
                 violation_error_message="Choisissez l’objet de l’avenant dans la liste.",
             ),
             models.CheckConstraint(
-                condition=~Q(type="heures")
+                condition=~Q(type=TypeAvenant.HEURES)
                 | (
                     Q(heures_avant__isnull=False, heures_apres__isnull=False)
                     & ~Q(heures_avant=F("heures_apres"))
@@ -282,13 +289,13 @@ class Avenant(models.Model):
                 violation_error_message="Un avenant sur les heures indique les heures avant et après, différentes, les nouvelles entre 17,5 et 35 heures.",
             ),
             models.CheckConstraint(
-                condition=~Q(type="titulaire") | Q(affectation__isnull=False),
+                condition=~Q(type=TypeAvenant.TITULAIRE) | Q(affectation__isnull=False),
                 name="avenant_titulaire_affectation",
                 violation_error_message="Un avenant de changement de titulaire doit être rattaché à la nouvelle affectation.",
             ),
             models.UniqueConstraint(
                 fields=["convention", "date_effet"],
-                condition=Q(type="heures"),
+                condition=Q(type=TypeAvenant.HEURES),
                 name="avenant_heures_une_date_effet",
                 violation_error_message="Un autre avenant change déjà les heures de cette convention à cette date d’effet.",
             ),
@@ -296,6 +303,10 @@ class Avenant(models.Model):
 
     def __str__(self):
         return f"Avenant n° {self.numero} à la convention {self.convention.numero}"
+
+    @property
+    def porte_sur_les_heures(self) -> bool:
+        return self.type == TypeAvenant.HEURES
 
 
 def renouvellements_dans_la_chaine(convention: Convention) -> int:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from commun.titres import titre_dans_une_phrase
 from conventions.echeancier import PLEINE, echeancier_convention
 from conventions.models import renouvellements_dans_la_chaine
+from conventions.regles import StatutConvention
 from financements.models import lignes_bareme
 from financements.regles import HEURES_TEMPS_PLEIN, REGLE_AIDE, arrondir_au_centime, euros, taux_en_vigueur
 
@@ -109,7 +110,7 @@ def contexte_pdf(convention, aujourd_hui: date | None = None) -> dict:
         "renouvellements_max": settings.CONVENTION_RENOUVELLEMENTS_MAX,
         # The same count as the allowed actions (conventions.regles.actions_permises).
         "renouvellements_restants": settings.CONVENTION_RENOUVELLEMENTS_MAX - renouvellements_dans_la_chaine(convention),
-        "projet_filigrane": convention.statut == "projet",
+        "projet_filigrane": convention.statut == StatutConvention.PROJET,
         "edite_le": aujourd_hui or timezone.localdate(),
     }
 

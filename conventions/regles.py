@@ -33,9 +33,18 @@ class StatutConvention(models.TextChoices):
     CADUQUE = "caduque", "Caduque"
 
 
+class MotifResiliation(models.TextChoices):
+    """Why a convention is terminated (art. D5134-152): the préfet's three grounds, or the employer's notice."""
+
+    MANQUEMENT = "manquement", "Manquement de l’employeur à ses obligations"
+    FAUSSE_DECLARATION = "fausse_declaration", "Fausse déclaration"
+    ABSENCE_JUSTIFICATIFS = "absence_justificatifs", "Absence de justificatifs pendant deux trimestres"
+    INITIATIVE_EMPLOYEUR = "initiative_employeur", "À l’initiative de l’employeur (préavis de deux mois)"
+
+
 PROJET, SIGNEE, EN_COURS = StatutConvention.PROJET, StatutConvention.SIGNEE, StatutConvention.EN_COURS
 ECHUE, RESILIEE, CADUQUE = StatutConvention.ECHUE, StatutConvention.RESILIEE, StatutConvention.CADUQUE
-INITIATIVE_EMPLOYEUR = "initiative_employeur"
+INITIATIVE_EMPLOYEUR = MotifResiliation.INITIATIVE_EMPLOYEUR
 STATUTS_EN_VIGUEUR = (SIGNEE, EN_COURS)
 # Signed at some point (a signed PDF may be stored, art. D5134-147: signed by the préfet).
 STATUTS_SIGNES = (SIGNEE, EN_COURS, ECHUE, RESILIEE, CADUQUE)

@@ -28,7 +28,7 @@ from conventions.echeancier import PLEINE, REELLE, echeancier_convention
 from conventions.exports import COLONNES_CONVENTIONS
 from conventions.filtres import ConventionFiltre
 from conventions.forms import EmbaucheForm
-from conventions.models import Convention, MotifResiliation, fin_maximale_convention
+from conventions.models import Convention, fin_maximale_convention
 from conventions.pdf import le_prefet_de
 from conventions.regles import (
     AVENANT,
@@ -36,6 +36,8 @@ from conventions.regles import (
     RENOUVELER,
     RESILIER,
     SIGNER,
+    MotifResiliation,
+    StatutConvention,
     actions_permises,
     date_limite_embauche,
     motif_refus,
@@ -63,7 +65,9 @@ def contexte_convention(convention: Convention, user) -> dict:
     est_agent = user.role == Role.AGENT or user.est_admin_national
     echeancier, erreur_aide = None, None
     try:
-        echeancier = echeancier_convention(convention, occupation=PLEINE if convention.statut == "projet" else REELLE)
+        echeancier = echeancier_convention(
+            convention, occupation=PLEINE if convention.statut == StatutConvention.PROJET else REELLE
+        )
     except AideImpossible as erreur:
         erreur_aide = str(erreur)
     renouvellement = Convention.objects.filter(precedente=convention).first()
@@ -71,7 +75,7 @@ def contexte_convention(convention: Convention, user) -> dict:
     return {
         "echeancier": echeancier,
         "erreur_aide": erreur_aide,
-        "aide_previsionnelle": convention.statut == "projet",
+        "aide_previsionnelle": convention.statut == StatutConvention.PROJET,
         "regle": REGLE_AIDE,
         "avenants": convention.avenants.select_related("affectation__titulaire").order_by("numero"),
         "historique": convention.history.select_related("history_user").order_by("-history_date")[:30],

@@ -132,12 +132,12 @@ class Demande(models.Model):
                 violation_error_message="Le budget prévisionnel ne peut pas être négatif.",
             ),
             models.CheckConstraint(
-                condition=~Q(statut="refusee") | ~Q(motif_decision=""),
+                condition=~Q(statut=StatutDemande.REFUSEE) | ~Q(motif_decision=""),
                 name="demande_refus_motive",
                 violation_error_message="Un refus doit être motivé : indiquez le motif de la décision.",
             ),
             models.CheckConstraint(
-                condition=Q(statut="brouillon") | Q(date_depot__isnull=False),
+                condition=Q(statut=StatutDemande.BROUILLON) | Q(date_depot__isnull=False),
                 name="demande_deposee_datee",
                 violation_error_message="Une demande déposée doit avoir une date de dépôt.",
             ),
@@ -147,7 +147,7 @@ class Demande(models.Model):
                 violation_error_message="Une demande acceptée, refusée ou classée sans suite doit avoir une date de décision.",
             ),
             models.CheckConstraint(
-                condition=~Q(statut="acceptee") | Q(poste__isnull=False),
+                condition=~Q(statut=StatutDemande.ACCEPTEE) | Q(poste__isnull=False),
                 name="demande_acceptee_cree_un_poste",
                 violation_error_message="Une demande acceptée doit être rattachée au poste qu’elle a créé.",
             ),
@@ -167,6 +167,23 @@ class Demande(models.Model):
     @property
     def decidee(self):
         return self.statut in DECISIONS
+
+    # The questions the templates ask of a request (they never compare a status to a string).
+    @property
+    def est_un_brouillon(self) -> bool:
+        return self.statut == StatutDemande.BROUILLON
+
+    @property
+    def est_a_completer(self) -> bool:
+        return self.statut == StatutDemande.A_COMPLETER
+
+    @property
+    def est_acceptee(self) -> bool:
+        return self.statut == StatutDemande.ACCEPTEE
+
+    @property
+    def est_refusee(self) -> bool:
+        return self.statut == StatutDemande.REFUSEE
 
 
 class TypeEvenement(models.TextChoices):

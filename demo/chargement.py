@@ -15,7 +15,9 @@ from commun.dates import ajouter_annees
 from comptes.models import Utilisateur
 from conventions.models import Convention, RangConvention
 from conventions.pdf import le_prefet_de
-from demandes.models import Demande, EvenementDemande
+from conventions.regles import StatutConvention
+from demandes.models import Demande, EvenementDemande, TypeEvenement
+from demandes.regles import StatutDemande
 from employeurs.models import Employeur
 from financements.models import Bareme, Enveloppe
 from postes.models import DomaineMediation, Poste
@@ -35,21 +37,27 @@ def fin_apres(debut: date, mois: int) -> date:
     return premier_du_mois(debut, mois) - timedelta(days=1)
 
 
-DECISIONS_DEMO = {"acceptee": "acceptation", "refusee": "refus", "classee_sans_suite": "classement"}
+DECISIONS_DEMO = {
+    StatutDemande.ACCEPTEE: TypeEvenement.ACCEPTATION,
+    StatutDemande.REFUSEE: TypeEvenement.REFUS,
+    StatutDemande.CLASSEE_SANS_SUITE: TypeEvenement.CLASSEMENT,
+}
 
 
 def ajouter_evenements_demo(demande, agent, message: str) -> None:
     """The steps a demo request went through to reach its status, for its timeline."""
     statut, maintenant = demande.statut, timezone.now()
     etapes = []
-    if statut != "brouillon":
-        etapes.append(("depot", "brouillon", "deposee", demande.cree_par, 20, ""))
-    if statut not in ("brouillon", "deposee"):
-        etapes.append(("prise_en_instruction", "deposee", "en_instruction", agent, 15, ""))
-    if statut == "a_completer":
-        etapes.append(("demande_complements", "en_instruction", "a_completer", agent, 10, message))
+    if statut != StatutDemande.BROUILLON:
+        etapes.append((TypeEvenement.DEPOT, StatutDemande.BROUILLON, StatutDemande.DEPOSEE, demande.cree_par, 20, ""))
+    if statut not in (StatutDemande.BROUILLON, StatutDemande.DEPOSEE):
+        etapes.append((TypeEvenement.PRISE_EN_INSTRUCTION, StatutDemande.DEPOSEE, StatutDemande.EN_INSTRUCTION, agent, 15, ""))
+    if statut == StatutDemande.A_COMPLETER:
+        etapes.append(
+            (TypeEvenement.DEMANDE_COMPLEMENTS, StatutDemande.EN_INSTRUCTION, StatutDemande.A_COMPLETER, agent, 10, message)
+        )
     if statut in DECISIONS_DEMO:
-        etapes.append((DECISIONS_DEMO[statut], "en_instruction", statut, agent, 5, demande.motif_decision))
+        etapes.append((DECISIONS_DEMO[statut], StatutDemande.EN_INSTRUCTION, statut, agent, 5, demande.motif_decision))
     for type_, avant, apres, auteur, jours, texte in etapes:
         EvenementDemande.objects.create(
             demande=demande,
@@ -122,8 +130,8 @@ def charger_demo(aujourd_hui: date | None = None) -> dict:
                 heures_hebdomadaires=poste.heures_hebdomadaires,
                 derogation_residence=bool(c.get("derogation")),
                 motif_derogation=c.get("derogation", ""),
-                date_signature=None if c["statut"] == "projet" else signature,
-                signataire="" if c["statut"] == "projet" else le_prefet_de(deps[p["departement"]]),
+                date_signature=None if c["statut"] == StatutConvention.PROJET else signature,
+                signataire="" if c["statut"] == StatutConvention.PROJET else le_prefet_de(deps[p["departement"]]),
                 motif_resiliation=resiliation["motif"] if resiliation else "",
                 date_resiliation=premier_du_mois(aujourd_hui, resiliation["mois"]) if resiliation else None,
             )
@@ -157,7 +165,7 @@ def charger_demo(aujourd_hui: date | None = None) -> dict:
     agent = comptes["agent@demo.gouv.fr"]
     for d in data["demandes"]:
         employeur = employeurs[d["employeur"]]
-        depose = d["statut"] != "brouillon"
+        depose = d["statut"] != StatutDemande.BROUILLON
         demande = Demande.objects.create(
             employeur=employeur,
             departement=employeur.departement,
@@ -167,7 +175,7 @@ def charger_demo(aujourd_hui: date | None = None) -> dict:
             heures_hebdomadaires=Decimal(str(d["heures"])),
             date_debut_souhaitee=premier_du_mois(aujourd_hui, 3),
             date_depot=timezone.now() - timedelta(days=20) if depose else None,
-            instructeur=agent if d["statut"] not in ("brouillon", "deposee") else None,
+            instructeur=agent if d["statut"] not in (StatutDemande.BROUILLON, StatutDemande.DEPOSEE) else None,
             motif_decision=d.get("motif", ""),
             date_decision=timezone.now() - timedelta(days=5) if d["statut"] in DECISIONS_DEMO else None,
             poste=Poste.objects.get(identifiant=d["poste"]) if d.get("poste") else None,

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from conventions.models import Convention, RangConvention, fin_maximale_convention
-from conventions.regles import StatutConvention
+from conventions.regles import MotifResiliation, StatutConvention
 from demandes.models import Demande
 from demandes.regles import StatutDemande
 from employeurs.models import Employeur
@@ -25,6 +25,7 @@ from postes.models import DomaineMediation, FinancementAnnuel, Poste
 from postes.regles import StatutPoste
 from quartiers.models import Departement, Geographie, QuartierPrioritaire
 from titulaires.models import Affectation, Titulaire
+from titulaires.regles import SituationAvantEmbauche
 
 LOT = 5000
 HEURES = [Decimal("35")] * 6 + [Decimal("24"), Decimal("28"), Decimal("17.5")]
@@ -242,7 +243,7 @@ def generer(echelle: float = 1, graine: int = 2026, aujourd_hui: date | None = N
                     statut=statut,
                     heures_hebdomadaires=poste.heures_hebdomadaires,
                     date_signature=debut - timedelta(days=15),
-                    motif_resiliation="initiative_employeur" if resiliation else "",
+                    motif_resiliation=MotifResiliation.INITIATIVE_EMPLOYEUR if resiliation else "",
                     date_resiliation=resiliation,
                 )
             )
@@ -259,7 +260,7 @@ def generer(echelle: float = 1, graine: int = 2026, aujourd_hui: date | None = N
                         prenom=rng.choice(PRENOMS),
                         date_naissance=date(embauche.year - rng.randint(26, 60), rng.randint(1, 12), rng.randint(1, 28)),
                         qpv_residence_id=rng.choice(qpv_par_dep[c.poste.departement_id]),
-                        situation_avant_embauche="sans_emploi",
+                        situation_avant_embauche=SituationAvantEmbauche.SANS_EMPLOI,
                     )
                     ouverte = c.statut == StatutConvention.EN_COURS
                     titulaires.append(t)

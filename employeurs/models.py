@@ -68,6 +68,11 @@ class Employeur(models.Model):
         return eligibilite_employeur(self.forme_juridique)
 
     @property
+    def forme_juridique_a_preciser(self) -> bool:
+        """Created by an import: the agent must say which legal form it has."""
+        return self.forme_juridique == FormeJuridique.A_PRECISER
+
+    @property
     def siret_affiche(self):
         s = self.siret
         return f"{s[:3]} {s[3:6]} {s[6:9]} {s[9:]}"

@@ -319,7 +319,9 @@ class Analyse:
                     "convention_fin",
                     f"La convention {numero} dépasse trois ans (fin au plus tard le {fin_maximale_convention(debut):%d/%m/%Y}, art. D5134-147).",
                 )
-        statut = val.get("convention_statut") or ("signee" if val.get("convention_signature") else "projet")
+        statut = val.get("convention_statut") or (
+            StatutConvention.SIGNEE if val.get("convention_signature") else StatutConvention.PROJET
+        )
         val["convention_statut"] = statut
         if statut in STATUTS_DATES_DE_SIGNATURE and not val.get("convention_signature"):
             self.erreur(
@@ -476,16 +478,16 @@ class Analyse:
             if poste is None or existante.poste_id != poste.pk:
                 self.erreur(ligne, "convention", f"La convention {numero} appartient à un autre poste.")
             elif (
-                val["convention_statut"] == "resiliee"
-                and existante.statut != "resiliee"
-                or (existante.statut == "resiliee" and val["convention_statut"] != "resiliee")
+                val["convention_statut"] == StatutConvention.RESILIEE
+                and existante.statut != StatutConvention.RESILIEE
+                or (existante.statut == StatutConvention.RESILIEE and val["convention_statut"] != StatutConvention.RESILIEE)
             ):
                 self.erreur(
                     ligne,
                     "convention_statut",
                     f"La résiliation de la convention {numero} se fait dans l’application (motif obligatoire), pas par import.",
                 )
-        elif numero and val["convention_statut"] == "resiliee":
+        elif numero and val["convention_statut"] == StatutConvention.RESILIEE:
             self.erreur(
                 ligne,
                 "convention_statut",

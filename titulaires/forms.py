@@ -15,8 +15,7 @@ from quartiers.residence import (
     residence_par_code,
     residence_par_point,
 )
-from titulaires.models import SituationAvantEmbauche
-from titulaires.regles import PRISE_DE_POSTE_AVANT_CONTRAT
+from titulaires.regles import PRISE_DE_POSTE_AVANT_CONTRAT, SituationAvantEmbauche
 from titulaires.services import Question
 
 

@@ -10,13 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from comptes.scopes import ScopedQuerySet
 from postes.models import Poste
-from titulaires.regles import Critere
-
-
-class SituationAvantEmbauche(models.TextChoices):
-    SANS_EMPLOI = "sans_emploi", "Sans emploi"
-    CUI_CAE = "cui", "En CUI-CAE se terminant avant l’embauche"
-    EN_EMPLOI = "en_emploi", "En emploi"
+from titulaires.regles import Critere, SituationAvantEmbauche
 
 
 class TitulaireQuerySet(models.QuerySet):
@@ -98,7 +92,7 @@ class Affectation(models.Model):
     date_debut = models.DateField("date de début")
     date_fin = models.DateField("date de fin", null=True, blank=True, help_text="Vide tant que le contrat court.")
     date_signature_contrat = models.DateField("date de signature du contrat de travail", null=True, blank=True)
-    type_contrat = models.CharField("type de contrat", max_length=3, choices=TypeContrat.choices, default="cdi")
+    type_contrat = models.CharField("type de contrat", max_length=3, choices=TypeContrat.choices, default=TypeContrat.CDI)
 
     history = HistoricalRecords(verbose_name="historique de l’affectation")
     objects = AffectationQuerySet.as_manager()

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 
+from django.db import models
+
 from employeurs.regles import eligibilite_employeur
 
 ARTICLE_AGE = "art. L5134-102 et D5134-155 du code du travail"
@@ -128,10 +130,16 @@ def critere_age(naissance: date, date_contrat: date, regles: Sequence[RegleAge])
     return Critere("age", False, motif, ARTICLE_AGE), regle
 
 
+class SituationAvantEmbauche(models.TextChoices):
+    SANS_EMPLOI = "sans_emploi", "Sans emploi"
+    CUI_CAE = "cui", "En CUI-CAE se terminant avant l’embauche"
+    EN_EMPLOI = "en_emploi", "En emploi"
+
+
 SITUATIONS = {
-    "sans_emploi": (True, "Sans emploi avant l’embauche."),
-    "cui": (True, "En contrat unique d’insertion (CUI-CAE) prenant fin avant l’embauche."),
-    "en_emploi": (False, "En emploi : le poste est réservé aux personnes sans emploi ou en CUI-CAE."),
+    SituationAvantEmbauche.SANS_EMPLOI: (True, "Sans emploi avant l’embauche."),
+    SituationAvantEmbauche.CUI_CAE: (True, "En contrat unique d’insertion (CUI-CAE) prenant fin avant l’embauche."),
+    SituationAvantEmbauche.EN_EMPLOI: (False, "En emploi : le poste est réservé aux personnes sans emploi ou en CUI-CAE."),
 }
 
 

@@ -28,7 +28,6 @@ from conventions.echeancier import PLEINE, couverture, echeancier_convention
 from conventions.models import (
     Avenant,
     Convention,
-    MotifResiliation,
     RangConvention,
     TypeAvenant,
     fin_maximale_convention,
@@ -43,6 +42,7 @@ from conventions.regles import (
     STATUTS_ENGAGES,
     STATUTS_FINIS_SANS_SUITE,
     EtatConvention,
+    MotifResiliation,
     StatutConvention,
     date_effet_minimale_resiliation,
     date_limite_embauche,
@@ -54,6 +54,7 @@ from conventions.regles import (
 from conventions.services.embauche import Embauche, PeriodeConvention, affecter_si_eligible, motif_hors_convention
 from financements.regles import HEURES_MINIMUM, HEURES_TEMPS_PLEIN, heures_fr
 from postes.models import Poste
+from postes.regles import StatutPoste
 from titulaires.models import Affectation
 from titulaires.regles import PRISE_DE_POSTE_AVANT_CONTRAT
 
@@ -71,10 +72,10 @@ def _verrouiller(convention: Convention) -> Convention:
 
 
 MOTIFS_COURTS = {
-    "manquement": "manquement",
-    "fausse_declaration": "fausse déclaration",
-    "absence_justificatifs": "absence de justificatifs",
-    "initiative_employeur": "initiative de l’employeur",
+    MotifResiliation.MANQUEMENT: "manquement",
+    MotifResiliation.FAUSSE_DECLARATION: "fausse déclaration",
+    MotifResiliation.ABSENCE_JUSTIFICATIFS: "absence de justificatifs",
+    MotifResiliation.INITIATIVE_EMPLOYEUR: "initiative de l’employeur",
 }
 
 
@@ -119,9 +120,9 @@ def _appliquer_statut_du_jour(convention: Convention, jour: date, auteur=None) -
     if attendu == convention.statut:
         return None
     raisons = {
-        "en_cours": f"Début d’exécution le {_jj(convention.date_debut)}",
-        "echue": f"Échue : terme atteint le {_jj(convention.date_fin)}",
-        "caduque": f"Caduque : aucune embauche avant le {_jj(date_limite_embauche(convention.date_debut))}",
+        StatutConvention.EN_COURS: f"Début d’exécution le {_jj(convention.date_debut)}",
+        StatutConvention.ECHUE: f"Échue : terme atteint le {_jj(convention.date_fin)}",
+        StatutConvention.CADUQUE: f"Caduque : aucune embauche avant le {_jj(date_limite_embauche(convention.date_debut))}",
     }
     convention.statut = attendu
     _enregistrer(convention, raisons[attendu], auteur)
@@ -231,7 +232,7 @@ def caducite_constatable(convention: Convention, jour: date | None = None) -> bo
         return False
     return (
         statut_du_jour(convention.statut, convention.date_debut, convention.date_fin, jour, embauche_dans_le_delai(convention))
-        == "caduque"
+        == StatutConvention.CADUQUE
     )
 
 
@@ -506,9 +507,9 @@ def mettre_a_jour_conventions(jour: date) -> tuple[list[Changement], list[Poste]
             a_revoir.add(convention.poste_id)
     # Terminations whose effective date has come close their post without a status change.
     a_revoir.update(
-        Poste.objects.filter(statut="actif", conventions__statut="resiliee", conventions__date_resiliation__lte=jour).values_list(
-            "pk", flat=True
-        )
+        Poste.objects.filter(
+            statut=StatutPoste.ACTIF, conventions__statut=StatutConvention.RESILIEE, conventions__date_resiliation__lte=jour
+        ).values_list("pk", flat=True)
     )
     postes_changes = [
         p for p in Poste.objects.filter(pk__in=a_revoir).order_by("identifiant") if actualiser_statut_poste(p, jour)
