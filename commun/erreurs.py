@@ -17,7 +17,7 @@ from commun.site import SITE
 
 logger = logging.getLogger(__name__)
 
-GABARIT = "erreurs/erreur.html"
+GABARIT = "commun/erreur.html"
 
 PAGE_DE_SECOURS = """<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8"><title>Erreur inattendue — Adultes-relais</title></head>

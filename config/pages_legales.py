@@ -13,11 +13,11 @@ class PageLegale(TemplateView):
 
 
 urlpatterns = [
-    path("accessibilite/", PageLegale.as_view(template_name="legal/accessibilite.html"), name="accessibilite"),
-    path("mentions-legales/", PageLegale.as_view(template_name="legal/mentions_legales.html"), name="mentions_legales"),
+    path("accessibilite/", PageLegale.as_view(template_name="config/legal/accessibilite.html"), name="accessibilite"),
+    path("mentions-legales/", PageLegale.as_view(template_name="config/legal/mentions_legales.html"), name="mentions_legales"),
     path(
         "donnees-personnelles/",
-        PageLegale.as_view(template_name="legal/donnees_personnelles.html"),
+        PageLegale.as_view(template_name="config/legal/donnees_personnelles.html"),
         name="donnees_personnelles",
     ),
 ]
