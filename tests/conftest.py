@@ -190,3 +190,25 @@ def site_deploye_sans_base(site_deploye):
     site = sans_base_de_donnees(site_deploye, site_deploye.dossier)
     yield site
     arreter_serveur(site)
+
+
+@pytest.fixture(autouse=True)
+def courriels_envoyes_a_la_validation(request, monkeypatch):
+    """Tests that start no worker: each message written to the outbox (its row and its real job) is
+    also sent, by the worker's own job body, when its transaction commits (so never when it rolls
+    back) — `django_capture_on_commit_callbacks(execute=True)` shows it in `mail.outbox`. Tests with a
+    real worker (fixture `worker`) or marked `sans_envoi_a_la_validation` leave it to the worker."""
+    if "worker" in request.fixturenames or request.node.get_closest_marker("sans_envoi_a_la_validation"):
+        return
+    from django.db import transaction
+
+    from commun import courriels
+
+    differer = courriels.envoyer_courriel.defer
+
+    def differer_et_envoyer_a_la_validation(**arguments):
+        identifiant = differer(**arguments)
+        transaction.on_commit(lambda: courriels.envoyer(arguments["courriel_id"]))
+        return identifiant
+
+    monkeypatch.setattr(courriels.envoyer_courriel, "defer", differer_et_envoyer_a_la_validation)
