@@ -338,6 +338,10 @@ LOGGING = {
         # WeasyPrint reports every CSS rule of the design system it does not use (screen media queries).
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "ERROR"},
+        # procrastinate tells at INFO every job deferred and every task registered, in every process.
+        "procrastinate.blueprints": {"level": "WARNING"},
+        "procrastinate.periodic": {"level": "WARNING"},
+        "procrastinate.jobs": {"level": "WARNING"},
     },
 }
 
