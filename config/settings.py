@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "exploitation.sante.SanteMiddleware",  # first: /sante/ answers probes by IP, before the host-name check
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "commun.securite.PermissionsPolicyMiddleware",
@@ -118,6 +119,8 @@ else:
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A database that does not answer makes a connection fail in 5 s, not hang (/sante/ answers 503).
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Caches: the dashboard's budget figures are shared by every worker (database table) ---------
