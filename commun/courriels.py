@@ -48,13 +48,16 @@ class _Annulation(Exception):
 
 def mettre_en_file_a_blanc(destinataires: list[str], sujet: str, corps: str) -> None:
     """The same statements as `mettre_en_file()`, in a savepoint rolled back: nothing is kept or sent.
-    For the password reset of an unknown address, which must cost what a known one costs."""
-    try:
-        with transaction.atomic():
-            mettre_en_file(destinataires, sujet, corps)
-            raise _Annulation
-    except _Annulation:
-        pass
+    For the password reset of an unknown address, which must cost what a known one costs: the outer
+    transaction still commits (the rolled-back rows gave it a transaction id, so its commit is
+    flushed to disk as a real message's is)."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                mettre_en_file(destinataires, sujet, corps)
+                raise _Annulation
+        except _Annulation:
+            pass
 
 
 def message_id(courriel: Courriel) -> str:
