@@ -11,7 +11,7 @@ install:
 run: install
 	DEBUG=true $(MANAGE) migrate --no-input
 	DEBUG=true $(MANAGE) charger_demo
-	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
+	@bash scripts/lancer.sh  # the worker in the background, the server in the foreground (README « Tâches de fond »)
 
 test: install
 	.venv/bin/ruff check .

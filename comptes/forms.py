@@ -1,11 +1,10 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
-from django.core.mail import EmailMultiAlternatives
 from django.core.validators import RegexValidator
 from django.template import loader
 from dsfr.forms import DsfrBaseForm
 
-from comptes.courriels import envoyer_en_arriere_plan
+from commun.courriels import mettre_en_file, mettre_en_file_a_blanc
 from comptes.models import Utilisateur
 
 
@@ -25,8 +24,9 @@ class ConnexionForm(DsfrBaseForm, AuthenticationForm):
 class ReinitialisationForm(DsfrBaseForm, PasswordResetForm):
     """Password reset without account enumeration: the same page answers for every address, and the
     request does the same work whether the address is known or not (the message is prepared for a
-    stand-in account when nobody matches); a real message leaves in the background, so the SMTP
-    exchange does not lengthen the answer either."""
+    stand-in account when nobody matches, and written to the outbox in a savepoint rolled back);
+    a real message is written to the outbox and sent by the worker, so the SMTP exchange does not
+    lengthen the answer either."""
 
     email = forms.EmailField(label="Adresse électronique", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
@@ -35,14 +35,17 @@ class ReinitialisationForm(DsfrBaseForm, PasswordResetForm):
         return utilisateurs or [Utilisateur(email=email, is_active=False)]
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None):
-        message = self.preparer_message(subject_template_name, email_template_name, context, from_email, to_email)
-        envoyer_en_arriere_plan(message, reel=context["user"].pk is not None)
+        sujet, corps = self.preparer_message(subject_template_name, email_template_name, context, from_email, to_email)
+        if context["user"].pk is not None:
+            mettre_en_file([to_email], sujet, corps)
+        else:
+            mettre_en_file_a_blanc([to_email], sujet, corps)
 
     @staticmethod
     def preparer_message(subject_template_name, email_template_name, context, from_email, to_email):
         sujet = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         corps = loader.render_to_string(email_template_name, context)
-        return EmailMultiAlternatives(sujet, corps, from_email, [to_email])
+        return sujet, corps
 
 
 class NouveauMotDePasseForm(DsfrBaseForm, SetPasswordForm):

@@ -11,7 +11,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from commun.courriels import mettre_en_file
 from commun.quotas import erreur_invitations
 from comptes.models import Invitation, Role, Utilisateur
 
@@ -47,7 +47,8 @@ def lien_mot_de_passe(utilisateur) -> str:
     return settings.URL_SITE.rstrip("/") + chemin
 
 
-def envoyer_invitation(utilisateur, employeur, invite_par) -> int:
+def envoyer_invitation(utilisateur, employeur, invite_par) -> None:
+    """Written to the outbox in the invitation's transaction: sent by the worker once it is committed."""
     contexte = {
         "utilisateur": utilisateur,
         "employeur": employeur,
@@ -59,7 +60,7 @@ def envoyer_invitation(utilisateur, employeur, invite_par) -> int:
     }
     sujet = " ".join(render_to_string("comptes/courriel_invitation_sujet.txt", contexte).split())
     corps = render_to_string("comptes/courriel_invitation.txt", contexte)
-    return send_mail(sujet, corps, None, [utilisateur.email])
+    mettre_en_file([utilisateur.email], sujet, corps)
 
 
 @transaction.atomic
@@ -88,5 +89,5 @@ def inviter_contact(employeur, email: str, prenom: str, nom: str, invite_par) ->
         )
     utilisateur.employeurs.add(employeur)
     Invitation.objects.create(employeur=employeur, email=email, invite_par=invite_par)
-    transaction.on_commit(lambda: envoyer_invitation(utilisateur, employeur, invite_par))
+    envoyer_invitation(utilisateur, employeur, invite_par)
     return utilisateur, cree

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "procrastinate.contrib.django",  # the job queue in PostgreSQL (README « Tâches de fond »)
     # The project's apps, lowest layer first (README « Organisation du code »).
     "commun",
     "comptes",
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "exploitation.sante.SanteMiddleware",  # first: /sante/ answers probes by IP, before the host-name check
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "commun.securite.PermissionsPolicyMiddleware",
@@ -117,6 +119,8 @@ else:
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A database that does not answer makes a connection fail in 5 s, not hang (/sante/ answers 503).
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Caches: the dashboard's budget figures are shared by every worker (database table) ---------
@@ -305,6 +309,25 @@ PIECES_JOINTES_TAILLE_PAR_DEMANDE = env.int("PIECES_JOINTES_TAILLE_PAR_DEMANDE",
 PIECES_JOINTES_TAILLE_PAR_STRUCTURE = env.int("PIECES_JOINTES_TAILLE_PAR_STRUCTURE", default=500 * 1024 * 1024)
 INVITATIONS_PAR_JOUR = env.int("INVITATIONS_PAR_JOUR", default=30)
 
+# --- Background jobs: procrastinate, PostgreSQL as the queue (README « Tâches de fond ») -----------
+# The web process defers jobs through Django's connection, inside the caller's transaction; the
+# worker (`manage.py procrastinate worker`) connects with the same DATABASES parameters.
+PROCRASTINATE_IMPORT_PATHS = ["commun.taches", "commun.courriels", "exploitation.taches_periodiques"]
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = ""
+# A worker writes its heartbeat every TACHES_BATTEMENT_S seconds; the jobs of a worker silent for
+# TACHES_WORKER_MUET_S seconds (killed, machine lost) are retried by `commun.taches.relancer_les_taches_bloquees`.
+TACHES_BATTEMENT_S = env.float("TACHES_BATTEMENT_S", default=10.0)
+TACHES_WORKER_MUET_S = env.float("TACHES_WORKER_MUET_S", default=60.0)
+TACHES_REPRISE_CRON = env.str("TACHES_REPRISE_CRON", default="* * * * *")
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "update_heartbeat_interval": TACHES_BATTEMENT_S,
+    "stalled_worker_timeout": TACHES_WORKER_MUET_S,
+}
+# E-mails (commun/courriels.py): retried with a growing delay for COURRIELS_RELANCE_HEURES hours, then failed.
+COURRIELS_RELANCE_HEURES = env.int("COURRIELS_RELANCE_HEURES", default=24)
+# Version shown by /sante/: VERSION, or the commit the host exposes (Scalingo, Clever Cloud).
+VERSION = env.str("VERSION", default="") or env.str("SOURCE_VERSION", default="") or env.str("CONTAINER_VERSION", default="")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -318,6 +341,10 @@ LOGGING = {
         # WeasyPrint reports every CSS rule of the design system it does not use (screen media queries).
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "ERROR"},
+        # procrastinate tells at INFO every job deferred and every task registered, in every process.
+        "procrastinate.blueprints": {"level": "WARNING"},
+        "procrastinate.periodic": {"level": "WARNING"},
+        "procrastinate.jobs": {"level": "WARNING"},
     },
 }
 

@@ -1,13 +1,15 @@
 """E-mails to the employer's members about their request: acknowledgement of filing, request for
-completion, decision. Texts are templates under templates/demandes/courriels/. Sent by the workflow
-services once their transaction is committed (see demandes/services.py)."""
+completion, decision. Texts are templates under templates/demandes/courriels/. Written to the outbox
+(commun/courriels.py) inside the transaction of the workflow service (see demandes/services.py): sent
+by the worker once it is committed, never when it rolls back."""
 
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from commun.courriels import mettre_en_file
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +27,8 @@ def lien_absolu(chemin: str) -> str:
 
 
 def envoyer(gabarit: str, demande, **contexte) -> int:
-    """Render templates/demandes/courriels/<gabarit>_sujet.txt and <gabarit>.txt and send them."""
+    """Render templates/demandes/courriels/<gabarit>_sujet.txt and <gabarit>.txt and put them in the
+    outbox; return the number of recipients."""
     adresses = destinataires(demande.employeur)
     if not adresses:
         logger.warning("Demande %s : aucun destinataire pour le courriel « %s ».", demande.pk, gabarit)
@@ -33,7 +36,8 @@ def envoyer(gabarit: str, demande, **contexte) -> int:
     contexte = {"demande": demande, "lien": lien_absolu(reverse("demandes:detail", args=[demande.pk])), **contexte}
     sujet = " ".join(render_to_string(f"demandes/courriels/{gabarit}_sujet.txt", contexte).split())
     corps = render_to_string(f"demandes/courriels/{gabarit}.txt", contexte)
-    return send_mail(sujet, corps, None, adresses)
+    mettre_en_file(adresses, sujet, corps)
+    return len(adresses)
 
 
 def notifier_depot(demande, nouveau_depot: bool) -> int:

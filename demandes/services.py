@@ -2,7 +2,8 @@
 
 Every transition is checked against `demandes/regles.py::TRANSITIONS` under the row lock
 (`SELECT … FOR UPDATE` on the request), recorded as an `EvenementDemande` (author, time, message),
-and the employer's members are told by e-mail once the transaction is committed.
+and the employer's members are told by e-mail through the outbox, in the same transaction (sent by
+the worker once it is committed).
 
 `accepter_demande()` creates the post and its draft convention and consumes one post of the
 département's envelope for the year (`conventions.budget.reserver_poste`, under the envelope's
@@ -10,7 +11,6 @@ row lock): two agents accepting at the same moment cannot overrun the envelope.
 """
 
 from datetime import date
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -67,10 +67,6 @@ def _changer_statut(demande: Demande, apres: str, auteur, type_evenement: str, m
     return EvenementDemande.objects.create(
         demande=demande, type=type_evenement, statut_avant=avant, statut_apres=apres, auteur=auteur, message=message
     )
-
-
-def _apres_validation(fonction, *args):
-    transaction.on_commit(partial(fonction, *args))
 
 
 # --- Employer side: drafting ---------------------------------------------------------------------
@@ -233,10 +229,10 @@ def deposer_demande(demande: Demande, auteur) -> Demande:
     if demande.statut == StatutDemande.BROUILLON:
         demande.date_depot = timezone.now()
         _changer_statut(demande, StatutDemande.DEPOSEE, auteur, TypeEvenement.DEPOT)
-        _apres_validation(notifications.notifier_depot, demande, False)
+        notifications.notifier_depot(demande, False)
     else:
         _changer_statut(demande, StatutDemande.EN_INSTRUCTION, auteur, TypeEvenement.NOUVEAU_DEPOT)
-        _apres_validation(notifications.notifier_depot, demande, True)
+        notifications.notifier_depot(demande, True)
     return demande
 
 
@@ -303,7 +299,7 @@ def demander_complements(demande: Demande, auteur, message: str) -> Demande:
         raise ErreurDemande("Indiquez à l’employeur ce qu’il doit compléter : le message est obligatoire.")
     demande = _verrouiller(demande)
     _changer_statut(demande, StatutDemande.A_COMPLETER, auteur, TypeEvenement.DEMANDE_COMPLEMENTS, message)
-    _apres_validation(notifications.notifier_complements, demande, message)
+    notifications.notifier_complements(demande, message)
     return demande
 
 
@@ -320,7 +316,7 @@ def _decider(demande: Demande, statut: str, type_evenement: str, auteur, motif: 
     demande.motif_decision = motif
     _designer_si_vacant(demande, auteur)
     _changer_statut(demande, statut, auteur, type_evenement, motif)
-    _apres_validation(notifications.notifier_decision, demande)
+    notifications.notifier_decision(demande)
     return demande
 
 

@@ -219,3 +219,65 @@ def site_deploye_sans_base(site_deploye):
     site = sans_base_de_donnees(site_deploye, site_deploye.dossier)
     yield site
     arreter_serveur(site)
+
+
+@pytest.fixture(autouse=True)
+def courriels_envoyes_a_la_validation(request, monkeypatch):
+    """Tests that start no worker: each message written to the outbox (its row and its real job) is
+    also sent, by the worker's own job body, when its transaction commits (so never when it rolls
+    back) — `django_capture_on_commit_callbacks(execute=True)` shows it in `mail.outbox`. Tests with a
+    real worker (fixture `worker`) or marked `sans_envoi_a_la_validation` leave it to the worker."""
+    if "worker" in request.fixturenames or request.node.get_closest_marker("sans_envoi_a_la_validation"):
+        return
+    from django.db import transaction
+
+    from commun import courriels
+
+    differer = courriels.envoyer_courriel.defer
+
+    def differer_et_envoyer_a_la_validation(**arguments):
+        identifiant = differer(**arguments)
+        transaction.on_commit(lambda: courriels.envoyer(arguments["courriel_id"]))
+        return identifiant
+
+    monkeypatch.setattr(courriels.envoyer_courriel, "defer", differer_et_envoyer_a_la_validation)
+
+
+@pytest.fixture(autouse=True)
+def file_de_taches_videe_apres_les_tests_transactionnels(request):
+    """A transactional test commits its jobs: they are removed with the rest of its rows."""
+    marque = request.node.get_closest_marker("django_db")
+    if not ((marque and marque.kwargs.get("transaction")) or "live_server" in request.fixturenames):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    from tests.worker import vider_la_file
+
+    vider_la_file()
+
+
+@pytest.fixture
+def serveur_smtp():
+    from tests.worker import ServeurSMTP
+
+    with ServeurSMTP() as serveur:
+        yield serveur
+
+
+@pytest.fixture
+def worker(transactional_db, serveur_smtp, tmp_path):
+    """Start real workers (`worker()` → a started `tests.worker.Worker`), all stopped at the end."""
+    from tests.worker import Worker, vider_la_file
+
+    vider_la_file()
+    demarres = []
+
+    def demarrer(**variables):
+        w = Worker(tmp_path / f"worker-{len(demarres)}.log", serveur_smtp, **variables).demarrer()
+        demarres.append(w)
+        return w
+
+    yield demarrer
+    for w in demarres:
+        w.arreter()

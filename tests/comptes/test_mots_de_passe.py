@@ -2,7 +2,6 @@
 enumeration on the reset and sign-in pages."""
 
 import re
-import threading
 from datetime import datetime, timedelta
 from unittest import mock
 
@@ -11,13 +10,14 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.core.mail.backends import locmem
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from procrastinate.contrib.django.models import ProcrastinateJob
 
-from comptes.courriels import attendre_les_envois
+from commun.models import Courriel, StatutCourriel
 from comptes.models import Utilisateur
+from tests.courriels import envoyer_les_courriels_en_attente
 from tests.factories import MOT_DE_PASSE
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def test_validateurs_en_francais():
 
 
 def lien_recu():
-    attendre_les_envois()
+    envoyer_les_courriels_en_attente()
     assert len(mail.outbox) == 1
     return re.search(r"https?://[^/\s]+(/comptes/mot-de-passe/nouveau/\S+/)", mail.outbox[0].body).group(1)
 
@@ -99,37 +99,30 @@ def test_reinitialisation_meme_reponse_pour_adresse_connue_ou_inconnue(client, a
     inconnue = client.post(OUBLI, {"email": "personne@nulle-part.fr"}, follow=True)
     assert connue.redirect_chain == inconnue.redirect_chain == [(reverse("comptes:reinitialisation_envoyee"), 302)]
     assert sans_jeton_csrf(connue.content.decode()) == sans_jeton_csrf(inconnue.content.decode())
-    attendre_les_envois()
+    envoyer_les_courriels_en_attente()
     assert [m.to for m in mail.outbox] == [[agent93.email]]
 
 
 def test_reinitialisation_prepare_le_meme_message_pour_une_adresse_inconnue(client, db):
     """Same work whatever the address: the message is rendered for a stand-in account, not sent."""
-    with mock.patch("comptes.forms.ReinitialisationForm.preparer_message", wraps=lambda *a: mock.Mock()) as preparer:
+    with mock.patch("comptes.forms.ReinitialisationForm.preparer_message", wraps=lambda *a: ("Sujet", "Corps")) as preparer:
         client.post(OUBLI, {"email": "personne@nulle-part.fr"})
     assert preparer.call_count == 1
-    attendre_les_envois()
+    assert not Courriel.objects.exists() and not ProcrastinateJob.objects.exists()
+    envoyer_les_courriels_en_attente()
     assert mail.outbox == []
 
 
-def test_envoi_du_courriel_hors_de_la_reponse(client, agent93, monkeypatch):
-    """The SMTP exchange does not lengthen the answer (its length would tell a known address)."""
-    liberer, envoye = threading.Event(), threading.Event()
-    envoyer = locmem.EmailBackend.send_messages
-
-    def lent(self, messages):
-        liberer.wait(10)
-        n = envoyer(self, messages)
-        envoye.set()
-        return n
-
-    monkeypatch.setattr(locmem.EmailBackend, "send_messages", lent)
+def test_envoi_du_courriel_hors_de_la_reponse(client, agent93):
+    """The SMTP exchange is not part of the answer (its length would tell a known address): the
+    message waits in the outbox, with its job, for the worker."""
     reponse = client.post(OUBLI, {"email": agent93.email})
-    assert reponse.status_code == 302
-    assert not envoye.is_set()  # the answer left while the message was still on its way
-    liberer.set()
-    attendre_les_envois()
-    assert envoye.is_set() and len(mail.outbox) == 1
+    assert reponse.status_code == 302 and mail.outbox == []
+    courriel = Courriel.objects.get()
+    assert courriel.destinataires == [agent93.email] and courriel.statut == StatutCourriel.A_ENVOYER
+    assert ProcrastinateJob.objects.get().args == {"courriel_id": courriel.pk}
+    envoyer_les_courriels_en_attente()
+    assert len(mail.outbox) == 1
 
 
 def test_connexion_meme_message_pour_adresse_inconnue_et_mauvais_mot_de_passe(client, agent93, dep93):

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from commun.models import Courriel
 from comptes.models import Utilisateur
 from conventions.models import Avenant, Convention
 from demandes.models import Demande, EvenementDemande, NoteInstruction, PieceJointe
@@ -430,6 +431,26 @@ def test_un_financement_n_est_pas_negatif():
 @refusee_par(FinancementAnnuel, "financement_annee_plausible")
 def test_un_financement_porte_une_annee_du_programme():
     financement(poste=PosteFactory(), annee=2101)
+
+
+@refusee_par(Courriel, "courriel_au_moins_un_destinataire")
+def test_un_courriel_a_au_moins_un_destinataire():
+    Courriel.objects.create(destinataires=[], sujet="Sujet", corps="Corps")
+
+
+@refusee_par(Courriel, "courriel_envoye_date_envoi")
+def test_un_courriel_envoye_a_sa_date_d_envoi_et_lui_seul():
+    courriel = Courriel.objects.create(destinataires=["a@exemple.fr"], sujet="Sujet", corps="Corps")
+    Courriel.objects.filter(pk=courriel.pk).update(statut="envoye")
+
+
+@pytest.mark.parametrize("statut,envoye_le", [("envoye", None), ("a_envoyer", "maintenant"), ("echec", "maintenant")])
+def test_statut_et_date_d_envoi_d_un_courriel_concordent(statut, envoye_le):
+    with pytest.raises(IntegrityError) as erreur, transaction.atomic():
+        Courriel.objects.create(
+            destinataires=["a@exemple.fr"], sujet="S", corps="C", statut=statut, envoye_le=timezone.now() if envoye_le else None
+        )
+    assert contrainte_violee(erreur.value) == ("commun_courriel", "courriel_envoye_date_envoi")
 
 
 # --- every constraint has its test ----------------------------------------------------------------
