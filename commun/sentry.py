@@ -1,8 +1,9 @@
 """Error reports to Sentry, when SENTRY_DSN is set, with no personal data (README, « Journaux et
 rapports d’erreurs »).
 
-The SDK is told not to collect any (`send_default_pii=False`, no local variables in the stack
-frames: a view's locals hold the titulaire it shows, no request body), and every event goes
+The SDK is told not to collect any (`data_collection`, successor of `send_default_pii=False`: no
+local variables in the stack frames — a view's locals hold the titulaire it shows —, no request
+body, no cookie), and every event goes
 through `nettoyer_evenement` before it leaves: request body, cookies, query string and client
 address removed, headers kept only from a short list, the user reduced to its id, database error
 details (they quote the values of a row) and anything that looks like an e-mail address replaced."""
@@ -56,13 +57,24 @@ def nettoyer_evenement(event: dict, hint=None) -> dict:
 
 
 def options_sentry(dsn: str, environnement: str, version: str | None = None, **autres) -> dict:
+    """The SDK's options. `data_collection` is sentry-sdk 2.x's successor of `send_default_pii=False`
+    (deprecated there): nothing about the user, no cookie, body, query string, SQL parameter or local
+    variable; of the headers, only the harmless ones."""
     return {
         "dsn": dsn,
         "environment": environnement,
         "release": version,
         "integrations": [DjangoIntegration()],
-        "send_default_pii": False,
-        "include_local_variables": False,
+        "data_collection": {
+            "user_info": False,
+            "cookies": {"mode": "off"},
+            "http_headers": {"request": {"mode": "allowlist", "terms": sorted(EN_TETES_SURS)}},
+            "http_bodies": [],
+            "url_query_params": {"mode": "off"},
+            "database_query_data": False,
+            "stack_frame_variables": False,
+            "gen_ai": {"inputs": False, "outputs": False},
+        },
         "max_request_body_size": "never",
         "before_send": nettoyer_evenement,
         "before_send_transaction": nettoyer_evenement,
