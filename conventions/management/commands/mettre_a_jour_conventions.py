@@ -19,6 +19,7 @@ def lire_date_option(texte: str, option: str) -> date:
 
 
 class Command(Commande):
+    verrou = "mettre_a_jour_conventions"  # daily work: one run at a time whatever the number of instances
     help = "Met à jour le statut des conventions (en cours, échue, caduque) et des postes à une date (aujourd’hui par défaut)."
 
     def add_arguments(self, parser):

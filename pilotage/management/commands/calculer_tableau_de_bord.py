@@ -9,6 +9,7 @@ ANNEE_MIN, ANNEE_MAX = 1999, 2100  # the programme was created in 1999
 
 
 class Command(Commande):
+    verrou = "calculer_tableau_de_bord"  # daily work: one run at a time whatever the number of instances
     help = (
         "Calcule d’avance les chiffres budgétaires du tableau de bord (aide engagée et prévue de chaque "
         "département pour l’année) : à lancer chaque jour après mettre_a_jour_conventions."

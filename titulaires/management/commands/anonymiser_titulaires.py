@@ -8,6 +8,7 @@ from titulaires.rgpd import anonymiser_titulaires, titulaires_a_anonymiser
 
 
 class Command(Commande):
+    verrou = "anonymiser_titulaires"  # daily work: one run at a time whatever the number of instances
     help = (
         "Anonymise les titulaires dont la dernière affectation a pris fin depuis plus que la durée de "
         "conservation (RETENTION_TITULAIRES_ANNEES). À lancer chaque jour."
