@@ -190,3 +190,30 @@ def site_deploye_sans_base(site_deploye):
     site = sans_base_de_donnees(site_deploye, site_deploye.dossier)
     yield site
     arreter_serveur(site)
+
+
+@pytest.fixture(scope="session")
+def serveur_s3():
+    """moto's S3 server on 127.0.0.1 (tests/s3_local.py), once per session."""
+    from tests.s3_local import ServeurS3
+
+    with ServeurS3() as serveur:
+        yield serveur
+
+
+@pytest.fixture
+def stockage_s3(settings, serveur_s3, tmp_path):
+    """The default storage is the S3 object storage (a new private bucket on the local server), as
+    with S3_BUCKET set. Overriding STORAGES through `settings` resets Django's cached storages
+    (`default_storage`, `storages`), now and when the test ends. MEDIA_ROOT points to an empty folder
+    that must stay empty: nothing may reach the local disk."""
+    from django.core.files.storage import default_storage
+
+    from tests.s3_local import Compartiment
+
+    compartiment = serveur_s3.nouveau_compartiment()
+    settings.MEDIA_ROOT = tmp_path / "disque-local-inutilise"
+    settings.STORAGES = {**settings.STORAGES, "default": serveur_s3.reglage(compartiment)}
+    assert default_storage.bucket_name == compartiment  # the override took effect
+    yield Compartiment(compartiment, serveur_s3)
+    assert not settings.MEDIA_ROOT.exists(), "un fichier a été écrit sur le disque local malgré le stockage S3"
