@@ -2,6 +2,7 @@
 started by the test session itself; each test gets its own new bucket and the service's own S3
 options (commun/stockage.py, the same as with S3_BUCKET set), so that nothing leaves the machine."""
 
+import logging
 import socket
 import uuid
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ class ServeurS3:
         self.serveur = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
 
     def __enter__(self):
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per S3 request otherwise
         self.serveur.start()
         return self
 
