@@ -18,12 +18,16 @@ from django.core.files.storage import FileSystemStorage, Storage, default_storag
 
 MORCEAU = 1 << 20  # bytes read at a time when copying a stored file
 MEMOIRE_MAX_S3 = 4 << 20  # beyond this, an object being read is spooled to a temporary file, not kept in memory
+DELAI_CONNEXION_S3, DELAI_LECTURE_S3 = 5, 30  # seconds
 DUREE_URL_SIGNEE = 300  # seconds; the service never hands out object addresses, this only bounds a mistake
 
 
 def options_s3(*, bucket: str, endpoint_url: str = "", region: str = "", access_key: str = "", secret_key: str = "") -> dict:
     """`OPTIONS` of django-storages' S3Storage for a private bucket (see the README's table).
-    Empty keys leave boto3 its usual chain (instance role, AWS_* variables)."""
+    Empty keys leave boto3 its usual chain (instance role, AWS_* variables). The client has bounded
+    timeouts and few retries: a slow object storage cannot hold a web worker for minutes."""
+    from botocore.config import Config  # a quarter of a second to import: only when S3 is configured
+
     return {
         "bucket_name": bucket,
         "endpoint_url": endpoint_url or None,
@@ -34,8 +38,13 @@ def options_s3(*, bucket: str, endpoint_url: str = "", region: str = "", access_
         "querystring_auth": True,  # a URL, if ever asked for, is signed and short-lived, never public
         "querystring_expire": DUREE_URL_SIGNEE,
         "file_overwrite": False,  # as on the local disk: a taken name gets a suffix, nothing is overwritten
-        "addressing_style": "path",  # understood by every S3-compatible service, needs no DNS per bucket
-        "signature_version": "s3v4",
+        "client_config": Config(
+            s3={"addressing_style": "path"},  # understood by every S3-compatible service, needs no DNS per bucket
+            signature_version="s3v4",
+            connect_timeout=DELAI_CONNEXION_S3,
+            read_timeout=DELAI_LECTURE_S3,
+            retries={"max_attempts": 3, "mode": "standard"},
+        ),
         "max_memory_size": MEMOIRE_MAX_S3,
     }
 

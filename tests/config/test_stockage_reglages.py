@@ -12,8 +12,10 @@ RACINE = Path(__file__).resolve().parents[2]
 LIRE = (
     "import django, json; django.setup(); from django.conf import settings; "
     "from django.core.files.storage import storages; "
-    "print(json.dumps({'classe': type(storages['default']).__name__, "
-    "'options': settings.STORAGES['default'].get('OPTIONS', {})}))"
+    "s = storages['default']; c = getattr(s, 'client_config', None); "
+    "print(json.dumps({'classe': type(s).__name__, 'options': settings.STORAGES['default'].get('OPTIONS', {}), "
+    "'client': c and {'adressage': c.s3['addressing_style'], 'connexion': c.connect_timeout, 'lecture': c.read_timeout}}, "
+    "default=str))"
 )
 
 
@@ -44,3 +46,4 @@ def test_avec_les_variables_s3_un_compartiment_prive_sans_adresse_publique():
     assert options["default_acl"] == "private"
     assert options["querystring_auth"] is True and options["querystring_expire"] <= 300
     assert options["file_overwrite"] is False
+    assert choisi["client"] == {"adressage": "path", "connexion": 5, "lecture": 30}  # a slow storage never hangs a page
