@@ -70,3 +70,10 @@ def test_archiver_les_pdf_ecrit_dans_le_compartiment(poste93, stockage_s3):
     call_command("archiver_pdf_conventions", stdout=io.StringIO())
     convention.refresh_from_db()
     assert hashlib.sha256(stockage_s3.objets()[convention.pdf.name]).hexdigest() == convention.pdf_sha256
+
+
+def test_l_administration_renvoie_vers_la_vue_jamais_vers_le_compartiment(client, admin_national, signee, stockage_s3):
+    client.force_login(admin_national)
+    page = client.get(reverse("admin:conventions_convention_change", args=[signee.pk])).content.decode()
+    assert f'href="{reverse("conventions:pdf", args=[signee.pk])}"' in page and signee.pdf.name in page
+    assert stockage_s3.serveur.url not in page and "X-Amz-Signature" not in page
