@@ -4,8 +4,9 @@
   `%PDF-` for PDF, the PNG signature, `FF D8 FF` for JPEG. Anything else is refused.
 - The name must agree with the content: a PDF named `.exe` is refused as much as an executable named
   `.pdf` (the second fails on its content, the first on its name).
-- Files are stored under MEDIA_ROOT with a random name (never the name the user gave) and are never
-  served statically: a view checks the user's scope, then answers with `reponse_piece()` (attachment,
+- Files are stored through the storage API (commun/stockage.py: local disk or private S3 bucket) with
+  a random name (never the name the user gave) and are never served statically nor by the object
+  storage: a view checks the user's scope, then streams the file with `reponse_piece()` (attachment,
   sanitised file name, `X-Content-Type-Options: nosniff`).
 """
 
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.utils import timezone
 
 from commun.noms_fichiers import nom_de_fichier
@@ -111,8 +112,12 @@ def nom_sur(nom: str, type_mime: str) -> str:
 
 
 def reponse_piece(fichier, nom: str, type_mime: str) -> FileResponse:
-    """Serve a stored file as an attachment under its sanitised name, never sniffed by the browser."""
-    fichier.open("rb")
+    """Stream a stored file (read through its storage, in blocks) as an attachment under its sanitised
+    name, never sniffed by the browser. A file missing from the storage answers 404."""
+    try:
+        fichier.open("rb")
+    except FileNotFoundError:
+        raise Http404("Fichier introuvable.") from None
     reponse = FileResponse(fichier, as_attachment=True, filename=nom_sur(nom, type_mime), content_type=type_mime)
     reponse["X-Content-Type-Options"] = "nosniff"
     reponse["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -11,6 +11,7 @@ import environ
 
 from commun.securite import origine, politique_csp
 from commun.sentry import initialiser_sentry
+from commun.stockage import stockage_s3
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -193,10 +194,26 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 # Uploads live outside the static root and are only served through views that check scope.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/fichiers-non-publics/"  # never routed: only the scoped download views serve uploads
-# Backups (`make sauvegarde`): archives of the database and of MEDIA_ROOT, git-ignored.
+# On the local disk, stored files (personal data) are readable by the service's user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Backups (`make sauvegarde`): archives of the database and of the stored files, git-ignored.
 SAUVEGARDES_DOSSIER = env.path("SAUVEGARDES_DOSSIER", default=BASE_DIR / "sauvegardes")
+# Stored files go through the storage API only (commun/stockage.py): the local disk (MEDIA_ROOT) by
+# default; with S3_BUCKET, an S3-compatible object storage shared by every instance, private bucket.
+S3_BUCKET = env.str("S3_BUCKET", default="")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        stockage_s3(
+            bucket=S3_BUCKET,
+            endpoint_url=env.str("S3_ENDPOINT_URL", default=""),
+            region=env.str("S3_REGION", default=""),
+            access_key=env.str("S3_ACCESS_KEY_ID", default=""),
+            secret_key=env.str("S3_SECRET_ACCESS_KEY", default=""),
+        )
+        if S3_BUCKET
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "commun.stockage_statique.StockageStatique"  # WhiteNoise's, compressing fingerprinted names only

@@ -61,7 +61,8 @@ class PlusMois(Func):
 
 
 def chemin_pdf_convention(convention, nom_fichier):
-    """Stored signed PDFs: MEDIA_ROOT/conventions/<département>/<numéro>.pdf (never served directly)."""
+    """Stored signed PDFs: conventions/<département>/<numéro>.pdf in the default storage (local disk or
+    private S3 bucket, commun/stockage.py), never served directly."""
     return f"conventions/{convention.poste.departement.code}/{convention.numero}.pdf"
 
 

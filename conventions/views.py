@@ -6,6 +6,7 @@ convention is reached through `Convention.objects.for_user()`: out of scope answ
 
 import hashlib
 import io
+import logging
 import zipfile
 from datetime import timedelta
 
@@ -48,6 +49,8 @@ from financements.regles import REGLE_AIDE, AideImpossible
 from postes.models import FinancementAnnuel, Poste
 from titulaires.models import Affectation, DiagnosticEligibilite, Titulaire
 from titulaires.views import VerificationMixin
+
+journal = logging.getLogger(__name__)
 
 ZIP_MAXIMUM = 500  # conventions in one ZIP download; beyond, the agent narrows the filters
 # PDFs rendered on the fly in one ZIP (drafts, signed conventions not archived yet): about 0.25 s each
@@ -367,7 +370,12 @@ def nom_fichier_pdf(convention: Convention, signe: bool) -> str:
 def convention_pdf(request, pk):
     """The convention's PDF: the stored signed archive (never regenerated), or a PROJET preview."""
     convention = get_object_or_404(conventions_visibles(request.user), pk=pk)
-    contenu, signe = services.pdf_de_la_convention(convention)
+    try:
+        contenu, signe = services.pdf_de_la_convention(convention)
+    except services.PdfAltere as erreur:
+        journal.error("PDF archivé refusé (convention %s) : %s", convention.pk, erreur)
+        messages.error(request, f"{erreur} Il n’est pas servi : prévenez l’administrateur du service.")
+        return redirect("conventions:detail", pk=convention.pk)
     reponse = HttpResponse(contenu, content_type="application/pdf")
     reponse["Content-Disposition"] = f'attachment; filename="{nom_fichier_pdf(convention, signe)}"'  # safe name
     return reponse
@@ -401,7 +409,12 @@ class ConventionsZip(RoleRequisMixin, View):
                 "(commande « archiver_pdf_conventions »).",
             )
             return redirect(retour)
-        contenu = archive_zip(conventions)
+        try:
+            contenu = archive_zip(conventions)
+        except services.PdfAltere as erreur:
+            journal.error("Archive ZIP refusée : %s", erreur)
+            messages.error(request, f"{erreur} L’archive n’est pas produite : prévenez l’administrateur du service.")
+            return redirect(retour)
         reponse = HttpResponse(contenu, content_type="application/zip")
         en_piece_jointe(reponse, f"conventions-{timezone.localdate():%Y-%m-%d}", ".zip")
         return reponse

@@ -1,22 +1,22 @@
 """Where a checked import waits between the preview and the confirmation.
 
 The file is read once, at the preview: what waits is the table it gave (headers and cells, as JSON),
-never the uploaded bytes, so the confirmation parses nothing again. It lives in
-MEDIA_ROOT/imports/<user id>/<random token>/ (never served as static files): a user reaches only
-their own folder, the token is 128 random bits and is also kept in the user's session. Folders older
-than a day are removed when the same user uploads again.
+never the uploaded bytes, so the confirmation parses nothing again. It is stored through the storage
+API (commun/stockage.py: local disk or object storage, so the confirmation may reach another
+instance) under imports/<user id>/<random token>/ (never served as static files): a user reaches
+only their own folder, the token is 128 random bits and is also kept in the user's session. Folders
+older than a day are removed when the same user uploads again.
 """
 
 import json
 import re
 import secrets
-import shutil
-import time
-from datetime import date, datetime
-from pathlib import Path
+from datetime import date, datetime, timedelta
 
-from django.conf import settings
+from django.core.files.storage import default_storage
+from django.utils import timezone
 
+from commun.stockage import ecrire_fichier, lire_fichier, lister, supprimer_dossier
 from importation.lecture import Table
 from importation.valeurs import NonScalaire
 
@@ -78,56 +78,54 @@ class DepotIntrouvable(Exception):
     pass
 
 
-def _dossier_utilisateur(utilisateur) -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports" / str(int(utilisateur.pk))
+def _dossier_utilisateur(utilisateur) -> str:
+    return f"imports/{int(utilisateur.pk)}"
 
 
-def _dossier(utilisateur, jeton: str) -> Path:
+def _dossier(utilisateur, jeton: str) -> str:
     if not FORMAT_JETON.match(jeton or ""):
         raise DepotIntrouvable(jeton)
-    return _dossier_utilisateur(utilisateur) / jeton
+    return f"{_dossier_utilisateur(utilisateur)}/{jeton}"
 
 
 def nettoyer(utilisateur):
+    """Remove the user's deposits whose files are all older than DUREE_CONSERVATION."""
     racine = _dossier_utilisateur(utilisateur)
-    if not racine.is_dir():
-        return
-    limite = time.time() - DUREE_CONSERVATION
-    for dossier in racine.iterdir():
-        if dossier.is_dir() and dossier.stat().st_mtime < limite:
-            shutil.rmtree(dossier, ignore_errors=True)
+    limite = timezone.now() - timedelta(seconds=DUREE_CONSERVATION)
+    for jeton in lister(racine)[0]:
+        dossier = f"{racine}/{jeton}"
+        fichiers = lister(dossier)[1]
+        if all(default_storage.get_modified_time(f"{dossier}/{nom}") < limite for nom in fichiers):
+            supprimer_dossier(dossier)
 
 
 def deposer(utilisateur, table: Table) -> str:
     """Keep the checked table for the confirmation; returns its token."""
     nettoyer(utilisateur)
     jeton = secrets.token_urlsafe(16)
-    dossier = _dossier(utilisateur, jeton)
-    dossier.mkdir(parents=True, mode=0o700)
-    (dossier / NOM_TABLE).write_bytes(table_en_json(table))
+    ecrire_fichier(f"{_dossier(utilisateur, jeton)}/{NOM_TABLE}", table_en_json(table))
     return jeton
 
 
+def _lire(utilisateur, jeton: str, nom: str) -> bytes:
+    try:
+        return lire_fichier(f"{_dossier(utilisateur, jeton)}/{nom}")
+    except FileNotFoundError:
+        raise DepotIntrouvable(jeton) from None
+
+
 def lire(utilisateur, jeton: str) -> Table:
-    chemin = _dossier(utilisateur, jeton) / NOM_TABLE
-    if not chemin.is_file():
-        raise DepotIntrouvable(jeton)
-    return table_depuis_json(chemin.read_bytes())
+    return table_depuis_json(_lire(utilisateur, jeton, NOM_TABLE))
 
 
 def enregistrer_rejets(utilisateur, jeton: str, contenu: bytes):
-    dossier = _dossier(utilisateur, jeton)
-    dossier.mkdir(parents=True, exist_ok=True, mode=0o700)
-    (dossier / NOM_REJETS).write_bytes(contenu)
+    ecrire_fichier(f"{_dossier(utilisateur, jeton)}/{NOM_REJETS}", contenu)
 
 
 def lire_rejets(utilisateur, jeton: str) -> bytes:
-    chemin = _dossier(utilisateur, jeton) / NOM_REJETS
-    if not chemin.is_file():
-        raise DepotIntrouvable(jeton)
-    return chemin.read_bytes()
+    return _lire(utilisateur, jeton, NOM_REJETS)
 
 
 def oublier_fichier(utilisateur, jeton: str):
     """After the confirmation the table goes; the rejected-lines file stays until the next clean-up."""
-    (_dossier(utilisateur, jeton) / NOM_TABLE).unlink(missing_ok=True)
+    default_storage.delete(f"{_dossier(utilisateur, jeton)}/{NOM_TABLE}")

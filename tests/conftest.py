@@ -265,6 +265,15 @@ def serveur_smtp():
         yield serveur
 
 
+@pytest.fixture(scope="session")
+def serveur_s3():
+    """moto's S3 server on 127.0.0.1 (tests/s3_local.py), once per session."""
+    from tests.s3_local import ServeurS3
+
+    with ServeurS3() as serveur:
+        yield serveur
+
+
 @pytest.fixture
 def worker(transactional_db, serveur_smtp, tmp_path):
     """Start real workers (`worker()` → a started `tests.worker.Worker`), all stopped at the end."""
@@ -281,3 +290,21 @@ def worker(transactional_db, serveur_smtp, tmp_path):
     yield demarrer
     for w in demarres:
         w.arreter()
+
+
+@pytest.fixture
+def stockage_s3(settings, serveur_s3, tmp_path):
+    """The default storage is the S3 object storage (a new private bucket on the local server), as
+    with S3_BUCKET set. Overriding STORAGES through `settings` resets Django's cached storages
+    (`default_storage`, `storages`), now and when the test ends. MEDIA_ROOT points to an empty folder
+    that must stay empty: nothing may reach the local disk."""
+    from django.core.files.storage import default_storage
+
+    from tests.s3_local import Compartiment
+
+    compartiment = serveur_s3.nouveau_compartiment()
+    settings.MEDIA_ROOT = tmp_path / "disque-local-inutilise"
+    settings.STORAGES = {**settings.STORAGES, "default": serveur_s3.reglage(compartiment)}
+    assert default_storage.bucket_name == compartiment  # the override took effect
+    yield Compartiment(compartiment, serveur_s3)
+    assert not settings.MEDIA_ROOT.exists(), "un fichier a été écrit sur le disque local malgré le stockage S3"

@@ -229,6 +229,17 @@ def sans_base_de_donnees(site: SiteDeploye, dossier: Path) -> SiteDeploye:
     return demarrer_serveur(journal, prelude, serveur, site.environnement, port, statut_attendu=None)
 
 
+def autre_instance(site: SiteDeploye, dossier: Path, nom: str, variables: dict[str, str]) -> SiteDeploye:
+    """Another gunicorn of the same deployment (same database, same collected files), with
+    `variables` exported after the README's (the S3 storage of several instances, for instance)."""
+    port = port_libre()
+    serveur = site.serveur.replace(f"--bind 127.0.0.1:{site.port}", f"--bind 127.0.0.1:{port}")
+    serveur = re.sub(r"--workers \d+", "--workers 1", serveur)  # one worker is enough to be another instance
+    exports = " ".join(f"{cle}={shlex.quote(valeur)}" for cle, valeur in variables.items())
+    prelude = f"{site.prelude}\nexport CSRF_TRUSTED_ORIGINS=http://localhost:{port} {exports}"
+    return demarrer_serveur(dossier / f"gunicorn-{nom}.log", prelude, serveur, site.environnement, port)
+
+
 def arreter(site: SiteDeploye):
     arreter_serveur(site)
     try:

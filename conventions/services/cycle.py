@@ -521,7 +521,7 @@ def mettre_a_jour_conventions(jour: date) -> tuple[list[Changement], list[Poste]
 
 
 class PdfAltere(Exception):
-    """The stored PDF no longer matches its recorded SHA-256."""
+    """The stored PDF no longer matches its recorded SHA-256 (or is no longer in the storage)."""
 
 
 def stocker_pdf_signe(convention: Convention) -> bytes:
@@ -538,8 +538,13 @@ def stocker_pdf_signe(convention: Convention) -> bytes:
 
 
 def lire_pdf_stocke(convention: Convention) -> bytes:
-    with convention.pdf.open("rb") as fichier:
-        contenu = fichier.read()
+    """The stored signed PDF, read through the storage (local disk or object storage) and checked
+    against the SHA-256 recorded when it was stored: altered bytes are never served."""
+    try:
+        with convention.pdf.open("rb") as fichier:
+            contenu = fichier.read()
+    except FileNotFoundError:
+        raise PdfAltere(f"Le PDF archivé de la convention {convention.numero} est introuvable dans le stockage.") from None
     if hashlib.sha256(contenu).hexdigest() != convention.pdf_sha256:
         raise PdfAltere(f"Le PDF archivé de la convention {convention.numero} ne correspond plus à son empreinte.")
     return contenu

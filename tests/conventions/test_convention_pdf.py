@@ -7,9 +7,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.urls import reverse
 
+from commun.stockage import ecrire_fichier, lire_fichier
 from conventions.models import Convention
 from conventions.pdf import prefet_de
 from conventions.services.cycle import PdfAltere, lire_pdf_stocke, signer
@@ -84,12 +86,35 @@ def test_le_pdf_signe_est_archive_une_fois_et_servi_tel_quel(client, convention,
     assert Convention.objects.get(pk=convention.pk).pdf_sha256 == empreinte
 
 
+def alterer(convention):
+    """Overwrite the stored object through its storage, as someone with access to the disk or bucket could."""
+    contenu = lire_fichier(convention.pdf.name) + b"%"
+    ecrire_fichier(convention.pdf.name, contenu)
+
+
 def test_un_pdf_archive_altere_est_detecte(convention):
     convention = signer(convention, date_signature=date(2024, 6, 20), signataire="Le préfet", aujourd_hui=date(2024, 6, 25))
-    with open(convention.pdf.path, "ab") as fichier:
-        fichier.write(b"%")
-    with pytest.raises(PdfAltere):
+    alterer(convention)
+    with pytest.raises(PdfAltere, match="ne correspond plus à son empreinte"):
         lire_pdf_stocke(convention)
+
+
+def test_un_pdf_archive_altere_n_est_pas_servi_et_la_page_le_dit(client, agent93, convention):
+    convention = signer(convention, date_signature=date(2024, 6, 20), signataire="Le préfet", aujourd_hui=date(2024, 6, 25))
+    alterer(convention)
+    client.force_login(agent93)
+    reponse = client.get(reverse("conventions:pdf", args=[convention.pk]), follow=True)
+    assert reponse.redirect_chain == [(reverse("conventions:detail", args=[convention.pk]), 302)]
+    assert "ne correspond plus à son empreinte" in reponse.content.decode()
+    assert "prévenez l’administrateur du service" in reponse.content.decode()
+
+
+def test_un_pdf_archive_disparu_du_stockage_est_signale(client, agent93, convention):
+    convention = signer(convention, date_signature=date(2024, 6, 20), signataire="Le préfet", aujourd_hui=date(2024, 6, 25))
+    default_storage.delete(convention.pdf.name)
+    client.force_login(agent93)
+    reponse = client.get(reverse("conventions:pdf", args=[convention.pk]), follow=True)
+    assert "est introuvable dans le stockage" in reponse.content.decode()
 
 
 def test_commande_convention_pdf(convention, tmp_path):
