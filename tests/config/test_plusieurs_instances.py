@@ -1,0 +1,211 @@
+"""The service as a State host runs it (issue 22, section 6): two gunicorn instances of the deployed
+site (the README's deploy block: DEBUG=false, collected static files) and one worker, on one
+PostgreSQL, with a local S3 server (moto, loopback) and a local SMTP server. The instances share
+what a platform gives every container: the same variables, SECRET_KEY included."""
+
+import re
+import shlex
+import subprocess
+import time
+
+import psycopg
+import pytest
+
+from commun.verrous import MESSAGE_DEJA_EN_COURS, cle_de_verrou
+from tests.config.test_site_deploye import session_connectee
+from tests.deploye import RACINE, arreter_serveur, autre_instance
+from tests.worker import ServeurSMTP, Worker
+
+SECRET_PARTAGE = "cle-partagee-par-toutes-les-instances-de-la-plateforme-de-test"
+
+
+def attendre(condition, delai=60.0, message="condition jamais remplie"):
+    fin = time.monotonic() + delai
+    while time.monotonic() < fin:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(message() if callable(message) else message)
+
+
+class Plateforme:
+    def __init__(self, site, a, b, worker, smtp, serveur_s3, compartiment, variables):
+        self.site, self.a, self.b, self.worker, self.smtp = site, a, b, worker, smtp
+        self.serveur_s3, self.compartiment, self.variables = serveur_s3, compartiment, variables
+        self.url_base = site.environnement["DATABASE_URL"]
+
+    def base(self, autocommit=True):
+        return psycopg.connect(self.url_base, autocommit=autocommit)
+
+    def commande(self, instance, *arguments) -> subprocess.Popen:
+        """A `manage.py` command started with the instance's variables (the README's, then the platform's)."""
+        exports = " ".join(f"{cle}={shlex.quote(valeur)}" for cle, valeur in self.variables.items())
+        ligne = f"{instance.prelude}\nexport {exports}\nexec .venv/bin/python manage.py {' '.join(arguments)}"
+        return subprocess.Popen(
+            ["bash", "-c", ligne],
+            cwd=RACINE,
+            env=instance.environnement,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+
+@pytest.fixture
+def plateforme(site_deploye, serveur_s3, tmp_path):
+    compartiment = serveur_s3.nouveau_compartiment()
+    with ServeurSMTP() as smtp:
+        variables = {
+            "SECRET_KEY": SECRET_PARTAGE,
+            "S3_BUCKET": compartiment,
+            "S3_ENDPOINT_URL": serveur_s3.url,
+            "S3_REGION": "eu-west-3",
+            "S3_ACCESS_KEY_ID": "cle-de-test",
+            "S3_SECRET_ACCESS_KEY": "secret-de-test",
+            "MEDIA_ROOT": str(tmp_path / "disque-local-inutilise"),
+            "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
+        }
+        instances, worker = [], None
+        try:
+            for nom in ("a", "b"):
+                instances.append(autre_instance(site_deploye, tmp_path, f"plateforme-{nom}", variables))
+            worker = Worker(
+                tmp_path / "worker.log",
+                smtp,
+                **variables,
+                DATABASE_URL=site_deploye.environnement["DATABASE_URL"],
+                STATIC_ROOT=site_deploye.environnement["STATIC_ROOT"],
+            )
+            yield Plateforme(site_deploye, instances[0], instances[1], worker, smtp, serveur_s3, compartiment, variables)
+        finally:
+            if worker is not None:
+                worker.arreter()
+            for instance in instances:
+                arreter_serveur(instance)
+
+
+def test_sante_repond_sur_les_deux_instances_avec_le_passage_du_worker(plateforme):
+    plateforme.worker.demarrer()
+
+    def sante(instance):
+        reponse = instance.get("/sante/", headers={"Host": "10.0.0.7"})
+        return reponse.status_code, reponse.headers.get("Cache-Control"), reponse.json()
+
+    for instance in (plateforme.a, plateforme.b):
+        attendre(
+            lambda: sante(instance)[2]["taches"]["dernier_passage_du_worker"] is not None,
+            message=lambda: f"{sante(instance)} / {plateforme.worker.lire_journal()[-2000:]}",
+        )
+        statut, cache, corps = sante(instance)
+        assert statut == 200 and "no-store" in cache
+        assert set(corps) == {"statut", "base", "stockage", "taches", "version"}
+        assert set(corps["taches"]) == {"en_attente", "plus_ancienne_en_attente_s", "dernier_passage_du_worker"}
+        assert corps["statut"] in ("ok", "degrade")
+
+
+def test_une_session_ouverte_sur_une_instance_vaut_sur_l_autre(plateforme):
+    session = session_connectee(plateforme.a, "agent@demo.gouv.fr")
+    page = session.get(plateforme.b.url + "/postes/", timeout=30, allow_redirects=False)
+    assert page.status_code == 200 and "Se déconnecter" in page.text
+
+
+def test_un_fichier_depose_sur_une_instance_se_telecharge_identique_sur_l_autre(plateforme):
+    session = session_connectee(plateforme.a, "employeur@demo.fr")
+    a, b = plateforme.a.url, plateforme.b.url
+
+    def jeton(html):
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+    mes_demandes = session.get(a + "/demandes/mes-demandes/", timeout=30).text
+    etape = session.post(
+        a + "/demandes/nouvelle/",
+        data={"csrfmiddlewaretoken": jeton(mes_demandes)},
+        headers={"Origin": a, "Referer": a + "/demandes/mes-demandes/"},
+        timeout=30,
+    )
+    pieces = "/demandes/{}/modifier/pieces/".format(re.search(r"/demandes/(\d+)/modifier/projet/", etape.url).group(1))
+    contenu = b"%PDF-1.7\n" + bytes(range(256)) * 2000 + b"\n%%EOF\n"
+    depot = session.post(
+        a + pieces,
+        data={"csrfmiddlewaretoken": jeton(session.get(a + pieces, timeout=30).text), "type_piece": "statuts"},
+        files={"fichier": ("Statuts.pdf", contenu, "application/pdf")},
+        headers={"Origin": a, "Referer": a + pieces},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert depot.status_code == 302, depot.text[-2000:]
+    assert contenu in plateforme.serveur_s3.objets(plateforme.compartiment).values()
+    # The same session (one SECRET_KEY, sessions in the database) on the other instance.
+    (lien,) = set(re.findall(r'href="(/[^"]*pieces/\d+/)"', session.get(b + pieces, timeout=30).text))
+    telechargement = session.get(b + lien, timeout=30)
+    assert telechargement.status_code == 200 and telechargement.content == contenu
+
+
+def test_un_courriel_cause_sur_une_instance_part_une_fois_meme_si_le_worker_est_tue(plateforme):
+    adresse = "agent@demo.gouv.fr"
+    with plateforme.base() as base:
+        (avant,) = base.execute("SELECT coalesce(max(id), 0) FROM commun_courriel").fetchone()
+    session = session_connectee(plateforme.a, None)
+    page = session.get(plateforme.a.url + "/comptes/mot-de-passe/oubli/", timeout=30).text
+    jeton = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    reponse = session.post(
+        plateforme.a.url + "/comptes/mot-de-passe/oubli/",
+        data={"csrfmiddlewaretoken": jeton, "email": adresse},
+        headers={"Referer": plateforme.a.url + "/comptes/mot-de-passe/oubli/"},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert reponse.status_code == 302, reponse.text[-2000:]
+    with plateforme.base() as base:
+        (courriel,) = base.execute("SELECT id FROM commun_courriel WHERE id > %s", [avant]).fetchone()
+
+    def statuts():
+        with plateforme.base() as base:
+            lignes = base.execute(
+                "SELECT status FROM procrastinate_jobs WHERE task_name = 'commun.envoyer_courriel' "
+                "AND (args->>'courriel_id')::int = %s",
+                [courriel],
+            ).fetchall()
+        return [statut for (statut,) in lignes]
+
+    with plateforme.base(autocommit=False) as verrou:
+        # Hold the outbox row: the worker takes the job (« doing ») and waits on the row, mid-job; then it is killed.
+        verrou.execute("SELECT 1 FROM commun_courriel WHERE id = %s FOR UPDATE", [courriel])
+        premier = plateforme.worker.demarrer()
+        attendre(lambda: statuts() == ["doing"], message=lambda: f"{statuts()} {premier.lire_journal()[-2000:]}")
+        premier.tuer()
+        verrou.rollback()
+    assert plateforme.smtp.recus == []
+    second = plateforme.worker.demarrer()  # a new worker process (the platform restarts it)
+    recus = plateforme.smtp.attendre(1, delai=60)
+    assert [destinataires for destinataires, _ in recus] == [[adresse]], second.lire_journal()[-3000:]
+    attendre(lambda: statuts() == ["succeeded"], message=lambda: f"{statuts()} {second.lire_journal()[-2000:]}")
+    time.sleep(1)  # room for a second message, had there been one
+    assert len(plateforme.smtp.recus) == 1
+
+
+def test_une_commande_quotidienne_lancee_sur_les_deux_instances_ne_travaille_qu_une_fois(plateforme):
+    cle = cle_de_verrou("mettre_a_jour_conventions")
+    with plateforme.base(autocommit=False) as bloqueur:
+        # The conventions table is held: the instance that takes the daily lock first is still working
+        # when the other one asks for it.
+        bloqueur.execute("LOCK TABLE conventions_convention IN ACCESS EXCLUSIVE MODE")
+        premiere = plateforme.commande(plateforme.a, "mettre_a_jour_conventions")
+
+        def verrou_pris():
+            # A bigint advisory key shows in pg_locks as (classid, objid) = (high, low 32 bits), objsubid 1.
+            haut, bas = (cle >> 32) & 0xFFFFFFFF, cle & 0xFFFFFFFF
+            with plateforme.base() as base:
+                return base.execute(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1 "
+                    "AND classid = %s::bigint::oid AND objid = %s::bigint::oid",
+                    [haut, bas],
+                ).fetchone()[0]
+
+        attendre(verrou_pris, message="la première instance n’a jamais pris le verrou du travail quotidien")
+        seconde = plateforme.commande(plateforme.b, "mettre_a_jour_conventions")
+        sortie_seconde, _ = seconde.communicate(timeout=120)
+        assert seconde.returncode == 0 and MESSAGE_DEJA_EN_COURS in sortie_seconde, sortie_seconde
+        bloqueur.rollback()
+    sortie_premiere, _ = premiere.communicate(timeout=120)
+    assert premiere.returncode == 0 and MESSAGE_DEJA_EN_COURS not in sortie_premiere, sortie_premiere
