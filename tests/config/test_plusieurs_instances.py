@@ -3,6 +3,7 @@ site (the README's deploy block: DEBUG=false, collected static files) and one wo
 PostgreSQL, with a local S3 server (moto, loopback) and a local SMTP server. The instances share
 what a platform gives every container: the same variables, SECRET_KEY included."""
 
+import json
 import re
 import shlex
 import subprocess
@@ -209,3 +210,54 @@ def test_une_commande_quotidienne_lancee_sur_les_deux_instances_ne_travaille_qu_
         bloqueur.rollback()
     sortie_premiere, _ = premiere.communicate(timeout=120)
     assert premiere.returncode == 0 and MESSAGE_DEJA_EN_COURS not in sortie_premiere, sortie_premiere
+
+
+def test_un_referentiel_qpv_charge_par_une_instance_sert_a_l_autre(plateforme, tmp_path):
+    """The QPV index lives in each process: it reloads when the table changes (count and latest
+    `modifie_le`, read in the database), so a file loaded through one instance is used by the other."""
+    code = "QN09398M"
+    carre = [[[2.595, 48.855], [2.605, 48.855], [2.605, 48.865], [2.595, 48.865], [2.595, 48.855]]]
+    fichier = tmp_path / "qpv_nouveau.geojson"
+    fichier.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"code_qp": code, "lib_qp": "Quartier d’essai de la plateforme", "insee_dep": "93"},
+                        "geometry": {"type": "Polygon", "coordinates": carre},
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    b = plateforme.b.url
+    session = session_connectee(plateforme.b, "agent@demo.gouv.fr")
+
+    def verifier_au_point():
+        page = session.get(b + "/eligibilite/", timeout=30).text
+        jeton = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        donnees = {
+            "csrfmiddlewaretoken": jeton,
+            "date_naissance": "1990-05-17",
+            "date_contrat": "2024-09-02",
+            "situation": "sans_emploi",
+            "point": "2.6, 48.86",
+        }
+        reponse = session.post(
+            b + "/eligibilite/", data=donnees, headers={"Origin": b, "Referer": b + "/eligibilite/"}, timeout=30
+        )
+        assert reponse.status_code == 200, reponse.text[-2000:]
+        return reponse.text
+
+    try:
+        assert code not in verifier_au_point()  # instance b has built its index without it
+        chargement = plateforme.commande(plateforme.a, "charger_qpv", str(fichier))
+        sortie, _ = chargement.communicate(timeout=120)
+        assert chargement.returncode == 0, sortie
+        assert f"({code}, géographie 2024)" in verifier_au_point()
+    finally:
+        with plateforme.base() as base:
+            base.execute("DELETE FROM quartiers_quartierprioritaire WHERE code = %s", [code])
