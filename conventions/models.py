@@ -355,15 +355,21 @@ class ArchiveConventions(models.Model):
         verbose_name_plural = "archives de conventions"
         indexes = [models.Index(fields=["demandee_le"], name="archive_conventions_demandee")]
         constraints = [
-            models.CheckConstraint(condition=Q(faites__lte=F("total")), name="archive_conventions_faites_au_plus_total"),
+            models.CheckConstraint(
+                condition=Q(faites__lte=F("total")),
+                name="archive_conventions_faites_au_plus_total",
+                violation_error_message="Une archive ne peut compter plus de conventions traitées que de conventions à traiter.",
+            ),
             models.CheckConstraint(
                 condition=~Q(statut=StatutArchive.PRETE)
                 | (~Q(fichier="") & Q(sha256__regex=r"^[0-9a-f]{64}$") & Q(terminee_le__isnull=False)),
                 name="archive_conventions_prete_fichier_empreinte",
+                violation_error_message="Une archive prête a son fichier, son empreinte SHA-256 et sa date de fin.",
             ),
             models.CheckConstraint(
                 condition=~Q(statut=StatutArchive.ECHEC) | (~Q(message_echec="") & Q(terminee_le__isnull=False)),
                 name="archive_conventions_echec_message",
+                violation_error_message="Une archive en échec dit pourquoi et a sa date de fin.",
             ),
         ]
 
