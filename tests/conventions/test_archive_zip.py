@@ -8,6 +8,7 @@ import hashlib
 import io
 import zipfile
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.storage import default_storage
@@ -20,6 +21,7 @@ from conventions import archives
 from conventions.archives import archive_zip, conventions_filtrees, preparer, supprimer_archives_anciennes
 from conventions.models import ArchiveConventions, StatutArchive
 from conventions.services import cycle
+from conventions.taches import ARCHIVE_RELANCES, preparer_archive_conventions
 from tests.factories import AgentFactory, ConventionFactory
 
 pytestmark = pytest.mark.django_db
@@ -140,6 +142,21 @@ def test_un_echec_dit_pourquoi_en_francais_apres_le_dernier_essai(client, monde,
     html = client.get(reverse("conventions:archive", args=[archive.pk])).content.decode()
     assert "le PDF de la convention PROJET-93 n’a pas pu être produit" in html and "refresh" not in html
     assert not courriels_d_archive().exists()
+
+
+@pytest.mark.parametrize("essais_passes,statut", [(0, StatutArchive.EN_ATTENTE), (ARCHIVE_RELANCES, StatutArchive.ECHEC)])
+def test_la_tache_ne_marque_l_echec_qu_au_dernier_essai(client, monde, projet93, monkeypatch, essais_passes, statut):
+    def en_panne(convention):
+        raise OSError("disque plein")
+
+    client.force_login(monde.agent93)
+    archive = demander(client)
+    monkeypatch.setattr(cycle, "pdf_de_la_convention", en_panne)
+    contexte = SimpleNamespace(job=SimpleNamespace(attempts=essais_passes))
+    with pytest.raises(archives.ConventionIllisible):
+        preparer_archive_conventions(contexte, archive_id=archive.pk)
+    archive.refresh_from_db()
+    assert archive.statut == statut
 
 
 def test_seul_le_demandeur_voit_le_suivi_et_telecharge(client, monde, projet93):
