@@ -26,9 +26,9 @@ from django.db import connection, transaction  # noqa: E402
 from django.db.migrations.executor import MigrationExecutor  # noqa: E402
 from django.test import override_settings  # noqa: E402
 
+from conventions.archives import archive_zip  # noqa: E402
 from conventions.models import Convention  # noqa: E402
 from conventions.pdf import rendre_pdf  # noqa: E402
-from conventions.views import archive_zip  # noqa: E402
 from employeurs.models import Employeur  # noqa: E402
 from postes.models import Poste  # noqa: E402
 from quartiers.models import Departement  # noqa: E402

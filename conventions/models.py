@@ -1,3 +1,4 @@
+import uuid
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -317,3 +318,73 @@ def renouvellements_dans_la_chaine(convention: Convention) -> int:
         nombre += 1
         courante = courante.precedente
     return nombre
+
+
+class StatutArchive(models.TextChoices):
+    EN_ATTENTE = "en_attente", "En attente"
+    EN_COURS = "en_cours", "En cours"
+    PRETE = "prete", "Prête"
+    ECHEC = "echec", "Échec"
+
+
+STATUTS_ARCHIVE_TERMINES = frozenset({StatutArchive.PRETE, StatutArchive.ECHEC})
+
+
+class ArchiveConventions(models.Model):
+    """A ZIP of the PDFs of a filtered convention list, built by the worker (conventions/taches.py).
+    The filters are kept as the list's query string and applied again, by the worker, to the
+    requester's scope; the conventions put in the archive are recorded so that the download checks
+    that each is still in that person's scope."""
+
+    demandeur = models.ForeignKey(
+        "comptes.Utilisateur", verbose_name="demandeur", on_delete=models.CASCADE, related_name="archives_conventions"
+    )
+    demandee_le = models.DateTimeField("demandée le", auto_now_add=True)
+    filtres = models.TextField("filtres (paramètres de la liste)", blank=True)
+    statut = models.CharField("statut", max_length=10, choices=StatutArchive.choices, default=StatutArchive.EN_ATTENTE)
+    faites = models.PositiveIntegerField("conventions traitées", default=0)
+    total = models.PositiveIntegerField("conventions à traiter", default=0)
+    conventions = models.JSONField("conventions de l’archive", default=list, blank=True)
+    jeton = models.UUIDField("jeton (nom du fichier)", default=uuid.uuid4, unique=True, editable=False)
+    fichier = models.CharField("fichier (stockage)", max_length=200, blank=True)
+    sha256 = models.CharField("empreinte SHA-256", max_length=64, blank=True)
+    message_echec = models.TextField("message d’échec", blank=True)
+    terminee_le = models.DateTimeField("terminée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "archive de conventions"
+        verbose_name_plural = "archives de conventions"
+        indexes = [models.Index(fields=["demandee_le"], name="archive_conventions_demandee")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(faites__lte=F("total")),
+                name="archive_conventions_faites_au_plus_total",
+                violation_error_message="Une archive ne peut compter plus de conventions traitées que de conventions à traiter.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(statut=StatutArchive.PRETE)
+                | (~Q(fichier="") & Q(sha256__regex=r"^[0-9a-f]{64}$") & Q(terminee_le__isnull=False)),
+                name="archive_conventions_prete_fichier_empreinte",
+                violation_error_message="Une archive prête a son fichier, son empreinte SHA-256 et sa date de fin.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(statut=StatutArchive.ECHEC) | (~Q(message_echec="") & Q(terminee_le__isnull=False)),
+                name="archive_conventions_echec_message",
+                violation_error_message="Une archive en échec dit pourquoi et a sa date de fin.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Archive de conventions n° {self.pk} ({self.get_statut_display().lower()})"
+
+    @property
+    def terminee(self) -> bool:
+        return self.statut in STATUTS_ARCHIVE_TERMINES
+
+    @property
+    def prete(self) -> bool:
+        return self.statut == StatutArchive.PRETE
+
+    @property
+    def en_echec(self) -> bool:
+        return self.statut == StatutArchive.ECHEC

@@ -19,4 +19,6 @@ urlpatterns = [
     path("conventions/<int:pk>/avenant-titulaire/", views.AvenantTitulaire.as_view(), name="avenant_titulaire"),
     path("conventions/<int:pk>/pdf/", views.convention_pdf, name="pdf"),
     path("conventions/pdf.zip", views.ConventionsZip.as_view(), name="zip"),
+    path("conventions/archives/<int:pk>/", views.SuiviArchive.as_view(), name="archive"),
+    path("conventions/archives/<int:pk>/telecharger/", views.TelechargerArchive.as_view(), name="telecharger_archive"),
 ]

@@ -4,27 +4,26 @@ a post that gather its conventions: the post's page (conventions, titulaires, fu
 on a post (no hire outside a convention in force). Every
 convention is reached through `Convention.objects.for_user()`: out of scope answers 404."""
 
-import hashlib
-import io
 import logging
-import zipfile
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db.models import Prefetch
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, View
 
-from commun.noms_fichiers import en_piece_jointe, nom_de_fichier
+from commun.noms_fichiers import en_piece_jointe
 from commun.vues import ExportListeMixin, ListeFiltreeView, RoleRequisMixin
 from comptes.models import Role
 from conventions import forms as formulaires
+from conventions.archives import archive_du_demandeur, conventions_filtrees, conventions_visibles, nom_fichier_pdf
 from conventions.echeancier import PLEINE, REELLE, echeancier_convention
 from conventions.exports import COLONNES_CONVENTIONS
 from conventions.filtres import ConventionFiltre
@@ -45,6 +44,7 @@ from conventions.regles import (
 )
 from conventions.services import cycle as services
 from conventions.services.embauche import Embauche, EmbaucheRefusee, enregistrer_embauche
+from conventions.taches import demander_archive
 from financements.regles import REGLE_AIDE, AideImpossible
 from postes.models import FinancementAnnuel, Poste
 from titulaires.models import Affectation, DiagnosticEligibilite, Titulaire
@@ -53,13 +53,6 @@ from titulaires.views import VerificationMixin
 journal = logging.getLogger(__name__)
 
 ZIP_MAXIMUM = 500  # conventions in one ZIP download; beyond, the agent narrows the filters
-# PDFs rendered on the fly in one ZIP (drafts, signed conventions not archived yet): about 0.25 s each
-# (bench/pdf.py), so that a download stays well under a WSGI worker's timeout.
-ZIP_RENDUS_MAXIMUM = 60
-
-
-def conventions_visibles(user):
-    return Convention.objects.for_user(user).select_related("poste__employeur", "poste__departement", "precedente")
 
 
 def contexte_convention(convention: Convention, user) -> dict:
@@ -362,10 +355,6 @@ class AvenantTitulaire(VerificationMixin, ActionConvention):
         )
 
 
-def nom_fichier_pdf(convention: Convention, signe: bool) -> str:
-    return nom_de_fichier(f"convention-{convention.numero}{'' if signe else '-projet'}", ".pdf")
-
-
 @login_required
 def convention_pdf(request, pk):
     """The convention's PDF: the stored signed archive (never regenerated), or a PROJET preview."""
@@ -382,14 +371,14 @@ def convention_pdf(request, pk):
 
 
 class ConventionsZip(RoleRequisMixin, View):
-    """The PDFs of the conventions of the list page, with its filters and the user's scope."""
+    """The PDFs of the conventions of the list page, with its filters and the user's scope: the
+    request records the demand and its job, and answers at once with the progress page; the worker
+    builds the ZIP (conventions/archives.py)."""
 
     roles = (Role.AGENT,)
 
     def get(self, request):
-        filtre = ConventionFiltre(request.GET, queryset=conventions_visibles(request.user), request=request)
-        conventions = filtre.qs.order_by("numero")
-        nombre = conventions.count()
+        nombre = conventions_filtrees(request.user, request.GET.urlencode()).count()
         retour = f"{reverse('conventions:liste')}?{request.GET.urlencode()}"
         if nombre == 0:
             messages.warning(request, "Aucune convention ne correspond à ces critères : il n’y a rien à télécharger.")
@@ -399,39 +388,34 @@ class ConventionsZip(RoleRequisMixin, View):
                 request, f"{nombre} conventions correspondent : affinez les filtres pour en télécharger au plus {ZIP_MAXIMUM}."
             )
             return redirect(retour)
-        a_produire = conventions.filter(pdf="").count()
-        if a_produire > ZIP_RENDUS_MAXIMUM:
-            messages.warning(
-                request,
-                f"{a_produire} de ces conventions n’ont pas de PDF archivé (projets, ou conventions signées avant la "
-                f"mise en service) : une archive en produit au plus {ZIP_RENDUS_MAXIMUM} à la volée. Affinez les filtres "
-                "(par exemple par statut), ou faites archiver les PDF des conventions signées "
-                "(commande « archiver_pdf_conventions »).",
-            )
-            return redirect(retour)
-        try:
-            contenu = archive_zip(conventions)
-        except services.PdfAltere as erreur:
-            journal.error("Archive ZIP refusée : %s", erreur)
-            messages.error(request, f"{erreur} L’archive n’est pas produite : prévenez l’administrateur du service.")
-            return redirect(retour)
-        reponse = HttpResponse(contenu, content_type="application/zip")
-        en_piece_jointe(reponse, f"conventions-{timezone.localdate():%Y-%m-%d}", ".zip")
+        archive = demander_archive(request.user, request.GET.urlencode())
+        return redirect("conventions:archive", archive.pk)
+
+
+class SuiviArchive(RoleRequisMixin, View):
+    """The progress of an archive, refreshed every 2 s until it is ready (then its link) or failed."""
+
+    roles = (Role.AGENT,)
+
+    def get(self, request, pk):
+        archive = archive_du_demandeur(request.user, pk)
+        if archive is None:
+            raise Http404
+        return render(request, "conventions/archive.html", {"archive": archive, "rafraichir_s": 2})
+
+
+class TelechargerArchive(RoleRequisMixin, View):
+    """The stored ZIP, streamed through this view after the scope check."""
+
+    roles = (Role.AGENT,)
+
+    def get(self, request, pk):
+        archive = archive_du_demandeur(request.user, pk)
+        if archive is None or not archive.prete:
+            raise Http404
+        reponse = FileResponse(default_storage.open(archive.fichier, "rb"), content_type="application/zip")
+        en_piece_jointe(reponse, f"conventions-{timezone.localdate(archive.demandee_le):%Y-%m-%d}", ".zip")
         return reponse
-
-
-def archive_zip(conventions) -> bytes:
-    """A ZIP of the conventions' PDFs, with a SHA-256 list (`sha256sum -c` format)."""
-    tampon = io.BytesIO()
-    empreintes = []
-    with zipfile.ZipFile(tampon, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for convention in conventions:
-            contenu, signe = services.pdf_de_la_convention(convention)
-            nom = nom_fichier_pdf(convention, signe)
-            archive.writestr(nom, contenu)
-            empreintes.append(f"{hashlib.sha256(contenu).hexdigest()}  {nom}\n")
-        archive.writestr("empreintes-sha256.txt", "".join(empreintes))
-    return tampon.getvalue()
 
 
 class PosteDetail(RoleRequisMixin, DetailView):

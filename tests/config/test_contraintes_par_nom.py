@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from commun.models import Courriel
 from comptes.models import Utilisateur
-from conventions.models import Avenant, Convention
+from conventions.models import ArchiveConventions, Avenant, Convention, StatutArchive
 from demandes.models import Demande, EvenementDemande, NoteInstruction, PieceJointe
 from employeurs.models import Employeur
 from financements.models import Bareme, Enveloppe, Smic
@@ -26,6 +26,7 @@ from postes.models import FinancementAnnuel, Poste
 from quartiers.models import Departement, QuartierPrioritaire
 from tests.factories import (
     AffectationFactory,
+    AgentFactory,
     ConventionFactory,
     DemandeFactory,
     EmployeurFactory,
@@ -451,6 +452,21 @@ def test_statut_et_date_d_envoi_d_un_courriel_concordent(statut, envoye_le):
             destinataires=["a@exemple.fr"], sujet="S", corps="C", statut=statut, envoye_le=timezone.now() if envoye_le else None
         )
     assert contrainte_violee(erreur.value) == ("commun_courriel", "courriel_envoye_date_envoi")
+
+
+@refusee_par(ArchiveConventions, "archive_conventions_faites_au_plus_total")
+def test_une_archive_ne_compte_pas_plus_de_conventions_traitees_qu_a_traiter():
+    ArchiveConventions.objects.create(demandeur=AgentFactory(), faites=3, total=2)
+
+
+@refusee_par(ArchiveConventions, "archive_conventions_prete_fichier_empreinte")
+def test_une_archive_prete_a_son_fichier_et_son_empreinte():
+    ArchiveConventions.objects.create(demandeur=AgentFactory(), statut=StatutArchive.PRETE, terminee_le=timezone.now())
+
+
+@refusee_par(ArchiveConventions, "archive_conventions_echec_message")
+def test_une_archive_en_echec_dit_pourquoi():
+    ArchiveConventions.objects.create(demandeur=AgentFactory(), statut=StatutArchive.ECHEC, terminee_le=timezone.now())
 
 
 # --- every constraint has its test ----------------------------------------------------------------

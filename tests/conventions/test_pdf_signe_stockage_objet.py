@@ -11,7 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from conventions.models import Convention
+from conventions.archives import ConventionIllisible, preparer
+from conventions.models import ArchiveConventions, Convention, StatutArchive
 from conventions.services.cycle import PdfAltere, lire_pdf_stocke, signer
 from tests.factories import ConventionFactory
 
@@ -51,14 +52,26 @@ def test_un_objet_altere_dans_le_compartiment_est_detecte_et_jamais_servi(client
     reponse = client.get(reverse("conventions:pdf", args=[signee.pk]), follow=True)
     assert reponse["Content-Type"].startswith("text/html")
     assert "ne correspond plus à son empreinte" in reponse.content.decode()
-    zip_refuse = client.get(reverse("conventions:zip"), follow=True)
-    assert zip_refuse["Content-Type"].startswith("text/html")
-    assert "L’archive n’est pas produite" in zip_refuse.content.decode()
+    # The ZIP is built by the worker (conventions/archives.py): its job fails and says why, nothing is stored.
+    assert client.get(reverse("conventions:zip")).status_code == 302
+    archive = ArchiveConventions.objects.get()
+    with pytest.raises(ConventionIllisible):
+        preparer(archive.pk)
+    archive.refresh_from_db()
+    assert archive.statut == StatutArchive.ECHEC and "La préparation de l’archive a échoué" in archive.message_echec
+    assert not [nom for nom in stockage_s3.objets() if nom.startswith("archives/")]
+    suivi = client.get(reverse("conventions:archive", args=[archive.pk])).content.decode()
+    assert "La préparation de l’archive a échoué" in suivi
 
 
 def test_le_zip_reprend_les_pdf_stockes_et_leurs_empreintes(client, agent93, signee, stockage_s3):
     client.force_login(agent93)
-    archive = zipfile.ZipFile(io.BytesIO(client.get(reverse("conventions:zip")).content))
+    assert client.get(reverse("conventions:zip")).status_code == 302
+    demande = ArchiveConventions.objects.get()
+    preparer(demande.pk)  # the worker's job body
+    assert f"archives/{demande.jeton}.zip" in stockage_s3.objets()  # the archive itself is in the bucket
+    telechargement = client.get(reverse("conventions:telecharger_archive", args=[demande.pk]))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(telechargement.streaming_content)))
     contenu = archive.read("convention-09324R000101-1.pdf")
     assert contenu == stockage_s3.objets()[signee.pdf.name]
     assert archive.read("empreintes-sha256.txt").decode() == f"{signee.pdf_sha256}  convention-09324R000101-1.pdf\n"
