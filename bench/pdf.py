@@ -1,4 +1,8 @@
 """Benchmark of the convention PDF: milliseconds per PDF (median over 50) and time of a ZIP of 200.
+In the same run, WeasyPrint renders a plain two-page text document (same Marianne fonts and font
+configuration, same A4 page and margins, no image, no table, no logo stylesheet) as many times: the
+ratio convention / plain document is what the convention's layout costs on top of WeasyPrint itself
+(issue 22: at most 1.2×).
 
     .venv/bin/python bench/pdf.py            # embedded PostgreSQL of this checkout, or DATABASE_URL
 
@@ -6,6 +10,7 @@ The data (one employer, 200 posts and conventions: 150 signed, 50 drafts) is cre
 transaction that is rolled back at the end; signed PDFs are stored in a temporary MEDIA_ROOT that is
 deleted afterwards. Nothing stays in the database. The database must be migrated."""
 
+import io
 import os
 import statistics
 import sys
@@ -25,15 +30,30 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 from django.db.migrations.executor import MigrationExecutor  # noqa: E402
 from django.test import override_settings  # noqa: E402
+from pypdf import PdfReader  # noqa: E402
+from weasyprint import HTML  # noqa: E402
 
 from conventions.models import Convention  # noqa: E402
-from conventions.pdf import rendre_pdf  # noqa: E402
+from conventions.pdf import rendre_pdf, ressources_weasyprint  # noqa: E402
 from conventions.views import archive_zip  # noqa: E402
 from employeurs.models import Employeur  # noqa: E402
 from postes.models import Poste  # noqa: E402
 from quartiers.models import Departement  # noqa: E402
 
 NOMBRE_PDF, NOMBRE_ZIP = 50, 200
+
+PARAGRAPHE = (
+    "L’employeur transmet chaque trimestre les justificatifs de l’occupation du poste, bulletins de salaire, "
+    "contrat de travail et ses avenants ; le préfet et l’Agence de services et de paiement peuvent contrôler "
+    "sur pièces et sur place le respect de la convention, et les sommes indûment perçues donnent lieu à reversement. "
+)
+# Two A4 pages of running text in Marianne 9.5 pt, as the convention's body.
+DOCUMENT_SIMPLE = (
+    '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Document simple</title><style>'
+    "@page { size: A4; margin: 22mm 20mm; } "
+    'body { font-family: "Marianne", sans-serif; font-size: 9.5pt; line-height: 1.45; }'
+    "</style></head><body>" + "".join(f"<p>{n}. {PARAGRAPHE * 2}</p>" for n in range(1, 11)) + "</body></html>"
+)
 
 
 class Annulation(Exception):
@@ -76,6 +96,16 @@ def creer_donnees() -> list[Convention]:
     return conventions
 
 
+def rendre_document_simple() -> bytes:
+    r = ressources_weasyprint()
+    polices = r.feuilles[:1]  # the @font-face rules only
+    return HTML(string=DOCUMENT_SIMPLE, url_fetcher=r.lecteur).write_pdf(stylesheets=polices, font_config=r.configuration)
+
+
+def pages(pdf: bytes) -> int:
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
 def main():
     if MigrationExecutor(connection).migration_plan(MigrationExecutor(connection).loader.graph.leaf_nodes()):
         sys.exit("La base n’est pas migrée : lancez d’abord « python manage.py migrate ».")
@@ -86,12 +116,17 @@ def main():
                 debut = time.perf_counter()
                 rendre_pdf(conventions[0])
                 premier = (time.perf_counter() - debut) * 1000
-                durees, processeur = [], []
+                rendre_document_simple()
+                durees, processeur, simples = [], [], []
+                # Interleaved, so that the load of the machine weighs the same on both.
                 for convention in conventions[:NOMBRE_PDF]:
                     debut, debut_cpu = time.perf_counter(), time.process_time()
                     contenu = rendre_pdf(convention)
                     durees.append((time.perf_counter() - debut) * 1000)
                     processeur.append((time.process_time() - debut_cpu) * 1000)
+                    debut = time.perf_counter()
+                    simple = rendre_document_simple()
+                    simples.append((time.perf_counter() - debut) * 1000)
                 debut, debut_cpu = time.perf_counter(), time.process_time()
                 zip_froid = archive_zip(Convention.objects.filter(numero__startswith="BANC-").select_related("poste"))
                 froid, froid_cpu = time.perf_counter() - debut, time.process_time() - debut_cpu
@@ -107,6 +142,11 @@ def main():
         f"PDF d’une convention : médiane {statistics.median(durees):.0f} ms sur {NOMBRE_PDF} "
         f"(temps processeur médian {statistics.median(processeur):.0f} ms ; min {min(durees):.0f}, max {max(durees):.0f} ; "
         f"premier rendu, polices à charger : {premier:.0f} ms ; {len(contenu) / 1024:.0f} Kio)"
+    )
+    print(
+        f"Document simple de {pages(simple)} pages (texte seul, mêmes polices, même page) : médiane "
+        f"{statistics.median(simples):.0f} ms ; convention ({pages(contenu)} pages) / document simple : "
+        f"{statistics.median(durees) / statistics.median(simples):.2f}×"
     )
     print(
         f"ZIP de {NOMBRE_ZIP} conventions (150 signées, 50 projets), PDF signés générés et archivés : {froid:.1f} s "
