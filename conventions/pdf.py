@@ -51,11 +51,15 @@ def chaine_css(texte: str) -> str:
     return '"' + texte.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3c ") + '"'
 
 
-def _fichier_statique(chemin: str) -> str:
+def _chemin_statique(chemin: str) -> Path:
     trouve = finders.find(chemin)
     if not trouve:
         raise FileNotFoundError(f"Fichier statique introuvable : {chemin}")
-    return Path(trouve).as_uri()
+    return Path(trouve)
+
+
+def _fichier_statique(chemin: str) -> str:
+    return _chemin_statique(chemin).as_uri()
 
 
 def polices() -> dict:
@@ -119,6 +123,21 @@ def rendre_html(convention, aujourd_hui: date | None = None) -> str:
     return render_to_string("conventions/pdf/convention.html", contexte_pdf(convention, aujourd_hui))
 
 
+# The motto « Liberté Égalité Fraternité » of the bloc-marque is a sprite: the design system's SVG holds
+# it twice, black at the top left and white (dark theme) at the bottom right, which the box never shows
+# (background-position puts it below the box). WeasyPrint draws every path of a background image, shown
+# or not: without the white copy, the PDF looks the same and the logo costs half as much to draw.
+DEVISE_THEME_SOMBRE = "%3Cuse fill='%23fff' width='126' height='90' x='126' y='90' href='%23n'/%3E"
+
+
+def feuille_du_logo() -> str:
+    """The design system's logo stylesheet, without the hidden white copy of the motto."""
+    feuille = _chemin_statique("dsfr/dist/component/logo/logo.main.min.css").read_text(encoding="utf-8")
+    if feuille.count(DEVISE_THEME_SOMBRE) != 1:
+        raise ValueError("Feuille du logo du système de design inattendue : la devise du thème sombre est introuvable.")
+    return feuille.replace(DEVISE_THEME_SOMBRE, "")
+
+
 _ressources = threading.local()
 # Release WeasyPrint's font configuration before the interpreter tears its modules down.
 atexit.register(lambda: _ressources.__dict__.clear())
@@ -146,7 +165,7 @@ def ressources_weasyprint():
         _ressources.configuration = configuration
         _ressources.feuilles = [
             CSS(string=polices_css, font_config=configuration),
-            CSS(url=_fichier_statique("dsfr/dist/component/logo/logo.main.min.css"), font_config=configuration),
+            CSS(string=feuille_du_logo(), font_config=configuration),
             CSS(url=_fichier_statique("css/convention_pdf.css"), font_config=configuration),
         ]
         _ressources.cache = {}
