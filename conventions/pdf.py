@@ -138,48 +138,73 @@ def feuille_du_logo() -> str:
     return feuille.replace(DEVISE_THEME_SOMBRE, "")
 
 
-_ressources = threading.local()
+class _Ressources:
+    pass
+
+
+_ressources = _Ressources()
+# One set per process, used by one render at a time: a FontConfiguration must not be used by two
+# threads at once, and a render holds the GIL most of the time anyway. Shared by the threads, it is
+# loaded once per process: the procrastinate worker runs its jobs in a pool of threads, and warming
+# it up at its start (prechauffer_weasyprint) then serves every one of them.
+_verrou = threading.RLock()
 # Release WeasyPrint's font configuration before the interpreter tears its modules down.
 atexit.register(lambda: _ressources.__dict__.clear())
 
 
 def ressources_weasyprint():
-    """Stylesheets parsed once and fonts loaded once per thread (a FontConfiguration is not meant to
-    be shared between threads), plus WeasyPrint's image cache (the bloc-marque SVGs)."""
-    if not hasattr(_ressources, "feuilles"):
-        from weasyprint import CSS
-        from weasyprint.text.fonts import FontConfiguration
-
-        configuration = FontConfiguration()
-        polices_css = "".join(
-            f'@font-face {{ font-family: "Marianne"; src: url("{adresse}") format("woff"); '
-            f"font-weight: {graisse}; font-style: {style}; }}\n"
-            for adresse, graisse, style in (
-                (polices()["Regular"], 400, "normal"),
-                (polices()["Regular_Italic"], 400, "italic"),
-                (polices()["Medium"], 500, "normal"),
-                (polices()["Bold"], 700, "normal"),
-                (polices()["Light"], 300, "normal"),
-            )
-        )
-        _ressources.configuration = configuration
-        _ressources.feuilles = [
-            CSS(string=polices_css, font_config=configuration),
-            CSS(string=feuille_du_logo(), font_config=configuration),
-            CSS(url=_fichier_statique("css/convention_pdf.css"), font_config=configuration),
-        ]
-        _ressources.cache = {}
-        # Local files and data: URIs only (nothing is fetched from the network), built once: creating
-        # a fetcher per document costs a TLS context each time.
-        from weasyprint.urls import URLFetcher
-
-        _ressources.lecteur = URLFetcher(allowed_protocols={"file", "data"}, fail_on_errors=True)
+    """Stylesheets parsed once and fonts loaded once per process, plus WeasyPrint's image cache (the
+    bloc-marque SVGs). Use them under `_verrou` when several threads may render."""
+    with _verrou:
+        if not hasattr(_ressources, "feuilles"):
+            _charger_ressources()
     return _ressources
 
 
-def rendre_pdf(convention, aujourd_hui: date | None = None) -> bytes:
+def _charger_ressources():
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
+
+    configuration = FontConfiguration()
+    polices_css = "".join(
+        f'@font-face {{ font-family: "Marianne"; src: url("{adresse}") format("woff"); '
+        f"font-weight: {graisse}; font-style: {style}; }}\n"
+        for adresse, graisse, style in (
+            (polices()["Regular"], 400, "normal"),
+            (polices()["Regular_Italic"], 400, "italic"),
+            (polices()["Medium"], 500, "normal"),
+            (polices()["Bold"], 700, "normal"),
+            (polices()["Light"], 300, "normal"),
+        )
+    )
+    _ressources.configuration = configuration
+    _ressources.feuilles = [
+        CSS(string=polices_css, font_config=configuration),
+        CSS(string=feuille_du_logo(), font_config=configuration),
+        CSS(url=_fichier_statique("css/convention_pdf.css"), font_config=configuration),
+    ]
+    _ressources.cache = {}
+    # Local files and data: URIs only (nothing is fetched from the network), built once: creating
+    # a fetcher per document costs a TLS context each time.
+    _ressources.lecteur = URLFetcher(allowed_protocols={"file", "data"}, fail_on_errors=True)
+
+
+def _ecrire_pdf(html: str, base_url: str | None = None) -> bytes:
     from weasyprint import HTML
 
-    r = ressources_weasyprint()
-    document = HTML(string=rendre_html(convention, aujourd_hui), base_url=str(settings.BASE_DIR), url_fetcher=r.lecteur)
-    return document.write_pdf(stylesheets=r.feuilles, font_config=r.configuration, cache=r.cache)
+    with _verrou:
+        r = ressources_weasyprint()
+        document = HTML(string=html, base_url=base_url, url_fetcher=r.lecteur)
+        return document.write_pdf(stylesheets=r.feuilles, font_config=r.configuration, cache=r.cache)
+
+
+def prechauffer_weasyprint() -> None:
+    """What the first PDF of a process would pay for (WeasyPrint's modules, the stylesheets, the
+    Marianne fonts in regular, bold and italic), paid at the start of a web worker
+    (config/prechauffage.py) or of the procrastinate worker (config/worker.py) instead."""
+    _ecrire_pdf("<p>Convention <strong>adulte-relais</strong> <em>signée</em></p>")
+
+
+def rendre_pdf(convention, aujourd_hui: date | None = None) -> bytes:
+    return _ecrire_pdf(rendre_html(convention, aujourd_hui), base_url=str(settings.BASE_DIR))
