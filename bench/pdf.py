@@ -4,7 +4,8 @@ configuration, same A4 page and margins, no image, no table, no logo stylesheet)
 ratio convention / plain document is what the convention's layout costs on top of WeasyPrint itself
 (issue 22: at most 1.2×).
 
-    .venv/bin/python bench/pdf.py            # embedded PostgreSQL of this checkout, or DATABASE_URL
+    .venv/bin/python bench/pdf.py                  # embedded PostgreSQL of this checkout, or DATABASE_URL
+    .venv/bin/python bench/pdf.py --prechauffage   # first warms up, as web and task workers do at start
 
 The data (one employer, 200 posts and conventions: 150 signed, 50 drafts) is created inside a
 transaction that is rolled back at the end; signed PDFs are stored in a temporary MEDIA_ROOT that is
@@ -31,10 +32,9 @@ from django.db import connection, transaction  # noqa: E402
 from django.db.migrations.executor import MigrationExecutor  # noqa: E402
 from django.test import override_settings  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
-from weasyprint import HTML  # noqa: E402
 
 from conventions.models import Convention  # noqa: E402
-from conventions.pdf import rendre_pdf, ressources_weasyprint  # noqa: E402
+from conventions.pdf import prechauffer_weasyprint, rendre_pdf, ressources_weasyprint  # noqa: E402
 from conventions.views import archive_zip  # noqa: E402
 from employeurs.models import Employeur  # noqa: E402
 from postes.models import Poste  # noqa: E402
@@ -97,6 +97,8 @@ def creer_donnees() -> list[Convention]:
 
 
 def rendre_document_simple() -> bytes:
+    from weasyprint import HTML  # here: the first render of the run still pays for WeasyPrint's import
+
     r = ressources_weasyprint()
     polices = r.feuilles[:1]  # the @font-face rules only
     return HTML(string=DOCUMENT_SIMPLE, url_fetcher=r.lecteur).write_pdf(stylesheets=polices, font_config=r.configuration)
@@ -113,20 +115,26 @@ def main():
         try:
             with transaction.atomic():
                 conventions = creer_donnees()
+                prechauffage = None
+                if "--prechauffage" in sys.argv[1:]:
+                    debut = time.perf_counter()
+                    prechauffer_weasyprint()
+                    prechauffage = (time.perf_counter() - debut) * 1000
                 debut = time.perf_counter()
                 rendre_pdf(conventions[0])
                 premier = (time.perf_counter() - debut) * 1000
                 rendre_document_simple()
-                durees, processeur, simples = [], [], []
+                durees, processeur, simples, simples_cpu = [], [], [], []
                 # Interleaved, so that the load of the machine weighs the same on both.
                 for convention in conventions[:NOMBRE_PDF]:
                     debut, debut_cpu = time.perf_counter(), time.process_time()
                     contenu = rendre_pdf(convention)
                     durees.append((time.perf_counter() - debut) * 1000)
                     processeur.append((time.process_time() - debut_cpu) * 1000)
-                    debut = time.perf_counter()
+                    debut, debut_cpu = time.perf_counter(), time.process_time()
                     simple = rendre_document_simple()
                     simples.append((time.perf_counter() - debut) * 1000)
+                    simples_cpu.append((time.process_time() - debut_cpu) * 1000)
                 debut, debut_cpu = time.perf_counter(), time.process_time()
                 zip_froid = archive_zip(Convention.objects.filter(numero__startswith="BANC-").select_related("poste"))
                 froid, froid_cpu = time.perf_counter() - debut, time.process_time() - debut_cpu
@@ -141,12 +149,17 @@ def main():
     print(
         f"PDF d’une convention : médiane {statistics.median(durees):.0f} ms sur {NOMBRE_PDF} "
         f"(temps processeur médian {statistics.median(processeur):.0f} ms ; min {min(durees):.0f}, max {max(durees):.0f} ; "
-        f"premier rendu, polices à charger : {premier:.0f} ms ; {len(contenu) / 1024:.0f} Kio)"
+        f"{len(contenu) / 1024:.0f} Kio)"
     )
+    if prechauffage is None:
+        print(f"Premier PDF du processus, sans préchauffage (WeasyPrint et polices à charger) : {premier:.0f} ms")
+    else:
+        print(f"Préchauffage au démarrage : {prechauffage:.0f} ms ; premier PDF d’une convention ensuite : {premier:.0f} ms")
     print(
         f"Document simple de {pages(simple)} pages (texte seul, mêmes polices, même page) : médiane "
-        f"{statistics.median(simples):.0f} ms ; convention ({pages(contenu)} pages) / document simple : "
-        f"{statistics.median(durees) / statistics.median(simples):.2f}×"
+        f"{statistics.median(simples):.0f} ms (processeur {statistics.median(simples_cpu):.0f} ms) ; "
+        f"convention ({pages(contenu)} pages) / document simple : {statistics.median(durees) / statistics.median(simples):.2f}× "
+        f"(processeur {statistics.median(processeur) / statistics.median(simples_cpu):.2f}×)"
     )
     print(
         f"ZIP de {NOMBRE_ZIP} conventions (150 signées, 50 projets), PDF signés générés et archivés : {froid:.1f} s "
