@@ -1,11 +1,17 @@
 """Benchmark of the convention PDF: milliseconds per PDF (median over 50) and time of a ZIP of 200.
+In the same run, WeasyPrint renders a plain two-page text document (same Marianne fonts and font
+configuration, same A4 page and margins, no image, no table, no logo stylesheet) as many times: the
+ratio convention / plain document is what the convention's layout costs on top of WeasyPrint itself
+(issue 22: at most 1.2×).
 
-    .venv/bin/python bench/pdf.py            # embedded PostgreSQL of this checkout, or DATABASE_URL
+    .venv/bin/python bench/pdf.py                  # embedded PostgreSQL of this checkout, or DATABASE_URL
+    .venv/bin/python bench/pdf.py --prechauffage   # first warms up, as web and task workers do at start
 
 The data (one employer, 200 posts and conventions: 150 signed, 50 drafts) is created inside a
 transaction that is rolled back at the end; signed PDFs are stored in a temporary MEDIA_ROOT that is
 deleted afterwards. Nothing stays in the database. The database must be migrated."""
 
+import io
 import os
 import statistics
 import sys
@@ -25,15 +31,29 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 from django.db.migrations.executor import MigrationExecutor  # noqa: E402
 from django.test import override_settings  # noqa: E402
+from pypdf import PdfReader  # noqa: E402
 
 from conventions.archives import archive_zip  # noqa: E402
 from conventions.models import Convention  # noqa: E402
-from conventions.pdf import rendre_pdf  # noqa: E402
+from conventions.pdf import prechauffer_weasyprint, rendre_pdf, ressources_weasyprint  # noqa: E402
 from employeurs.models import Employeur  # noqa: E402
 from postes.models import Poste  # noqa: E402
 from quartiers.models import Departement  # noqa: E402
 
 NOMBRE_PDF, NOMBRE_ZIP = 50, 200
+
+PARAGRAPHE = (
+    "L’employeur transmet chaque trimestre les justificatifs de l’occupation du poste, bulletins de salaire, "
+    "contrat de travail et ses avenants ; le préfet et l’Agence de services et de paiement peuvent contrôler "
+    "sur pièces et sur place le respect de la convention, et les sommes indûment perçues donnent lieu à reversement. "
+)
+# Two A4 pages of running text in Marianne 9.5 pt, as the convention's body.
+DOCUMENT_SIMPLE = (
+    '<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Document simple</title><style>'
+    "@page { size: A4; margin: 22mm 20mm; } "
+    'body { font-family: "Marianne", sans-serif; font-size: 9.5pt; line-height: 1.45; }'
+    "</style></head><body>" + "".join(f"<p>{n}. {PARAGRAPHE * 2}</p>" for n in range(1, 11)) + "</body></html>"
+)
 
 
 class Annulation(Exception):
@@ -76,6 +96,18 @@ def creer_donnees() -> list[Convention]:
     return conventions
 
 
+def rendre_document_simple() -> bytes:
+    from weasyprint import HTML  # here: the first render of the run still pays for WeasyPrint's import
+
+    r = ressources_weasyprint()
+    polices = r.feuilles[:1]  # the @font-face rules only
+    return HTML(string=DOCUMENT_SIMPLE, url_fetcher=r.lecteur).write_pdf(stylesheets=polices, font_config=r.configuration)
+
+
+def pages(pdf: bytes) -> int:
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
 def main():
     if MigrationExecutor(connection).migration_plan(MigrationExecutor(connection).loader.graph.leaf_nodes()):
         sys.exit("La base n’est pas migrée : lancez d’abord « python manage.py migrate ».")
@@ -83,15 +115,26 @@ def main():
         try:
             with transaction.atomic():
                 conventions = creer_donnees()
+                prechauffage = None
+                if "--prechauffage" in sys.argv[1:]:
+                    debut = time.perf_counter()
+                    prechauffer_weasyprint()
+                    prechauffage = (time.perf_counter() - debut) * 1000
                 debut = time.perf_counter()
                 rendre_pdf(conventions[0])
                 premier = (time.perf_counter() - debut) * 1000
-                durees, processeur = [], []
+                rendre_document_simple()
+                durees, processeur, simples, simples_cpu = [], [], [], []
+                # Interleaved, so that the load of the machine weighs the same on both.
                 for convention in conventions[:NOMBRE_PDF]:
                     debut, debut_cpu = time.perf_counter(), time.process_time()
                     contenu = rendre_pdf(convention)
                     durees.append((time.perf_counter() - debut) * 1000)
                     processeur.append((time.process_time() - debut_cpu) * 1000)
+                    debut, debut_cpu = time.perf_counter(), time.process_time()
+                    simple = rendre_document_simple()
+                    simples.append((time.perf_counter() - debut) * 1000)
+                    simples_cpu.append((time.process_time() - debut_cpu) * 1000)
                 debut, debut_cpu = time.perf_counter(), time.process_time()
                 zip_froid = archive_zip(Convention.objects.filter(numero__startswith="BANC-").select_related("poste"))
                 froid, froid_cpu = time.perf_counter() - debut, time.process_time() - debut_cpu
@@ -106,7 +149,17 @@ def main():
     print(
         f"PDF d’une convention : médiane {statistics.median(durees):.0f} ms sur {NOMBRE_PDF} "
         f"(temps processeur médian {statistics.median(processeur):.0f} ms ; min {min(durees):.0f}, max {max(durees):.0f} ; "
-        f"premier rendu, polices à charger : {premier:.0f} ms ; {len(contenu) / 1024:.0f} Kio)"
+        f"{len(contenu) / 1024:.0f} Kio)"
+    )
+    if prechauffage is None:
+        print(f"Premier PDF du processus, sans préchauffage (WeasyPrint et polices à charger) : {premier:.0f} ms")
+    else:
+        print(f"Préchauffage au démarrage : {prechauffage:.0f} ms ; premier PDF d’une convention ensuite : {premier:.0f} ms")
+    print(
+        f"Document simple de {pages(simple)} pages (texte seul, mêmes polices, même page) : médiane "
+        f"{statistics.median(simples):.0f} ms (processeur {statistics.median(simples_cpu):.0f} ms) ; "
+        f"convention ({pages(contenu)} pages) / document simple : {statistics.median(durees) / statistics.median(simples):.2f}× "
+        f"(processeur {statistics.median(processeur) / statistics.median(simples_cpu):.2f}×)"
     )
     print(
         f"ZIP de {NOMBRE_ZIP} conventions (150 signées, 50 projets), PDF signés générés et archivés : {froid:.1f} s "

@@ -27,11 +27,10 @@ from django.db import connection
 from django.template.loader import get_template
 from django.urls import get_resolver, reverse
 from dsfr.constants import DsfrStaticAssets
-from weasyprint import HTML
 
 from commun.templatetags.statiques import integrite
 from config.wsgi import application
-from conventions.pdf import ressources_weasyprint
+from conventions.pdf import prechauffer_weasyprint
 from quartiers.localisation import index_quartiers
 
 logger = logging.getLogger(__name__)
@@ -59,12 +58,6 @@ def _statiques():
                 integrite(chemin)
             except (FileNotFoundError, ValueError):
                 pass
-
-
-def _weasyprint():
-    r = ressources_weasyprint()
-    html = "<p>Convention <strong>adulte-relais</strong> <em>signée</em></p>"
-    HTML(string=html, url_fetcher=r.lecteur).write_pdf(stylesheets=r.feuilles, font_config=r.configuration, cache=r.cache)
 
 
 def _page_de_connexion():
@@ -109,7 +102,7 @@ ETAPES = (
     ("vues", _vues),
     ("gabarits", _gabarits),
     ("fichiers statiques", _statiques),
-    ("WeasyPrint", _weasyprint),
+    ("WeasyPrint", prechauffer_weasyprint),
     ("page de connexion", _page_de_connexion),
     ("base de données et index des QPV", _base_de_donnees),
 )

@@ -347,6 +347,10 @@ PROCRASTINATE_AUTODISCOVER_MODULE_NAME = ""
 TACHES_BATTEMENT_S = env.float("TACHES_BATTEMENT_S", default=10.0)
 TACHES_WORKER_MUET_S = env.float("TACHES_WORKER_MUET_S", default=60.0)
 TACHES_REPRISE_CRON = env.str("TACHES_REPRISE_CRON", default="* * * * *")
+# The worker (manage.py marks its process « worker ») loads WeasyPrint and the fonts at its start,
+# before its first job (config/worker.py).
+if env.str("ADULTES_RELAIS_PROCESSUS", default="web") == "worker":
+    PROCRASTINATE_ON_APP_READY = "config.worker.prechauffer_le_worker"
 PROCRASTINATE_WORKER_DEFAULTS = {
     "update_heartbeat_interval": TACHES_BATTEMENT_S,
     "stalled_worker_timeout": TACHES_WORKER_MUET_S,

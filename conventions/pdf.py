@@ -51,11 +51,15 @@ def chaine_css(texte: str) -> str:
     return '"' + texte.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3c ") + '"'
 
 
-def _fichier_statique(chemin: str) -> str:
+def _chemin_statique(chemin: str) -> Path:
     trouve = finders.find(chemin)
     if not trouve:
         raise FileNotFoundError(f"Fichier statique introuvable : {chemin}")
-    return Path(trouve).as_uri()
+    return Path(trouve)
+
+
+def _fichier_statique(chemin: str) -> str:
+    return _chemin_statique(chemin).as_uri()
 
 
 def polices() -> dict:
@@ -119,48 +123,88 @@ def rendre_html(convention, aujourd_hui: date | None = None) -> str:
     return render_to_string("conventions/pdf/convention.html", contexte_pdf(convention, aujourd_hui))
 
 
-_ressources = threading.local()
+# The motto « Liberté Égalité Fraternité » of the bloc-marque is a sprite: the design system's SVG holds
+# it twice, black at the top left and white (dark theme) at the bottom right, which the box never shows
+# (background-position puts it below the box). WeasyPrint draws every path of a background image, shown
+# or not: without the white copy, the PDF looks the same and the logo costs half as much to draw.
+DEVISE_THEME_SOMBRE = "%3Cuse fill='%23fff' width='126' height='90' x='126' y='90' href='%23n'/%3E"
+
+
+def feuille_du_logo() -> str:
+    """The design system's logo stylesheet, without the hidden white copy of the motto."""
+    feuille = _chemin_statique("dsfr/dist/component/logo/logo.main.min.css").read_text(encoding="utf-8")
+    if feuille.count(DEVISE_THEME_SOMBRE) != 1:
+        raise ValueError("Feuille du logo du système de design inattendue : la devise du thème sombre est introuvable.")
+    return feuille.replace(DEVISE_THEME_SOMBRE, "")
+
+
+class _Ressources:
+    pass
+
+
+_ressources = _Ressources()
+# One set per process, used by one render at a time: a FontConfiguration must not be used by two
+# threads at once, and a render holds the GIL most of the time anyway. Shared by the threads, it is
+# loaded once per process: the procrastinate worker runs its jobs in a pool of threads, and warming
+# it up at its start (prechauffer_weasyprint) then serves every one of them.
+_verrou = threading.RLock()
 # Release WeasyPrint's font configuration before the interpreter tears its modules down.
 atexit.register(lambda: _ressources.__dict__.clear())
 
 
 def ressources_weasyprint():
-    """Stylesheets parsed once and fonts loaded once per thread (a FontConfiguration is not meant to
-    be shared between threads), plus WeasyPrint's image cache (the bloc-marque SVGs)."""
-    if not hasattr(_ressources, "feuilles"):
-        from weasyprint import CSS
-        from weasyprint.text.fonts import FontConfiguration
-
-        configuration = FontConfiguration()
-        polices_css = "".join(
-            f'@font-face {{ font-family: "Marianne"; src: url("{adresse}") format("woff"); '
-            f"font-weight: {graisse}; font-style: {style}; }}\n"
-            for adresse, graisse, style in (
-                (polices()["Regular"], 400, "normal"),
-                (polices()["Regular_Italic"], 400, "italic"),
-                (polices()["Medium"], 500, "normal"),
-                (polices()["Bold"], 700, "normal"),
-                (polices()["Light"], 300, "normal"),
-            )
-        )
-        _ressources.configuration = configuration
-        _ressources.feuilles = [
-            CSS(string=polices_css, font_config=configuration),
-            CSS(url=_fichier_statique("dsfr/dist/component/logo/logo.main.min.css"), font_config=configuration),
-            CSS(url=_fichier_statique("css/convention_pdf.css"), font_config=configuration),
-        ]
-        _ressources.cache = {}
-        # Local files and data: URIs only (nothing is fetched from the network), built once: creating
-        # a fetcher per document costs a TLS context each time.
-        from weasyprint.urls import URLFetcher
-
-        _ressources.lecteur = URLFetcher(allowed_protocols={"file", "data"}, fail_on_errors=True)
+    """Stylesheets parsed once and fonts loaded once per process, plus WeasyPrint's image cache (the
+    bloc-marque SVGs). Use them under `_verrou` when several threads may render."""
+    with _verrou:
+        if not hasattr(_ressources, "feuilles"):
+            _charger_ressources()
     return _ressources
 
 
-def rendre_pdf(convention, aujourd_hui: date | None = None) -> bytes:
+def _charger_ressources():
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
+
+    configuration = FontConfiguration()
+    polices_css = "".join(
+        f'@font-face {{ font-family: "Marianne"; src: url("{adresse}") format("woff"); '
+        f"font-weight: {graisse}; font-style: {style}; }}\n"
+        for adresse, graisse, style in (
+            (polices()["Regular"], 400, "normal"),
+            (polices()["Regular_Italic"], 400, "italic"),
+            (polices()["Medium"], 500, "normal"),
+            (polices()["Bold"], 700, "normal"),
+            (polices()["Light"], 300, "normal"),
+        )
+    )
+    _ressources.configuration = configuration
+    _ressources.feuilles = [
+        CSS(string=polices_css, font_config=configuration),
+        CSS(string=feuille_du_logo(), font_config=configuration),
+        CSS(url=_fichier_statique("css/convention_pdf.css"), font_config=configuration),
+    ]
+    _ressources.cache = {}
+    # Local files and data: URIs only (nothing is fetched from the network), built once: creating
+    # a fetcher per document costs a TLS context each time.
+    _ressources.lecteur = URLFetcher(allowed_protocols={"file", "data"}, fail_on_errors=True)
+
+
+def _ecrire_pdf(html: str, base_url: str | None = None) -> bytes:
     from weasyprint import HTML
 
-    r = ressources_weasyprint()
-    document = HTML(string=rendre_html(convention, aujourd_hui), base_url=str(settings.BASE_DIR), url_fetcher=r.lecteur)
-    return document.write_pdf(stylesheets=r.feuilles, font_config=r.configuration, cache=r.cache)
+    with _verrou:
+        r = ressources_weasyprint()
+        document = HTML(string=html, base_url=base_url, url_fetcher=r.lecteur)
+        return document.write_pdf(stylesheets=r.feuilles, font_config=r.configuration, cache=r.cache)
+
+
+def prechauffer_weasyprint() -> None:
+    """What the first PDF of a process would pay for (WeasyPrint's modules, the stylesheets, the
+    Marianne fonts in regular, bold and italic), paid at the start of a web worker
+    (config/prechauffage.py) or of the procrastinate worker (config/worker.py) instead."""
+    _ecrire_pdf("<p>Convention <strong>adulte-relais</strong> <em>signée</em></p>")
+
+
+def rendre_pdf(convention, aujourd_hui: date | None = None) -> bytes:
+    return _ecrire_pdf(rendre_html(convention, aujourd_hui), base_url=str(settings.BASE_DIR))

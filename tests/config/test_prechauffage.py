@@ -1,13 +1,17 @@
 """A process of the application warms up before it serves anyone (issue 23: the first page after a
 start took 5.8 s): once `prechauffer()` has run (gunicorn's post_worker_init, ./gunicorn.conf.py),
-the first request imports no module and compiles no template. The database may be down."""
+the first request imports no module and compiles no template. The database may be down. The
+procrastinate worker loads WeasyPrint and its fonts at its start, before its first job (issue 22)."""
 
 import json
 import subprocess
 import sys
+import threading
 import time
 
+from conventions.pdf import prechauffer_weasyprint, ressources_weasyprint
 from tests.deploye import RACINE, environnement_propre, port_libre
+from tests.worker import Worker
 
 PREMIERE_REQUETE = """
 import json, sys
@@ -87,3 +91,29 @@ def test_sans_base_de_donnees_le_worker_demarre_quand_meme(site_deploye_sans_bas
     journal = journal_des_trois_workers(site_deploye_sans_base)
     assert journal.count("Préchauffage terminé") >= 3, journal[-3000:]
     assert "étape « base de données et index des QPV » non faite (OperationalError" in journal, journal[-3000:]
+
+
+def test_le_worker_des_taches_charge_weasyprint_avant_de_prendre_une_tache(transactional_db, tmp_path):
+    """`manage.py procrastinate worker`, as the Procfile starts it: the warm-up is logged before
+    procrastinate launches the worker (then only it listens to the queue)."""
+    worker = Worker(tmp_path / "worker.log").demarrer()
+    try:
+        limite = time.monotonic() + 120
+        while "Launching a worker" not in (journal := worker.lire_journal()) and time.monotonic() < limite:
+            time.sleep(0.2)
+    finally:
+        worker.arreter()
+    assert "Launching a worker" in journal, journal[-3000:]
+    assert "Préchauffage du worker (WeasyPrint, polices) terminé" in journal, journal[-3000:]
+    assert journal.index("Préchauffage du worker") < journal.index("Launching a worker")
+
+
+def test_les_fils_du_worker_trouvent_weasyprint_deja_charge():
+    """procrastinate runs a synchronous job in a pool of threads: the fonts loaded by the warm-up in
+    the main thread serve them (one set per process, not one per thread)."""
+    prechauffer_weasyprint()
+    vues = []
+    fil = threading.Thread(target=lambda: vues.append(ressources_weasyprint().configuration))
+    fil.start()
+    fil.join()
+    assert vues == [ressources_weasyprint().configuration]

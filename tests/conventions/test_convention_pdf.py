@@ -5,7 +5,9 @@ import hashlib
 import io
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
+import dsfr
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -13,7 +15,7 @@ from django.urls import reverse
 
 from commun.stockage import ecrire_fichier, lire_fichier
 from conventions.models import Convention
-from conventions.pdf import prefet_de
+from conventions.pdf import DEVISE_THEME_SOMBRE, feuille_du_logo, prefet_de
 from conventions.services.cycle import PdfAltere, lire_pdf_stocke, signer
 from postes.models import Poste
 from quartiers.models import Departement
@@ -220,3 +222,12 @@ def test_le_pdf_d_un_renouvellement_ne_promet_pas_un_nouveau_renouvellement(conv
     contenu = texte(rendre_pdf(renouvellement))
     assert "ne peut plus être renouvelée (un seul renouvellement)" in contenu
     assert "peut être renouvelée par accord exprès des parties" not in contenu
+
+
+def test_le_logo_du_pdf_ne_dessine_pas_la_devise_cachee_du_theme_sombre():
+    """The design system's motto sprite holds a white copy that the box never shows; drawing it cost a
+    quarter of each PDF (bench/pdf.py). The rest of the logo stylesheet is the design system's own."""
+    origine = (Path(dsfr.__file__).parent / "static/dsfr/dist/component/logo/logo.main.min.css").read_text("utf-8")
+    assert DEVISE_THEME_SOMBRE in origine
+    assert DEVISE_THEME_SOMBRE not in feuille_du_logo()
+    assert feuille_du_logo() == origine.replace(DEVISE_THEME_SOMBRE, "")
