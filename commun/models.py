@@ -31,8 +31,13 @@ class Courriel(models.Model):
                 condition=models.Q(statut=StatutCourriel.ENVOYE, envoye_le__isnull=False)
                 | (~models.Q(statut=StatutCourriel.ENVOYE) & models.Q(envoye_le__isnull=True)),
                 name="courriel_envoye_date_envoi",
+                violation_error_message="Un courriel envoyé porte sa date d’envoi, et un courriel non envoyé n’en a pas.",
             ),
-            models.CheckConstraint(condition=models.Q(destinataires__len__gt=0), name="courriel_au_moins_un_destinataire"),
+            models.CheckConstraint(
+                condition=models.Q(destinataires__len__gt=0),
+                name="courriel_au_moins_un_destinataire",
+                violation_error_message="Un courriel doit avoir au moins un destinataire.",
+            ),
         ]
 
     def __str__(self):
