@@ -39,6 +39,9 @@ COUCHES: tuple[tuple[str, ...], ...] = (
     ("config",),
 )
 
+# The project's apps, lowest layer first: the one list the tests read (config is the project, not an app).
+APPLICATIONS = tuple(application for couche in COUCHES for application in couche)
+
 # Imports of a project module inside a function that are allowed: (file, module imported, reason).
 # Two entries at most; an entry that no longer matches an import is refused (stale).
 EXCEPTIONS: tuple[tuple[str, str, str], ...] = ()

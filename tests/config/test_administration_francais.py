@@ -14,25 +14,11 @@ from django.urls import reverse
 from financements.models import Bareme, Smic
 from financements.regles import motif_date_effet_bareme, motif_date_effet_smic
 from tests.factories import PosteFactory
+from tests.structure import APPLICATIONS
 
 pytestmark = pytest.mark.django_db
 
-MODELES = [
-    m
-    for m in apps.get_models()
-    if m._meta.app_label
-    in {
-        "comptes",
-        "employeurs",
-        "quartiers",
-        "financements",
-        "postes",
-        "titulaires",
-        "conventions",
-        "demandes",
-        "pilotage",
-    }
-]
+MODELES = [m for m in apps.get_models() if m._meta.app_label in APPLICATIONS]
 DOCUMENTS_INTERNES = re.compile(r"DESIGN|README|§|\bissue\b|\{|\}|\.py\b", re.IGNORECASE)
 
 

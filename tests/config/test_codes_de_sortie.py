@@ -14,25 +14,12 @@ from django.core.management import get_commands, load_command_class
 
 from commun.commandes import Commande, traduire
 from tests.factories import ConventionFactory
+from tests.structure import APPLICATIONS
 
 pytestmark = pytest.mark.django_db
 
 RACINE = Path(__file__).resolve().parents[2]
-APPS_DU_PROJET = (
-    "commun",
-    "comptes",
-    "conventions",
-    "demandes",
-    "demo",
-    "employeurs",
-    "exploitation",
-    "financements",
-    "importation",
-    "pilotage",
-    "postes",
-    "quartiers",
-    "titulaires",
-)
+APPS_DU_PROJET = APPLICATIONS
 
 
 def commandes_du_projet() -> dict[str, str]:

@@ -25,23 +25,13 @@ from tests.factories import (
     departement,
 )
 from tests.outils_import import csv_octets, importer, ligne_anct, ligne_poste
+from tests.structure import APPLICATIONS as APPLICATIONS_DU_PROJET
 
 pytestmark = pytest.mark.django_db
 
-APPLICATIONS = (
-    "postes",
-    "titulaires",
-    "conventions",
-    "demandes",
-    "importation",
-    "pilotage",
-    "employeurs",
-    "financements",
-    "quartiers",
-    "comptes",
-    "commun",  # the outbox: a rolled-back action leaves no e-mail
-    "procrastinate",  # nor any job
-)
+# Every installed app of the project (the outbox of commun included: a rolled-back action leaves no
+# e-mail), and procrastinate's queue: nor any job.
+APPLICATIONS = (*(nom for nom in APPLICATIONS_DU_PROJET if apps.is_installed(nom)), "procrastinate")
 
 
 class Panne(RuntimeError):

@@ -21,7 +21,7 @@ from employeurs.regles import FormeJuridique
 from importation import moteur
 from postes import models as modeles_postes
 from postes import regles as regles_postes
-from tests.structure import COUCHES
+from tests.structure import APPLICATIONS
 from titulaires import models as modeles_titulaires
 from titulaires import regles as regles_titulaires
 
@@ -110,7 +110,6 @@ def test_couleur_des_badges_de_statut(statut, ton):
 # code run) and the templates with a regular expression, and names every raw value it finds.
 
 RACINE = Path(__file__).resolve().parents[2]
-APPLICATIONS = tuple(application for couche in COUCHES for application in couche)
 DOSSIERS_IGNORES = frozenset({"migrations", "__pycache__"})
 
 
