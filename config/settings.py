@@ -340,7 +340,13 @@ INVITATIONS_PAR_JOUR = env.int("INVITATIONS_PAR_JOUR", default=30)
 # --- Background jobs: procrastinate, PostgreSQL as the queue (README « Tâches de fond ») -----------
 # The web process defers jobs through Django's connection, inside the caller's transaction; the
 # worker (`manage.py procrastinate worker`) connects with the same DATABASES parameters.
-PROCRASTINATE_IMPORT_PATHS = ["commun.taches", "commun.courriels", "conventions.taches", "exploitation.taches_periodiques"]
+PROCRASTINATE_IMPORT_PATHS = [
+    "commun.taches",
+    "commun.courriels",
+    "conventions.taches",
+    "importation.taches",
+    "exploitation.taches_periodiques",
+]
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = ""
 # A worker writes its heartbeat every TACHES_BATTEMENT_S seconds; the jobs of a worker silent for
 # TACHES_WORKER_MUET_S seconds (killed, machine lost) are retried by `commun.taches.relancer_les_taches_bloquees`.

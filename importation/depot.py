@@ -1,11 +1,12 @@
-"""Where a checked import waits between the preview and the confirmation.
+"""Where an import's files wait between the upload, the preview and the confirmation.
 
-The file is read once, at the preview: what waits is the table it gave (headers and cells, as JSON),
-never the uploaded bytes, so the confirmation parses nothing again. It is stored through the storage
-API (commun/stockage.py: local disk or object storage, so the confirmation may reach another
-instance) under imports/<user id>/<random token>/ (never served as static files): a user reaches
-only their own folder, the token is 128 random bits and is also kept in the user's session. Folders
-older than a day are removed when the same user uploads again.
+The uploaded bytes wait only until the worker has read them, once, for the preview; then what waits is
+the table they gave (headers and cells, as JSON), so the confirmation parses nothing again, and the
+file of rejected lines. All of it goes through the storage API (commun/stockage.py: local disk or
+object storage, so the worker and the web instances may be different machines) under
+imports/<user id>/<random token>/ (never served as static files): a user reaches only their own
+folder (the row `ImportPostes` is theirs, `for_user`), the token is 128 random bits. Folders older
+than a day are removed when the same user uploads again, and with their row by the hourly job.
 """
 
 import json
@@ -24,6 +25,7 @@ DUREE_CONSERVATION = 24 * 60 * 60
 FORMAT_JETON = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 NOM_TABLE = "table.json"
 NOM_REJETS = "lignes-rejetees.csv"
+NOM_DEPOT = "fichier-depose"  # + the uploaded file's extension
 
 
 def _coder(cellule):
@@ -99,12 +101,31 @@ def nettoyer(utilisateur):
             supprimer_dossier(dossier)
 
 
-def deposer(utilisateur, table: Table) -> str:
-    """Keep the checked table for the confirmation; returns its token."""
+def _nom_depot(nom: str) -> str:
+    extension = re.sub(r"[^a-z0-9]", "", nom.rsplit(".", 1)[-1].lower())[:8] if "." in nom else ""
+    return f"{NOM_DEPOT}.{extension}" if extension else NOM_DEPOT
+
+
+def deposer(utilisateur, contenu, nom: str) -> str:
+    """Keep the uploaded file (bytes or a Django `File`) until the worker reads it; returns the new
+    folder's token."""
     nettoyer(utilisateur)
     jeton = secrets.token_urlsafe(16)
-    ecrire_fichier(f"{_dossier(utilisateur, jeton)}/{NOM_TABLE}", table_en_json(table))
+    ecrire_fichier(f"{_dossier(utilisateur, jeton)}/{_nom_depot(nom)}", contenu)
     return jeton
+
+
+def lire_depot(utilisateur, jeton: str, nom: str) -> bytes:
+    return _lire(utilisateur, jeton, _nom_depot(nom))
+
+
+def oublier_depot(utilisateur, jeton: str, nom: str):
+    """Once read, the uploaded bytes go: only the table they gave waits for the confirmation."""
+    default_storage.delete(f"{_dossier(utilisateur, jeton)}/{_nom_depot(nom)}")
+
+
+def enregistrer_table(utilisateur, jeton: str, table: Table):
+    ecrire_fichier(f"{_dossier(utilisateur, jeton)}/{NOM_TABLE}", table_en_json(table))
 
 
 def _lire(utilisateur, jeton: str, nom: str) -> bytes:
@@ -126,6 +147,10 @@ def lire_rejets(utilisateur, jeton: str) -> bytes:
     return _lire(utilisateur, jeton, NOM_REJETS)
 
 
-def oublier_fichier(utilisateur, jeton: str):
+def oublier_table(utilisateur, jeton: str):
     """After the confirmation the table goes; the rejected-lines file stays until the next clean-up."""
     default_storage.delete(f"{_dossier(utilisateur, jeton)}/{NOM_TABLE}")
+
+
+def supprimer(utilisateur, jeton: str):
+    supprimer_dossier(_dossier(utilisateur, jeton))

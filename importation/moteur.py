@@ -227,9 +227,12 @@ class Analyse:
         self.progression(total, total, "lecture")
         self.doublons()
         self.charger_references()
-        for ligne in self.lignes:
+        for i, ligne in enumerate(self.lignes, start=1):
             if not ligne.rejetee:
                 self.verifier(ligne)
+            if i % 1000 == 0:
+                self.progression(i, total, "vérification")
+        self.progression(total, total, "vérification")
         self.verifier_employeurs_nouveaux()
         self.planifier()
         return self

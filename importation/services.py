@@ -6,6 +6,7 @@ Imports are serialised by a transaction-level advisory lock, and the rows they u
 SELECT … FOR UPDATE, so that the plan computed from the database is still true when it is written.
 """
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
@@ -62,6 +63,19 @@ class Rapport:
             "avertissements_total": self.avertissements_total,
         }
 
+    @classmethod
+    def depuis_dict(cls, donnees: dict) -> "Rapport":
+        """The report kept as `as_dict()` (the preview computed by the worker), for the page."""
+        problemes = lambda cle: [Probleme(**p) for p in donnees[cle]]  # noqa: E731
+        champs = {k: donnees[k] for k in ("lignes", "crees", "mis_a_jour", "inchanges", "rejetes", "objets", "ecrit")}
+        return cls(
+            **champs,
+            erreurs=problemes("erreurs"),
+            avertissements=problemes("avertissements"),
+            erreurs_total=donnees["erreurs_total"],
+            avertissements_total=donnees["avertissements_total"],
+        )
+
     def comptes(self) -> dict:
         return {k: getattr(self, k) for k in ("lignes", "crees", "mis_a_jour", "inchanges", "rejetes")}
 
@@ -77,7 +91,9 @@ def importer_postes(
 ) -> Rapport:
     """Check every line of `table`, then write (unless `dry_run`) when no line is rejected, or the
     valid lines when `partiel`. Returns the counts and every error with its line and column."""
-    with transaction.atomic():
+    # A dry run writes nothing and locks nothing: outside a transaction, so that the progress the
+    # worker records as it goes is seen by the page at once (importation/suivi.py).
+    with nullcontext() if dry_run else transaction.atomic():
         if not dry_run:
             with connection.cursor() as curseur:
                 curseur.execute("SELECT pg_advisory_xact_lock(%s)", [VERROU_IMPORT])

@@ -5,6 +5,7 @@ from importation import views
 app_name = "importation"
 
 urlpatterns = [
-    path("postes/importer/", views.ImportPostes.as_view(), name="importer"),
-    path("postes/importer/<str:jeton>/lignes-rejetees.csv", views.RejetsImport.as_view(), name="rejets"),
+    path("postes/importer/", views.DeposerImport.as_view(), name="importer"),
+    path("postes/importer/<int:pk>/", views.SuiviImport.as_view(), name="suivi"),
+    path("postes/importer/<int:pk>/lignes-rejetees.csv", views.RejetsImport.as_view(), name="rejets"),
 ]

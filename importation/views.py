@@ -1,14 +1,15 @@
 """« Importer des postes »: upload → preview (dry run) → confirmation, for agents and national admins.
 
-The file is read once, at the preview; the table it gave waits in the user's own folder
-(importation/depot.py) under a random token kept in the session, and the confirmation runs
-the real import on that table in one transaction (the database checks are made again, under lock:
-the database may have changed since the preview, and the page says so when the counts differ)."""
+The request only keeps the file and defers its job (importation/taches.py); the worker reads it once
+and checks every line (the preview), and after the confirmation writes the kept table in one
+transaction (the database checks are made again, under lock: the database may have changed since the
+preview, and the page says so when the counts differ). The page of the import follows those steps,
+refreshed every 2 s while the worker is at it, with a progress bar (importation/suivi.py)."""
 
 from django import forms
 from django.conf import settings
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import lazy
 from django.views import View
 from dsfr.forms import DsfrBaseForm
@@ -18,13 +19,16 @@ from commun.televersement import taille_lisible
 from commun.vues import RoleRequisMixin
 from comptes.models import Role
 from importation import depot
-from importation.lecture import COLONNES_MAX, FichierIllisible, lire_table, nombre
-from importation.moteur import MESSAGES_MAX, Perimetre
-from importation.services import fichier_rejets, importer_postes
+from importation.lecture import COLONNES_MAX, nombre
+from importation.models import ImportPostes
+from importation.moteur import MESSAGES_MAX
+from importation.services import Rapport
+from importation.taches import confirmer_import, demander_import
 from importation.valeurs import CELLULE_MAX
 
-CLE_SESSION = "import_postes"
 ERREURS_AFFICHEES = 200
+IMPORTS_LISTES = 10  # the user's latest imports, under the upload form
+RAFRAICHIR_S = 2
 
 
 def limites() -> dict:
@@ -74,7 +78,6 @@ class DepotImportForm(DsfrBaseForm):
 
 
 class ConfirmationImportForm(DsfrBaseForm):
-    jeton = forms.CharField(widget=forms.HiddenInput)
     partiel = forms.BooleanField(
         label="Importer les lignes valides",
         required=False,
@@ -82,77 +85,61 @@ class ConfirmationImportForm(DsfrBaseForm):
     )
 
 
-class ImportPostes(RoleRequisMixin, View):
+class DeposerImport(RoleRequisMixin, View):
+    """The upload form, and the user's latest imports (they may have left an import's page)."""
+
     roles = (Role.AGENT,)
     template_name = "importation/import_postes.html"
 
-    def afficher(self, request, contexte, status=200):
-        return render(request, self.template_name, {"limites": limites(), **contexte}, status=status)
+    def afficher(self, request, form, status=200):
+        recents = ImportPostes.objects.for_user(request.user)[:IMPORTS_LISTES]
+        return render(request, self.template_name, {"limites": limites(), "form": form, "recents": recents}, status=status)
 
     def get(self, request):
-        return self.afficher(request, {"form": DepotImportForm()})
+        return self.afficher(request, DepotImportForm())
 
     def post(self, request):
-        if "jeton" in request.POST:
-            return self.confirmer(request)
         form = DepotImportForm(request.POST, request.FILES)
         if not form.is_valid():
-            return self.afficher(request, {"form": form}, status=400)
-        fichier = form.cleaned_data["fichier"]
-        try:
-            table = lire_table(fichier.read(), fichier.name, lignes_max=settings.IMPORT_POSTES_LIGNES_MAX)
-            rapport = importer_postes(table, Perimetre(request.user), dry_run=True)
-        except FichierIllisible as exc:
-            form.add_error("fichier", f"Fichier illisible : {exc}")
-            return self.afficher(request, {"form": form}, status=400)
-        jeton = depot.deposer(request.user, table)
-        if rapport.rejetes:
-            depot.enregistrer_rejets(request.user, jeton, fichier_rejets(table, rapport))
-        request.session[CLE_SESSION] = {"jeton": jeton, "nom": fichier.name[:200], "apercu": rapport.comptes()}
-        return self.afficher(
-            request,
-            {
-                "apercu": True,
-                "rapport": rapport,
-                "nom": fichier.name,
-                "jeton": jeton,
-                "erreurs": rapport.erreurs[:ERREURS_AFFICHEES],
-                "erreurs_masquees": rapport.erreurs_total - min(len(rapport.erreurs), ERREURS_AFFICHEES),
-                "confirmation": ConfirmationImportForm(initial={"jeton": jeton}),
-            },
-        )
+            return self.afficher(request, form, status=400)
+        imp = demander_import(request.user, form.cleaned_data["fichier"])
+        return redirect("importation:suivi", imp.pk)
 
-    def confirmer(self, request):
+
+class SuiviImport(RoleRequisMixin, View):
+    """One import: its progress, then its preview and the confirmation, then its result."""
+
+    roles = (Role.AGENT,)
+    template_name = "importation/import_suivi.html"
+
+    def afficher(self, request, imp, status=200, deja_confirme=False):
+        rapport_dict = imp.rapport_affiche
+        rapport = Rapport.depuis_dict(rapport_dict) if rapport_dict else None
+        apercu = imp.apercu or {}
+        contexte = {
+            "imp": imp,
+            "limites": limites(),
+            "rafraichir_s": RAFRAICHIR_S,
+            "rapport": rapport,
+            "resultat": imp.resultat is not None,
+            "apercu_different": imp.resultat is not None and {k: apercu.get(k) for k in rapport.comptes()} != rapport.comptes(),
+            "erreurs": rapport.erreurs[:ERREURS_AFFICHEES] if rapport else [],
+            "erreurs_masquees": rapport.erreurs_total - min(len(rapport.erreurs), ERREURS_AFFICHEES) if rapport else 0,
+            "confirmation": ConfirmationImportForm() if imp.en_attente_de_confirmation else None,
+            "deja_confirme": deja_confirme,
+        }
+        return render(request, self.template_name, contexte, status=status)
+
+    def get(self, request, pk):
+        return self.afficher(request, get_object_or_404(ImportPostes.objects.for_user(request.user), pk=pk))
+
+    def post(self, request, pk):
+        imp = get_object_or_404(ImportPostes.objects.for_user(request.user), pk=pk)
         form = ConfirmationImportForm(request.POST)
-        en_attente = request.session.get(CLE_SESSION) or {}
-        if not form.is_valid() or form.cleaned_data["jeton"] != en_attente.get("jeton"):
-            return self.afficher(request, {"form": DepotImportForm(), "expire": True}, status=400)
-        jeton = form.cleaned_data["jeton"]
-        try:
-            table = depot.lire(request.user, jeton)
-        except depot.DepotIntrouvable:
-            return self.afficher(request, {"form": DepotImportForm(), "expire": True}, status=400)
-        rapport = importer_postes(table, Perimetre(request.user), partiel=form.cleaned_data["partiel"], utilisateur=request.user)
-        if rapport.rejetes:
-            depot.enregistrer_rejets(request.user, jeton, fichier_rejets(table, rapport))
-        if rapport.ecrit:
-            depot.oublier_fichier(request.user, jeton)
-            request.session.pop(CLE_SESSION, None)
-        apercu = en_attente.get("apercu")
-        return self.afficher(
-            request,
-            {
-                "resultat": True,
-                "rapport": rapport,
-                "nom": en_attente.get("nom", ""),
-                "jeton": jeton,
-                "apercu_different": apercu is not None and apercu != rapport.comptes(),
-                "erreurs": rapport.erreurs[:ERREURS_AFFICHEES],
-                "erreurs_masquees": rapport.erreurs_total - min(len(rapport.erreurs), ERREURS_AFFICHEES),
-                "confirmation": None if rapport.ecrit else ConfirmationImportForm(initial={"jeton": jeton}),
-                "form": DepotImportForm(),
-            },
-        )
+        if not form.is_valid() or not confirmer_import(imp, form.cleaned_data["partiel"]):
+            imp.refresh_from_db()
+            return self.afficher(request, imp, status=400, deja_confirme=True)
+        return redirect("importation:suivi", imp.pk)
 
 
 class RejetsImport(RoleRequisMixin, View):
@@ -160,9 +147,10 @@ class RejetsImport(RoleRequisMixin, View):
 
     roles = (Role.AGENT,)
 
-    def get(self, request, jeton):
+    def get(self, request, pk):
+        imp = get_object_or_404(ImportPostes.objects.for_user(request.user), pk=pk)
         try:
-            contenu = depot.lire_rejets(request.user, jeton)
+            contenu = depot.lire_rejets(request.user, imp.jeton)
         except depot.DepotIntrouvable as exc:
             raise Http404("Fichier introuvable.") from exc
         return en_piece_jointe(HttpResponse(contenu, content_type="text/csv; charset=utf-8"), "lignes-rejetees", ".csv")

@@ -1,12 +1,18 @@
-"""Helpers shared by the import tests: small files written in every format."""
+"""Helpers shared by the import tests: small files written in every format, and the import page
+driven as a person would, the worker's job bodies run in between (importation/suivi.py; with a real
+worker process: tests/importation/test_import_worker.py)."""
 
 import csv
 import io
 import json
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from openpyxl import Workbook
 
+from importation import suivi
 from importation.lecture import lire_table
+from importation.models import ImportPostes
 from importation.moteur import Perimetre
 from importation.services import importer_postes
 
@@ -95,3 +101,27 @@ def importer(contenu, utilisateur=None, departements=None, nom="fichier.csv", **
 
 def messages(rapport):
     return [(e.ligne, e.colonne, e.message) for e in rapport.erreurs]
+
+
+URL_PAGE = reverse("importation:importer")
+
+
+def deposer_sur_la_page(client, contenu, nom="registre.csv"):
+    """Upload on the page, then let the worker's preview step run: (the import, its page)."""
+    reponse = client.post(URL_PAGE, {"fichier": SimpleUploadedFile(nom, contenu, content_type="text/csv")})
+    assert reponse.status_code == 302, reponse.content.decode()[-2000:]
+    imp = ImportPostes.objects.latest("pk")
+    assert reponse.url == reverse("importation:suivi", args=[imp.pk])
+    suivi.analyser(imp.pk)
+    return imp, client.get(reponse.url)
+
+
+def confirmer_sur_la_page(client, imp, partiel=False):
+    """Confirm the preview, then let the worker's write step run: the import's page after it (or the
+    refusal, when the confirmation is refused)."""
+    url = reverse("importation:suivi", args=[imp.pk])
+    reponse = client.post(url, {"partiel": "on"} if partiel else {})
+    if reponse.status_code != 302:
+        return reponse
+    suivi.ecrire(imp.pk)
+    return client.get(url)

@@ -22,6 +22,7 @@ from conventions.models import ArchiveConventions, Avenant, Convention, StatutAr
 from demandes.models import Demande, EvenementDemande, NoteInstruction, PieceJointe
 from employeurs.models import Employeur
 from financements.models import Bareme, Enveloppe, Smic
+from importation.models import ImportPostes, StatutImport
 from postes.models import FinancementAnnuel, Poste
 from quartiers.models import Departement, QuartierPrioritaire
 from tests.factories import (
@@ -467,6 +468,31 @@ def test_une_archive_prete_a_son_fichier_et_son_empreinte():
 @refusee_par(ArchiveConventions, "archive_conventions_echec_message")
 def test_une_archive_en_echec_dit_pourquoi():
     ArchiveConventions.objects.create(demandeur=AgentFactory(), statut=StatutArchive.ECHEC, terminee_le=timezone.now())
+
+
+def un_import(**champs):
+    agent = AgentFactory()
+    return ImportPostes.objects.create(demandeur=agent, nom="registre.csv", jeton=f"jeton-de-test-{agent.pk}", **champs)
+
+
+@refusee_par(ImportPostes, "import_postes_faites_au_plus_total")
+def test_un_import_ne_compte_pas_plus_de_lignes_traitees_qu_a_traiter():
+    un_import(faites=3, total=2)
+
+
+@refusee_par(ImportPostes, "import_postes_apercu_apres_verification")
+def test_un_import_verifie_a_son_apercu():
+    un_import(statut=StatutImport.APERCU)
+
+
+@refusee_par(ImportPostes, "import_postes_termine_resultat")
+def test_un_import_termine_a_son_resultat():
+    un_import(statut=StatutImport.TERMINE, apercu={}, termine_le=timezone.now())
+
+
+@refusee_par(ImportPostes, "import_postes_echec_message")
+def test_un_import_en_echec_dit_pourquoi():
+    un_import(statut=StatutImport.ECHEC, termine_le=timezone.now())
 
 
 # --- every constraint has its test ----------------------------------------------------------------

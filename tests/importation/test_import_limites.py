@@ -8,7 +8,6 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
@@ -17,7 +16,15 @@ from importation import depot, lecture, moteur
 from importation.lecture import FichierIllisible, lire_table
 from postes.models import Poste
 from tests.factories import PosteFactory, departement
-from tests.outils_import import SIRET_CLE_FAUSSE, csv_octets, importer, ligne_anct, xlsx_octets
+from tests.outils_import import (
+    SIRET_CLE_FAUSSE,
+    confirmer_sur_la_page,
+    csv_octets,
+    deposer_sur_la_page,
+    importer,
+    ligne_anct,
+    xlsx_octets,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -159,15 +166,12 @@ def test_commande_dit_combien_de_messages_ne_sont_pas_affiches(monkeypatch, tmp_
     assert "… et 4 autres erreurs non affichées" in sortie.getvalue()
 
 
-def deposer(client, contenu, nom="registre.csv"):
-    return client.post(URL, {"fichier": SimpleUploadedFile(nom, contenu, content_type="text/csv")})
-
-
 def test_page_refuse_un_fichier_de_plus_de_lignes_que_son_plafond(client, agent93, settings):
     settings.IMPORT_POSTES_LIGNES_MAX = 3
     client.force_login(agent93)
-    reponse = deposer(client, csv_octets([ligne_anct(id_poste=f"09323R{i:04d}01") for i in range(1, 5)]))
-    assert reponse.status_code == 400 and not Poste.objects.exists()
+    imp, reponse = deposer_sur_la_page(client, csv_octets([ligne_anct(id_poste=f"09323R{i:04d}01") for i in range(1, 5)]))
+    imp.refresh_from_db()
+    assert imp.en_echec and not Poste.objects.exists()
     assert "Le fichier compte plus de 3 lignes, le maximum sur cette page" in reponse.content.decode()
 
 
@@ -179,17 +183,16 @@ def test_page_dit_ses_limites(client, agent93):
 
 def test_la_confirmation_reprend_le_tableau_verifie_sans_relire_le_fichier(client, agent93, monkeypatch):
     client.force_login(agent93)
-    apercu = deposer(client, xlsx_octets([ligne_anct()]), "registre.xlsx")
-    jeton = apercu.context["jeton"]
-    assert lister(depot._dossier(agent93, jeton)) == ([], ["table.json"])  # the upload itself is not kept
+    imp, _ = deposer_sur_la_page(client, xlsx_octets([ligne_anct()]), "registre.xlsx")
+    assert lister(depot._dossier(agent93, imp.jeton)) == ([], ["table.json"])  # the upload itself is not kept
 
     def interdit(*args, **kwargs):
         raise AssertionError("le fichier est relu à la confirmation")
 
     for nom in ("lire_table", "lire_xlsx", "lire_csv", "lire_json"):
         monkeypatch.setattr(lecture, nom, interdit)
-    monkeypatch.setattr("importation.views.lire_table", interdit)
-    reponse = client.post(URL, {"jeton": jeton})
+    monkeypatch.setattr("importation.suivi.lire_table", interdit)
+    reponse = confirmer_sur_la_page(client, imp)
     assert "Import enregistré" in reponse.content.decode()
     poste = Poste.objects.get()
     assert poste.identifiant == "09323R000101" and poste.financements.get().montant == Decimal("22555.73")
@@ -201,28 +204,31 @@ def test_l_apercu_dit_ce_que_la_confirmation_fera_et_offre_les_rejets(client, ag
     contenu = csv_octets(
         [ligne_anct(), ligne_anct(id_poste="09323R000201"), ligne_anct(id_poste="09323R000301", code_tiers=SIRET_CLE_FAUSSE)]
     )
-    reponse = deposer(client, contenu)
+    imp, reponse = deposer_sur_la_page(client, contenu)
     html = reponse.content.decode()
     assert "Si vous confirmez, 1 ligne créera un poste, 1 mettra à jour des données existantes" in html
     assert "1 ligne rejetée ne sera pas importée" in html
     assert "sans nouveau dépôt" in html
-    lien = reverse("importation:rejets", args=[reponse.context["jeton"]])
+    lien = reverse("importation:rejets", args=[imp.pk])
     assert f'href="{lien}"' in html
     rejets = client.get(lien)
     assert rejets.status_code == 200
     assert [c[0] for _, c in lire_table(rejets.content).lignes] == ["09323R000301"]
     assert "Motifs du rejet" in rejets.content.decode("utf-8-sig")
     # Confirming without the option writes nothing, and offers the confirmation again, same table.
-    reponse = client.post(URL, {"jeton": reponse.context["jeton"]})
-    assert "Rien n’a été importé" in reponse.content.decode() and 'name="jeton"' in reponse.content.decode()
+    reponse = confirmer_sur_la_page(client, imp)
+    html = reponse.content.decode()
+    assert "Rien n’a été importé" in html and 'id="confirmation-import"' in html and 'name="partiel"' in html
     assert Poste.objects.count() == 1
+    reponse = confirmer_sur_la_page(client, imp, partiel=True)
+    assert "Import enregistré" in reponse.content.decode() and Poste.objects.count() == 2
 
 
 def test_la_confirmation_dit_quand_la_base_a_change_depuis_l_apercu(client, agent93):
     client.force_login(agent93)
-    jeton = deposer(client, csv_octets([ligne_anct()])).context["jeton"]
+    imp, _ = deposer_sur_la_page(client, csv_octets([ligne_anct()]))
     importer(csv_octets([ligne_anct()]))  # someone else imported the same line meanwhile
-    reponse = client.post(URL, {"jeton": jeton})
+    reponse = confirmer_sur_la_page(client, imp)
     assert reponse.context["rapport"].inchanges == 1
     assert "La base a changé depuis l’aperçu" in reponse.content.decode()
 

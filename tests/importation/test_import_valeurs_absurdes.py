@@ -12,7 +12,7 @@ from employeurs.models import Employeur
 from importation.lecture import FichierIllisible, lire_table
 from postes.models import FinancementAnnuel, Poste
 from tests.factories import QuartierFactory, departement
-from tests.outils_import import csv_octets, importer, json_octets, ligne_anct, ligne_poste, xlsx_octets
+from tests.outils_import import csv_octets, deposer_sur_la_page, importer, json_octets, ligne_anct, ligne_poste, xlsx_octets
 
 pytestmark = pytest.mark.django_db
 
@@ -255,18 +255,11 @@ def test_json_avec_des_valeurs_non_finies_lu_comme_tableau():
     assert len(table.lignes) == 1
 
 
-def deposer_sur_la_page(client, contenu, nom):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.urls import reverse
-
-    return client.post(reverse("importation:importer"), {"fichier": SimpleUploadedFile(nom, contenu)})
-
-
 @pytest.mark.parametrize("montant", ["NaN", "1e400", "12345678901234567890"])
 def test_page_montant_absurde_rejete_sur_sa_ligne_sans_erreur_500(client, agent93, settings, tmp_path, montant):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(agent93)
-    reponse = deposer_sur_la_page(client, csv_octets([ligne_anct(montant=montant)]), "f.csv")
+    _, reponse = deposer_sur_la_page(client, csv_octets([ligne_anct(montant=montant)]), "f.csv")
     assert reponse.status_code == 200 and reponse.context["rapport"].rejetes == 1
     assert "<td>2</td><td>montant</td>" in reponse.content.decode()
     assert rien_ecrit()
@@ -275,7 +268,7 @@ def test_page_montant_absurde_rejete_sur_sa_ligne_sans_erreur_500(client, agent9
 def test_page_valeur_de_cent_mille_caracteres_rejetee_sur_sa_ligne(client, agent93, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(agent93)
-    reponse = deposer_sur_la_page(client, csv_octets([ligne_anct(raison_sociale="x" * 100_000)]), "f.csv")
+    _, reponse = deposer_sur_la_page(client, csv_octets([ligne_anct(raison_sociale="x" * 100_000)]), "f.csv")
     assert reponse.status_code == 200 and "Valeur trop longue (100\u202f000 caractères" in reponse.content.decode()
     assert len(reponse.content) < 200_000  # the value is not echoed back
 
@@ -287,9 +280,10 @@ def test_page_valeur_de_cent_mille_caracteres_rejetee_sur_sa_ligne(client, agent
         ("f.json", b"[" * 100_000 + b"]" * 100_000),
     ],
 )
-def test_page_fichier_illisible_erreur_en_francais_sur_le_champ(client, agent93, settings, tmp_path, nom, contenu):
+def test_page_fichier_illisible_erreur_en_francais_sur_la_page_de_l_import(client, agent93, settings, tmp_path, nom, contenu):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(agent93)
-    reponse = deposer_sur_la_page(client, contenu, nom)
-    assert reponse.status_code == 400 and "Fichier illisible : " in reponse.content.decode()
+    imp, reponse = deposer_sur_la_page(client, contenu, nom)
+    imp.refresh_from_db()
+    assert imp.en_echec and "Fichier illisible : " in reponse.content.decode()
     assert rien_ecrit()

@@ -20,8 +20,11 @@ from demandes.services import creer_demande
 from demandes.views import NOMS_ETAPES
 from demo.chargement import MOT_DE_PASSE_DEMO
 from employeurs.models import Employeur
+from importation import depot, suivi
+from importation.models import ImportPostes
 from postes.models import Poste
 from tests.navigateur.conftest import se_connecter
+from tests.outils_import import SIRET_CLE_FAUSSE, csv_octets, ligne_anct
 from titulaires.models import Affectation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -87,7 +90,20 @@ def pages_agent():
         reverse("titulaires:detail", args=[affectation.titulaire_id]),
         reverse("titulaires:nouvelle_verification", args=[affectation.pk]),
         reverse("importation:importer"),
+        *pages_d_import(),
     ]
+
+
+def pages_d_import():
+    """An import waiting for the worker (its progress zone), and one checked (preview with errors)."""
+    agent = Utilisateur.objects.get(email="agent@demo.gouv.fr")
+    contenu = csv_octets([ligne_anct(), ligne_anct(id_poste="09323R000201", code_tiers=SIRET_CLE_FAUSSE)])
+    en_attente, verifie = (
+        ImportPostes.objects.create(demandeur=agent, nom=nom, jeton=depot.deposer(agent, contenu, nom))
+        for nom in ("en-attente.csv", "registre.csv")
+    )
+    suivi.analyser(verifie.pk)
+    return [reverse("importation:suivi", args=[imp.pk]) for imp in (en_attente, verifie)]
 
 
 def pages_employeur():

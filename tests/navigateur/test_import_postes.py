@@ -1,5 +1,6 @@
-"""An agent imports a file from the interface: navigation, preview, option « Importer les lignes valides »,
-confirmation, then downloads the export and finds the post."""
+"""An agent imports a file from the interface: navigation, upload, preview computed by a real worker
+process (the page refreshes itself until it is ready), option « Importer les lignes valides »,
+confirmation written by the worker, then downloads the export and finds the post."""
 
 import pytest
 
@@ -11,8 +12,9 @@ from tests.outils_import import SIRET_CLE_FAUSSE, csv_octets, ligne_anct
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_agent_importe_les_lignes_valides_depuis_la_page(page, live_server, tmp_path, settings):
+def test_agent_importe_les_lignes_valides_depuis_la_page(page, live_server, tmp_path, settings, worker):
     settings.MEDIA_ROOT = tmp_path / "media"
+    worker(MEDIA_ROOT=str(settings.MEDIA_ROOT))
     agent = AgentFactory(departements=[departement("93")])
     fichier = tmp_path / "registre.csv"
     fichier.write_bytes(csv_octets([ligne_anct(), ligne_anct(id_poste="09323R000201", code_tiers=SIRET_CLE_FAUSSE)]))
@@ -20,12 +22,13 @@ def test_agent_importe_les_lignes_valides_depuis_la_page(page, live_server, tmp_
     page.get_by_role("link", name="Importer des postes").first.click()
     page.get_by_label("Fichier à importer").set_input_files(str(fichier))
     page.get_by_role("button", name="Vérifier le fichier").click()
-    assert page.get_by_role("heading", name="Aperçu de l’import de « registre.csv »").is_visible()
+    assert page.get_by_role("heading", level=1, name="Import de « registre.csv »").is_visible()
+    page.get_by_role("heading", name="Aperçu de l’import").wait_for(timeout=30_000)
     assert "la clé de contrôle ne correspond pas" in page.locator("#erreurs-import").inner_text()
     assert not Poste.objects.exists()
     page.get_by_text("Importer les lignes valides").click()
     page.get_by_role("button", name="Confirmer l’import").click()
-    assert page.get_by_role("heading", name="Import enregistré").is_visible()
+    page.get_by_role("heading", name="Import enregistré").wait_for(timeout=30_000)
     assert list(Poste.objects.values_list("identifiant", flat=True)) == ["09323R000101"]
     with page.expect_download() as telechargement:
         page.get_by_role("link", name="Télécharger les lignes rejetées avec leurs motifs (CSV)").click()
