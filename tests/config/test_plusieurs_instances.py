@@ -20,18 +20,9 @@ from commun.verrous import MESSAGE_DEJA_EN_COURS, cle_de_verrou
 from conventions.regles import StatutConvention
 from tests.config.test_site_deploye import session_connectee
 from tests.deploye import RACINE, arreter_serveur, autre_instance
-from tests.worker import ServeurSMTP, Worker
+from tests.worker import ServeurSMTP, Worker, attendre
 
 SECRET_PARTAGE = "cle-partagee-par-toutes-les-instances-de-la-plateforme-de-test"
-
-
-def attendre(condition, delai=60.0, message="condition jamais remplie"):
-    fin = time.monotonic() + delai
-    while time.monotonic() < fin:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(message() if callable(message) else message)
 
 
 class Plateforme:
