@@ -1,5 +1,6 @@
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from procrastinate.contrib.django.models import ProcrastinateJob
 
 
 class StatutCourriel(models.TextChoices):
@@ -42,3 +43,13 @@ class Courriel(models.Model):
 
     def __str__(self):
         return f"{self.sujet} ({self.get_statut_display().lower()})"
+
+
+class TacheDeFond(ProcrastinateJob):
+    """procrastinate's job row (table `procrastinate_jobs`, read-only) under a French name, for the
+    administration's pages of the queue (commun/admin.py); no table of its own."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "tâche de fond"
+        verbose_name_plural = "tâches de fond"

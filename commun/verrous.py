@@ -5,6 +5,7 @@ with its connection). Its 64-bit key is derived from the work's name, the same i
 on every release (`cle_de_verrou`). Advisory locks are per database: two services on one server do
 not block each other. They need a direct connection (not a pooler in transaction mode)."""
 
+import functools
 import hashlib
 from contextlib import contextmanager
 
@@ -46,6 +47,23 @@ def verrou_exclusif(nom: str, using: str = DEFAULT_DB_ALIAS):
         yield True
     finally:
         _liberer(connexion, cle)
+
+
+def seul_a_la_fois(nom: str, sinon):
+    """Decorator: the function runs under the lock `nom` (`verrou_exclusif`); while another session
+    holds it, the call returns `sinon` without running it."""
+
+    def decorer(fonction):
+        @functools.wraps(fonction)
+        def sous_verrou(*args, **kwargs):
+            with verrou_exclusif(nom) as obtenu:
+                if not obtenu:
+                    return sinon
+                return fonction(*args, **kwargs)
+
+        return sous_verrou
+
+    return decorer
 
 
 @contextmanager

@@ -3,7 +3,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from conventions.models import Avenant, Convention
+from commun.admin import LectureSeuleAdmin
+from conventions.models import ArchiveConventions, Avenant, Convention
 
 
 @admin.register(Convention)
@@ -32,3 +33,30 @@ class AvenantAdmin(admin.ModelAdmin):
     search_fields = ["convention__numero", "convention__poste__identifiant"]
     raw_id_fields = ["convention", "affectation", "cree_par"]
     list_select_related = ["convention"]
+
+
+@admin.register(ArchiveConventions)
+class ArchiveConventionsAdmin(LectureSeuleAdmin):
+    """The ZIPs asked for (README « Archive ZIP des conventions »), read only: the worker writes them,
+    the daily cleanup removes them after a day. The file itself is not offered here: its download
+    checks the requester and their scope."""
+
+    list_display = ["__str__", "demandeur", "demandee_le", "statut", "faites", "total", "terminee_le"]
+    list_filter = ["statut"]
+    search_fields = ["demandeur__email"]
+    list_select_related = ["demandeur"]
+    date_hierarchy = "demandee_le"
+    fields = [
+        "demandeur",
+        "demandee_le",
+        "filtres",
+        "statut",
+        "faites",
+        "total",
+        "conventions",
+        "fichier",
+        "sha256",
+        "message_echec",
+        "terminee_le",
+    ]
+    readonly_fields = fields

@@ -2,13 +2,14 @@
 page's button asks for it (`ConventionsZip`: a row `ArchiveConventions` and its job, in one
 transaction); the worker builds it (`preparer`, job `conventions.taches.preparer_archive_conventions`),
 stores it through `default_storage` under `archives/<jeton>.zip`, and tells the requester by e-mail
-(outbox, same transaction as the « prête » status). The progress page and the download are the
-requester's only, and only while every convention of the archive is still in their scope.
+(outbox, same transaction as the « prête » status, or as the « échec » one with its French reason).
+The progress page and the download are the requester's only, and only while every convention of the
+archive is still in their scope.
 
 A job run again (worker killed mid-way, then its job taken back) finds the row « en cours » and
 rebuilds from scratch under the same file name: same entries, same SHA-256 list, same bytes (entries
 dated by the request, not by the build); a row already « prête » or « échec » is left as it is, so
-the e-mail leaves once."""
+either e-mail leaves once."""
 
 import hashlib
 import io
@@ -36,6 +37,8 @@ logger = logging.getLogger(__name__)
 ARCHIVE_CONSERVATION = timedelta(days=1)  # then the file and its row are deleted
 PROGRESSION_TOUTES_LES = 5  # conventions between two updates of the progress shown
 NOM_EMPREINTES = "empreintes-sha256.txt"
+SUJET_PRETE = "Votre archive de conventions est prête"
+SUJET_ECHEC = "Votre archive de conventions n’a pas pu être préparée"
 MESSAGE_ECHEC = "La préparation de l’archive a échoué : {raison} ; recommencez ou affinez les filtres."
 
 
@@ -128,7 +131,7 @@ def preparer(archive_id: int, dernier_essai: bool = True) -> str:
             if archive.demandeur.email:
                 mettre_en_file(
                     [archive.demandeur.email],
-                    "Votre archive de conventions est prête",
+                    SUJET_PRETE,
                     "Bonjour,\n\nL’archive ZIP des conventions que vous avez demandée est prête. Téléchargez-la "
                     f"depuis cette page (elle est conservée un jour) :\n{lien_de_suivi(archive)}\n",
                 )
@@ -136,14 +139,27 @@ def preparer(archive_id: int, dernier_essai: bool = True) -> str:
     except Exception as erreur:
         logger.exception("Archive de conventions %s : échec de la préparation", archive.pk)
         if dernier_essai:
-            ArchiveConventions.objects.filter(pk=archive.pk).update(
-                statut=StatutArchive.ECHEC,
-                message_echec=MESSAGE_ECHEC.format(raison=raison_de_l_echec(erreur)),
-                terminee_le=timezone.now(),
-            )
+            marquer_l_echec(archive, MESSAGE_ECHEC.format(raison=raison_de_l_echec(erreur)))
         else:
             ArchiveConventions.objects.filter(pk=archive.pk).update(statut=StatutArchive.EN_ATTENTE)
         raise
+
+
+def marquer_l_echec(archive: ArchiveConventions, message: str) -> None:
+    """The « échec » status and the e-mail that says why, in one transaction (the progress page told
+    the requester they could leave it); a row already finished by another run is left as it is."""
+    with transaction.atomic():
+        verrouillee = ArchiveConventions.objects.select_for_update().get(pk=archive.pk)
+        if verrouillee.terminee:
+            return
+        verrouillee.statut, verrouillee.message_echec, verrouillee.terminee_le = StatutArchive.ECHEC, message, timezone.now()
+        verrouillee.save(update_fields=["statut", "message_echec", "terminee_le"])
+        if archive.demandeur.email:
+            mettre_en_file(
+                [archive.demandeur.email],
+                SUJET_ECHEC,
+                f"Bonjour,\n\n{message}\n\nVotre demande reste visible sur cette page :\n{lien_de_suivi(archive)}\n",
+            )
 
 
 def archive_du_demandeur(user, pk: int) -> ArchiveConventions | None:

@@ -35,6 +35,14 @@ class Residence:
     justification: str = ""
     avertissements: list[str] = field(default_factory=list)
 
+    @property
+    def qpv_choisi_a_la_main(self) -> bool:
+        return self.mode == Mode.QPV
+
+    @property
+    def non_indiquee(self) -> bool:
+        return self.mode == Mode.AUCUNE
+
     def en_json(self) -> dict:
         """What the diagnosis stores about the residence."""
         donnees = {"mode": self.mode, "qpv": self.qpv.code if self.qpv else None}

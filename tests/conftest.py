@@ -93,7 +93,14 @@ FIXTURES_DU_MONDE = {
 
 
 @pytest.fixture
-def monde(request, db, settings, tmp_path):
+def media(settings, tmp_path):
+    """The files a test writes through the default storage go to a temporary MEDIA_ROOT, returned."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def monde(request, db, media):
     """The shared two-département world (tests/factories.py `Monde`): `monde.poste93`, `monde.agent69`…
     Its objects are not those of the single fixtures above (`agent93`, `poste93`…), so a test takes
     one or the other, never both (a second agent of the 93 would silently test something else).
@@ -101,7 +108,6 @@ def monde(request, db, settings, tmp_path):
     melanges = FIXTURES_DU_MONDE & set(request.fixturenames)
     if melanges:
         pytest.fail(f"Ce test prend `monde` et {sorted(melanges)} : prenez monde.{min(melanges)}, etc.")
-    settings.MEDIA_ROOT = tmp_path
     return construire_monde()
 
 

@@ -33,6 +33,18 @@ def url_de_la_base_de_test() -> str:
     return f"postgres://{utilisateur}@{hote}{':' + str(port) if port else ''}/{nom}"
 
 
+def attendre(condition, delai: float = 60.0, message="condition jamais remplie"):
+    """Poll `condition()` until it is true; else fail with `message`: a text, or a function called
+    then (so that a worker's log is read when the wait ends, not when it starts)."""
+    fin = time.monotonic() + delai
+    while time.monotonic() < fin:
+        resultat = condition()
+        if resultat:
+            return resultat
+        time.sleep(0.1)
+    raise AssertionError(message() if callable(message) else message)
+
+
 def port_libre() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

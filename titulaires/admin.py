@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from commun.admin import LectureSeuleAdmin
 from titulaires.models import Affectation, DiagnosticEligibilite, RegleAgeMinimum, Titulaire
 
 
@@ -26,19 +27,10 @@ class RegleAgeMinimumAdmin(admin.ModelAdmin):
 
 
 @admin.register(DiagnosticEligibilite)
-class DiagnosticEligibiliteAdmin(admin.ModelAdmin):
+class DiagnosticEligibiliteAdmin(LectureSeuleAdmin):
     """Read only: a diagnosis is never edited (a new check makes a new diagnosis)."""
 
     list_display = ["cree_le", "affectation", "eligible", "version_regles", "auteur"]
     list_filter = ["eligible", "affectation__poste__departement"]
     search_fields = ["affectation__titulaire__nom", "affectation__poste__identifiant"]
     list_select_related = ["affectation__titulaire", "affectation__poste", "auteur"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from comptes.scopes import ScopedQuerySet
 from postes.models import Poste
+from quartiers.residence import Mode
 from titulaires.regles import Critere, SituationAvantEmbauche
 
 
@@ -216,6 +217,10 @@ class DiagnosticEligibilite(models.Model):
     @property
     def libelle_situation(self) -> str:
         return SituationAvantEmbauche(self.entrees["situation"]).label
+
+    @property
+    def residence_choisie_a_la_main(self) -> bool:
+        return (self.entrees.get("residence") or {}).get("mode") == Mode.QPV
 
     @property
     def liste_criteres(self):

@@ -12,18 +12,9 @@ from procrastinate.contrib.django.models import ProcrastinateJob
 from commun.courriels import envoyer_courriel
 from commun.models import Courriel, StatutCourriel
 from comptes.invitations import inviter_contact
+from tests.worker import attendre
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def attendre(condition, delai=30.0, message="condition jamais remplie"):
-    fin = time.monotonic() + delai
-    while time.monotonic() < fin:
-        resultat = condition()
-        if resultat:
-            return resultat
-        time.sleep(0.1)
-    raise AssertionError(message)
 
 
 def statuts_des_envois(courriel):

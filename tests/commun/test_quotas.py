@@ -21,8 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def plafonds(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def plafonds(settings, media):
     settings.DEMANDES_BROUILLONS_MAX = 2
     settings.PIECES_JOINTES_TAILLE_PAR_DEMANDE = 3 * len(PDF_MINIMAL)
     settings.PIECES_JOINTES_TAILLE_PAR_STRUCTURE = 5 * len(PDF_MINIMAL)

@@ -38,8 +38,7 @@ def test_le_signataire_propose_est_le_prefet_du_departement():
 
 
 @pytest.mark.django_db
-def test_page_et_pdf_de_la_convention_signee_par_le_prefet(client, settings, tmp_path, poste93, agent93):
-    settings.MEDIA_ROOT = tmp_path
+def test_page_et_pdf_de_la_convention_signee_par_le_prefet(client, poste93, agent93, media):
     convention = ConventionFactory(poste=poste93, date_debut=date(2024, 7, 1), date_fin=date(2027, 6, 30))
     convention = signer(
         convention,
@@ -58,8 +57,7 @@ def test_page_et_pdf_de_la_convention_signee_par_le_prefet(client, settings, tmp
 
 
 @pytest.mark.django_db
-def test_pdf_signe_en_minuscule_commence_par_une_capitale(settings, tmp_path, poste93):
-    settings.MEDIA_ROOT = tmp_path
+def test_pdf_signe_en_minuscule_commence_par_une_capitale(poste93, media):
     convention = ConventionFactory(
         poste=poste93, statut="signee", date_signature=date(2024, 6, 20), signataire="le préfet, Jeanne Martin"
     )

@@ -5,7 +5,6 @@ The real case runs two `manage.py` processes on the test database."""
 import os
 import subprocess
 import sys
-import time
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -20,6 +19,7 @@ from commun.verrous import MESSAGE_DEJA_EN_COURS, cle_de_verrou, verrou_bloquant
 from conventions.models import Convention
 from tests.factories import AffectationFactory, ConventionFactory, TitulaireFactory
 from tests.titulaires.test_commande_eligibilite import url_base_de_test
+from tests.worker import attendre
 
 RACINE = Path(__file__).resolve().parents[2]
 COMMANDES_QUOTIDIENNES = ("mettre_a_jour_conventions", "calculer_tableau_de_bord", "anonymiser_titulaires")
@@ -44,14 +44,6 @@ def manage(*arguments, **env):
         stderr=subprocess.PIPE,
         text=True,
     )
-
-
-def attendre(condition, delai=90, message=""):
-    limite = time.monotonic() + delai
-    while not condition():
-        if time.monotonic() > limite:
-            pytest.fail(f"Délai dépassé : {message}")
-        time.sleep(0.05)
 
 
 def test_la_cle_d_un_verrou_est_la_meme_dans_chaque_processus():
@@ -138,7 +130,9 @@ def test_deux_instances_lancees_ensemble_une_seule_met_a_jour_les_conventions(re
         table.execute(f"LOCK TABLE {Convention._meta.db_table} IN ACCESS EXCLUSIVE MODE")
         processus = [manage("mettre_a_jour_conventions", "--date", "2025-01-01") for _ in range(2)]
         request.addfinalizer(lambda: [p.kill() for p in processus if p.poll() is None])
-        attendre(lambda: any(p.poll() is not None for p in processus), message="aucune des deux instances n’a rendu la main")
+        attendre(
+            lambda: any(p.poll() is not None for p in processus), delai=90, message="aucune des deux instances n’a rendu la main"
+        )
         perdant = next(p for p in processus if p.poll() is not None)
         gagnant = next(p for p in processus if p is not perdant)
         sortie, erreurs = perdant.communicate()

@@ -1,5 +1,5 @@
 """The administration speaks to an administrator: each message is a French sentence, never a
-constraint name; help texts cite no internal document; dates of effect are validated (barème on
+constraint name; the pages of the job queue are French, not procrastinate's; help texts cite no internal document; dates of effect are validated (barème on
 1 July, art. D5134-158 à D5134-160; SMIC on the first day of a month)."""
 
 import re
@@ -8,9 +8,13 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
+from django.contrib import admin
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from commun.courriels import mettre_en_file
+from commun.models import TacheDeFond
+from conventions.models import ArchiveConventions
 from financements.models import Bareme, Smic
 from financements.regles import motif_date_effet_bareme, motif_date_effet_smic
 from tests.factories import PosteFactory
@@ -132,3 +136,35 @@ def test_admin_un_bareme_en_double_est_explique(client, admin_national):
         reverse("admin:financements_bareme_add"), {"date_effet": "01/07/2024", "montant_annuel": "1", "reference": ""}
     ).content.decode()
     assert "Un barème prend déjà effet à cette date" in html
+
+
+def test_les_pages_des_taches_de_fond_sont_en_francais(client, admin_national):
+    """procrastinate's own job pages (English: « Task Name », « Args », « Summary ») are replaced by
+    read-only French ones (commun/admin.py)."""
+    mettre_en_file(["a@exemple.fr"], "Sujet", "Corps")  # a real job, deferred in this transaction
+    tache = TacheDeFond.objects.get()
+    assert not any(modele._meta.app_label == "procrastinate" for modele in admin.site._registry)
+    client.force_login(admin_national)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "Tâches de fond" in index and "Procrastinate" not in index
+    liste = client.get(reverse("admin:commun_tachedefond_changelist")).content.decode()
+    for entete in ("Numéro", "Tâche", "Statut", "File", "Essais", "Prévue le", "Dernier événement"):
+        assert f">{entete}<" in liste, entete
+    assert "commun.envoyer_courriel" in liste and "À faire" in liste and "Mise en file le" in liste
+    page = client.get(reverse("admin:commun_tachedefond_change", args=[tache.pk])).content.decode()
+    assert "Historique" in page and f"courriel_id = {tache.args['courriel_id']}" in page
+    anglais = re.compile(r"Task Name|\bArgs\b|Summary|Queue name|Retry Job|\bTodo\b|Deferred|[Pp]rocrastinate job")
+    assert not anglais.search(liste) and not anglais.search(page), anglais.findall(liste + page)
+    assert "Enregistrer" not in page and client.get(reverse("admin:commun_tachedefond_add")).status_code == 403
+
+
+def test_les_archives_de_conventions_se_consultent_sans_se_modifier(client, admin_national):
+    archive = ArchiveConventions.objects.create(demandeur=admin_national, filtres="statut=en_cours")
+    client.force_login(admin_national)
+    liste = client.get(reverse("admin:conventions_archiveconventions_changelist")).content.decode()
+    assert "Archives de conventions" in liste and "Demandée le" in liste and "En attente" in liste
+    page = client.get(reverse("admin:conventions_archiveconventions_change", args=[archive.pk])).content.decode()
+    assert "Filtres (paramètres de la liste)" in page and "statut=en_cours" in page and "Enregistrer" not in page
+    assert client.get(reverse("admin:conventions_archiveconventions_add")).status_code == 403
+    assert client.post(reverse("admin:conventions_archiveconventions_delete", args=[archive.pk])).status_code == 403
+    assert ArchiveConventions.objects.filter(pk=archive.pk).exists()

@@ -499,9 +499,12 @@ def test_un_import_en_echec_dit_pourquoi():
 
 
 def modeles_du_projet():
-    """Models of the project's own apps (not Django's nor a dependency's), historical models included."""
+    """Models of the project's own apps (not Django's nor a dependency's), historical models included;
+    not the proxies (commun.TacheDeFond: the table is procrastinate's)."""
     racine = Path(settings.BASE_DIR).resolve()
     for modele in apps.get_models():
+        if modele._meta.proxy:
+            continue
         chemin = Path(modele._meta.app_config.path).resolve()
         if chemin.is_relative_to(racine) and ".venv" not in chemin.relative_to(racine).parts:
             yield modele

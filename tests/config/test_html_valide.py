@@ -54,8 +54,7 @@ def nom_de_fichier(role: str, url: str) -> str:
 
 
 @pytest.fixture
-def demo(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def demo(media):
     call_command("charger_demo", verbosity=0)
 
 

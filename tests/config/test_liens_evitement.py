@@ -59,8 +59,7 @@ def defauts_des_liens_d_evitement(html: str) -> list[str]:
 
 
 @pytest.fixture
-def demo(db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def demo(db, media):
     call_command("charger_demo", verbosity=0)
 
 

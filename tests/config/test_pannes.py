@@ -136,8 +136,7 @@ def test_import_anct_interrompu_au_financement_laisse_la_base_telle_quelle(base_
 
 
 @pytest.fixture
-def demande_en_instruction(employeur93, membre93, agent93, dep93, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def demande_en_instruction(employeur93, membre93, agent93, dep93, media):
     EnveloppeFactory(departement=dep93, annee=debut_souhaite().year, nombre_postes=30)
     ConventionFactory(poste=PosteFactory(employeur=employeur93), date_debut=date(2024, 1, 1), date_fin=date(2026, 12, 31))
     demande = factories.demande_en_instruction(demande_complete(employeur93, cree_par=membre93), membre93, agent93)

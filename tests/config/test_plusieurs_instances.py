@@ -3,30 +3,26 @@ site (the README's deploy block: DEBUG=false, collected static files) and one wo
 PostgreSQL, with a local S3 server (moto, loopback) and a local SMTP server. The instances share
 what a platform gives every container: the same variables, SECRET_KEY included."""
 
+import hashlib
+import io
 import json
 import re
 import shlex
 import subprocess
 import time
+import zipfile
 
 import psycopg
 import pytest
 
+from commun.noms_fichiers import nom_de_fichier
 from commun.verrous import MESSAGE_DEJA_EN_COURS, cle_de_verrou
+from conventions.regles import StatutConvention
 from tests.config.test_site_deploye import session_connectee
 from tests.deploye import RACINE, arreter_serveur, autre_instance
-from tests.worker import ServeurSMTP, Worker
+from tests.worker import ServeurSMTP, Worker, attendre
 
 SECRET_PARTAGE = "cle-partagee-par-toutes-les-instances-de-la-plateforme-de-test"
-
-
-def attendre(condition, delai=60.0, message="condition jamais remplie"):
-    fin = time.monotonic() + delai
-    while time.monotonic() < fin:
-        if condition():
-            return
-        time.sleep(0.2)
-    raise AssertionError(message() if callable(message) else message)
 
 
 class Plateforme:
@@ -140,6 +136,90 @@ def test_un_fichier_depose_sur_une_instance_se_telecharge_identique_sur_l_autre(
     (lien,) = set(re.findall(r'href="(/[^"]*pieces/\d+/)"', session.get(b + pieces, timeout=30).text))
     telechargement = session.get(b + lien, timeout=30)
     assert telechargement.status_code == 200 and telechargement.content == contenu
+
+
+def conventions_d_un_employeur_de_l_agent(plateforme, email):
+    """(SIRET, [(id, numéro, signée)]) of an employer in the agent's scope with two to six conventions,
+    one signed at least and one draft at least (the demo data has several)."""
+    with plateforme.base() as base:
+        lignes = base.execute(
+            "SELECT e.siret, c.id, c.numero, c.statut <> %s FROM conventions_convention c "
+            "JOIN postes_poste p ON p.id = c.poste_id JOIN employeurs_employeur e ON e.id = p.employeur_id "
+            "WHERE p.departement_id IN (SELECT d.departement_id FROM comptes_utilisateur_departements d "
+            "JOIN comptes_utilisateur u ON u.id = d.utilisateur_id WHERE u.email = %s) ORDER BY c.numero",
+            [StatutConvention.PROJET, email],
+        ).fetchall()
+    par_employeur = {}
+    for siret, *convention in lignes:
+        par_employeur.setdefault(siret, []).append(tuple(convention))
+    siret, conventions = min(
+        (
+            (siret, conventions)
+            for siret, conventions in par_employeur.items()
+            if 2 <= len(conventions) <= 6 and {signee for *_, signee in conventions} == {True, False}
+        ),
+        key=lambda choix: len(choix[1]),
+    )
+    # The filter is a SIRET prefix: no other employer of the scope may start with it.
+    assert [autre for autre in par_employeur if autre.startswith(siret)] == [siret]
+    return siret, conventions
+
+
+@pytest.fixture
+def pdf_signes_oublies_a_la_fin(plateforme):
+    """The PDFs the worker stores belong to this test's bucket: the session's deployed site (its other
+    tests read the local disk) gets its conventions back without a stored PDF."""
+    with plateforme.base() as base:
+        sans_pdf = [identifiant for (identifiant,) in base.execute("SELECT id FROM conventions_convention WHERE pdf = ''")]
+    yield
+    with plateforme.base() as base:
+        base.execute(
+            "UPDATE conventions_convention SET pdf = '', pdf_sha256 = '', pdf_genere_le = NULL WHERE id = ANY(%s)", [sans_pdf]
+        )
+
+
+def test_l_archive_zip_demandee_sur_une_instance_repond_vite_et_se_telecharge_sur_l_autre(
+    plateforme, pdf_signes_oublies_a_la_fin
+):
+    email = "agent@demo.gouv.fr"
+    a, b = plateforme.a.url, plateforme.b.url
+    siret, conventions = conventions_d_un_employeur_de_l_agent(plateforme, email)
+    plateforme.worker.demarrer()
+    session = session_connectee(plateforme.a, email)
+    # One signed PDF is stored in the object storage beforehand (its first download through instance a):
+    # the worker reads it from there.
+    identifiant, numero, _ = next(convention for convention in conventions if convention[2])
+    signe = session.get(f"{a}/conventions/{identifiant}/pdf/", timeout=60)
+    assert signe.status_code == 200 and signe.content.startswith(b"%PDF")
+    assert signe.content in plateforme.serveur_s3.objets(plateforme.compartiment).values()
+
+    debut = time.monotonic()
+    demande = session.get(f"{a}/conventions/pdf.zip", params={"employeur": siret}, allow_redirects=False, timeout=30)
+    duree = time.monotonic() - debut
+    assert demande.status_code == 302, demande.text[-2000:]
+    assert duree < 1.0, f"la demande de l’archive a pris {duree:.2f} s"
+    suivi = re.fullmatch(r"/conventions/archives/(\d+)/", demande.headers["Location"])
+    assert suivi, demande.headers["Location"]
+
+    def page_de_suivi():
+        return session.get(b + suivi.group(0), timeout=30).text
+
+    attendre(
+        lambda: "Télécharger l’archive" in page_de_suivi(),
+        delai=120,
+        message=lambda: f"{page_de_suivi()[-1500:]}\n{plateforme.worker.lire_journal()[-3000:]}",
+    )
+    (lien,) = set(re.findall(r'href="(/conventions/archives/\d+/[^"]+)"', page_de_suivi()))
+    telechargement = session.get(b + lien, timeout=60)
+    assert telechargement.status_code == 200 and telechargement.headers["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(telechargement.content))
+    assert archive.testzip() is None
+    attendus = [nom_de_fichier(f"convention-{n}{'' if s else '-projet'}", ".pdf") for _, n, s in conventions]
+    assert archive.namelist() == [*attendus, "empreintes-sha256.txt"]
+    empreintes = archive.read("empreintes-sha256.txt").decode()
+    assert empreintes == "".join(f"{hashlib.sha256(archive.read(nom)).hexdigest()}  {nom}\n" for nom in attendus)
+    assert archive.read(nom_de_fichier(f"convention-{numero}", ".pdf")) == signe.content  # the stored one, as is
+    assert telechargement.content in plateforme.serveur_s3.objets(plateforme.compartiment).values()
 
 
 def test_un_courriel_cause_sur_une_instance_part_une_fois_meme_si_le_worker_est_tue(plateforme):

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.core import mail
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +35,10 @@ def projet93(monde):
 
 def courriels_d_archive():
     return Courriel.objects.filter(sujet="Votre archive de conventions est prête")
+
+
+def courriels_d_echec():
+    return Courriel.objects.filter(sujet="Votre archive de conventions n’a pas pu être préparée")
 
 
 def demander(client, parametres=None) -> ArchiveConventions:
@@ -142,6 +147,49 @@ def test_un_echec_dit_pourquoi_en_francais_apres_le_dernier_essai(client, monde,
     html = client.get(reverse("conventions:archive", args=[archive.pk])).content.decode()
     assert "le PDF de la convention PROJET-93 n’a pas pu être produit" in html and "refresh" not in html
     assert not courriels_d_archive().exists()
+
+
+def test_un_echec_est_dit_au_demandeur_par_un_courriel_en_francais_avec_le_lien(
+    client, monde, projet93, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    def en_panne(convention):
+        raise OSError("disque plein")
+
+    settings.URL_SITE = "https://adultes-relais.exemple.gouv.fr"
+    client.force_login(monde.agent93)
+    archive = demander(client)
+    monkeypatch.setattr(cycle, "pdf_de_la_convention", en_panne)
+    with pytest.raises(archives.ConventionIllisible), django_capture_on_commit_callbacks(execute=True):
+        preparer(archive.pk, dernier_essai=False)
+    assert not courriels_d_echec().exists()  # the job will be tried again: nobody is told yet
+    with pytest.raises(archives.ConventionIllisible), django_capture_on_commit_callbacks(execute=True):
+        preparer(archive.pk, dernier_essai=True)
+    (message,) = mail.outbox
+    assert message.to == [monde.agent93.email]
+    assert message.subject == "Votre archive de conventions n’a pas pu être préparée"
+    assert "La préparation de l’archive a échoué : le PDF de la convention PROJET-93 n’a pas pu être produit" in message.body
+    assert f"https://adultes-relais.exemple.gouv.fr/conventions/archives/{archive.pk}/" in message.body
+    assert "OSError" not in message.body and "disque plein" not in message.body  # nothing internal
+    # Run again after its failure (a worker killed before the queue heard of it): no second message.
+    assert preparer(archive.pk, dernier_essai=True) == StatutArchive.ECHEC
+    assert courriels_d_echec().count() == 1
+
+
+def test_le_courriel_d_echec_est_dans_la_transaction_du_statut(client, monde, projet93, monkeypatch):
+    def en_panne(convention):
+        raise OSError("disque plein")
+
+    def file_en_panne(*arguments):
+        raise RuntimeError("la file d’envoi ne répond pas")
+
+    client.force_login(monde.agent93)
+    archive = demander(client)
+    monkeypatch.setattr(cycle, "pdf_de_la_convention", en_panne)
+    monkeypatch.setattr(archives, "mettre_en_file", file_en_panne)
+    with pytest.raises(RuntimeError):
+        preparer(archive.pk, dernier_essai=True)
+    archive.refresh_from_db()
+    assert archive.statut != StatutArchive.ECHEC and archive.message_echec == ""  # no « échec » without its e-mail
 
 
 @pytest.mark.parametrize("essais_passes,statut", [(0, StatutArchive.EN_ATTENTE), (ARCHIVE_RELANCES, StatutArchive.ECHEC)])

@@ -31,8 +31,7 @@ def texte(pdf: bytes) -> str:
 
 
 @pytest.fixture
-def convention(settings, tmp_path, poste93):
-    settings.MEDIA_ROOT = tmp_path
+def convention(poste93, media):
     poste93.intitule = "Médiateur école-familles"
     poste93.missions = "Faciliter le dialogue entre les familles et l’école."
     poste93.save()
@@ -156,8 +155,7 @@ def test_bloc_marque_prefet_de(code, attendu):
     assert prefet_de(Departement.objects.get(code=code)) == attendu
 
 
-def test_archiver_les_pdf_des_conventions_signees_sans_pdf(settings, tmp_path, poste93):
-    settings.MEDIA_ROOT = tmp_path
+def test_archiver_les_pdf_des_conventions_signees_sans_pdf(poste93, media):
     signee = ConventionFactory(poste=poste93, statut="en_cours", date_signature=date(2024, 1, 1))
     projet = ConventionFactory(poste=poste93, date_debut=date(2027, 1, 1), date_fin=date(2029, 12, 31))
     sortie = io.StringIO()
@@ -174,12 +172,11 @@ def test_la_premiere_page_ne_montre_aucun_commentaire_de_gabarit(client, convent
     assert contenu.startswith("PRÉFET DE LA SEINE-SAINT-DENIS") and "Rendered" not in contenu
 
 
-def test_un_pdf_aux_donnees_minimales_ne_montre_ni_none_ni_nan(settings, tmp_path, dep93):
+def test_un_pdf_aux_donnees_minimales_ne_montre_ni_none_ni_nan(dep93, media):
     """Employer without address, post without title, missions nor quarters, convention before the
     first barème (no amount known): every blank reads as a French sentence or a dash."""
     from conventions.pdf import rendre_pdf
 
-    settings.MEDIA_ROOT = tmp_path
     employeur = EmployeurFactory(departement=dep93, adresse="", code_postal="", commune="")
     poste = PosteFactory(employeur=employeur, departement=dep93, intitule="", missions="")
     minimale = ConventionFactory(poste=poste, date_debut=date(2019, 1, 1), date_fin=date(2019, 12, 31))

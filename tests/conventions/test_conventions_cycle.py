@@ -96,18 +96,12 @@ pytestmark_db = pytest.mark.django_db
 
 
 @pytest.fixture
-def medias(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
 def projet(poste93):
     return ConventionFactory(poste=poste93, date_debut=date(2025, 1, 1), date_fin=date(2027, 12, 31))
 
 
 @pytest.mark.django_db
-def test_signer_un_projet_le_rend_signe_date_et_archive_le_pdf(projet, agent93, medias):
+def test_signer_un_projet_le_rend_signe_date_et_archive_le_pdf(projet, agent93, media):
     convention = signer(
         projet,
         date_signature=date(2024, 12, 10),
@@ -124,14 +118,14 @@ def test_signer_un_projet_le_rend_signe_date_et_archive_le_pdf(projet, agent93, 
 
 
 @pytest.mark.django_db
-def test_signer_une_convention_deja_commencee_la_met_en_cours(projet, medias):
+def test_signer_une_convention_deja_commencee_la_met_en_cours(projet, media):
     AffectationFactory(poste=projet.poste, date_debut=date(2025, 1, 1))
     convention = signer(projet, date_signature=date(2025, 1, 20), signataire="Le préfet", aujourd_hui=date(2025, 1, 20))
     assert convention.statut == "en_cours"
 
 
 @pytest.mark.django_db
-def test_signature_refusee_deux_fois_dans_le_futur_ou_sans_signataire(projet, medias):
+def test_signature_refusee_deux_fois_dans_le_futur_ou_sans_signataire(projet, media):
     with pytest.raises(TransitionRefusee, match="futur"):
         signer(projet, date_signature=date(2025, 1, 2), signataire="Le préfet", aujourd_hui=date(2025, 1, 1))
     with pytest.raises(TransitionRefusee, match="signataire"):
@@ -142,7 +136,7 @@ def test_signature_refusee_deux_fois_dans_le_futur_ou_sans_signataire(projet, me
 
 
 @pytest.mark.django_db
-def test_signature_refusee_si_le_poste_a_deja_une_convention_signee_sur_la_periode(poste93, medias):
+def test_signature_refusee_si_le_poste_a_deja_une_convention_signee_sur_la_periode(poste93, media):
     convention_signee(poste93, date(2024, 1, 1), date(2025, 6, 30))
     chevauchant = ConventionFactory(poste=poste93, date_debut=date(2025, 1, 1), date_fin=date(2026, 12, 31))
     with pytest.raises(TransitionRefusee, match="déjà une convention signée"):

@@ -33,8 +33,7 @@ SIMULATION = "?debut=2025-01-01&fin=2025-12-31&heures=35&vacances=01%2F03%2F2025
 
 
 @pytest.fixture
-def demo(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def demo(media):
     call_command("charger_demo", verbosity=0)
 
 

@@ -26,8 +26,7 @@ def referentiel(transactional_db):
     charger_domaines(DomaineMediation)
 
 
-def test_l_employeur_telecharge_sa_convention_signee_en_pdf(page, live_server, poste93, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_l_employeur_telecharge_sa_convention_signee_en_pdf(page, live_server, poste93, media):
     convention = ConventionFactory(
         poste=poste93, numero="09324R000101-1", date_debut=date(2024, 7, 1), date_fin=date(2027, 6, 30)
     )

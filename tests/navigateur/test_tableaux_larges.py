@@ -46,8 +46,7 @@ DEFILER = """() => {
 
 
 @pytest.fixture
-def agent(page, live_server, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def agent(page, live_server, media):
     call_command("charger_demo", verbosity=0)
     page.set_viewport_size(ECRAN_PORTABLE)
     se_connecter(page, live_server, "agent@demo.gouv.fr", MOT_DE_PASSE_DEMO)

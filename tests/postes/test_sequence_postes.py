@@ -35,8 +35,7 @@ def test_tous_les_numeros_pris_le_dit_en_francais():
 
 
 @pytest.fixture
-def demande_en_instruction(db, employeur93, membre93, agent93, dep93, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def demande_en_instruction(db, employeur93, membre93, agent93, dep93, media):
     EnveloppeFactory(departement=dep93, annee=debut_souhaite().year, nombre_postes=30)
     return factories.demande_en_instruction(demande_complete(employeur93, cree_par=membre93), membre93, agent93)
 
