@@ -5,7 +5,9 @@ same columns, measures rows per second and peak memory of:
 - our import: dry run, real import into an empty database, and the same file again (all unchanged);
 - django-import-export's default row-by-row import of the same file (a ModelResource doing the same
   work: employer by SIRET, post by id_poste, yearly funding), dry run and real import;
-and prints the ratio. Each measurement runs in its own process (peak RSS from getrusage, minus the
+and prints the ratio; then the import page as a person meets it (the upload request, the worker's
+preview, the confirmation request, the worker's write: the job bodies of importation/suivi.py, timed
+in the process). Each measurement runs in its own process (peak RSS from getrusage, minus the
 RSS before the import) on a throw-away test database of the configured PostgreSQL.
 Target: at least 2,000 rows/s for the real import.
 """
@@ -168,6 +170,53 @@ def mesurer(fichier: str, moteur: str, mode: str) -> dict:
     }
 
 
+def mesurer_la_page(fichier: str) -> dict:
+    """The page's four steps for `fichier`, as an agent of every département, on an empty database."""
+    import tempfile
+
+    import django
+
+    django.setup()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client, override_settings
+    from django.urls import reverse
+
+    from comptes.models import Role, Utilisateur
+    from importation import suivi
+    from importation.models import ImportPostes
+    from quartiers.models import Departement
+
+    vider()
+    ImportPostes.objects.all().delete()
+    contenu = Path(fichier).read_bytes()
+    agent = Utilisateur.objects.create_user(email="banc@import.gouv.fr", password="banc-import-2026", role=Role.AGENT)
+    agent.departements.set(Departement.objects.all())
+    client = Client()
+    client.force_login(agent)
+    with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media, ALLOWED_HOSTS=["*"]):
+        temps = {}
+        debut = time.perf_counter()
+        reponse = client.post(reverse("importation:importer"), {"fichier": SimpleUploadedFile(Path(fichier).name, contenu)})
+        temps["depot"] = time.perf_counter() - debut
+        assert reponse.status_code == 302, reponse.status_code
+        imp = ImportPostes.objects.get()
+        debut = time.perf_counter()
+        suivi.analyser(imp.pk)
+        temps["apercu"] = time.perf_counter() - debut
+        debut = time.perf_counter()
+        page = client.get(reponse.url)
+        temps["page"] = time.perf_counter() - debut
+        assert page.status_code == 200
+        debut = time.perf_counter()
+        client.post(reponse.url, {"partiel": "on"})
+        temps["confirmation"] = time.perf_counter() - debut
+        debut = time.perf_counter()
+        suivi.ecrire(imp.pk)
+        temps["ecriture"] = time.perf_counter() - debut
+        imp.refresh_from_db()
+    return {"lignes": imp.total, "statut": imp.statut, "crees": (imp.resultat or {}).get("crees"), **temps}
+
+
 def lancer(fichier, moteur, mode, base):
     env = {**os.environ, "BENCH_BASE": base}
     sortie = subprocess.run(
@@ -202,7 +251,8 @@ def main():
         from django.db import connections
 
         connections.close_all()
-        print(json.dumps(mesurer(*args.mesure)))
+        fichier, moteur, mode = args.mesure
+        print(json.dumps(mesurer_la_page(fichier) if moteur == "page" else mesurer(*args.mesure)))
         return
 
     import django
@@ -247,6 +297,13 @@ def main():
                     f"  {libelle:<40} {r['lignes']:>6} lignes  {r['duree']:7.2f} s  {r['debit']:8.0f} lignes/s  "
                     f"mémoire +{r['memoire']:.0f} Mo (pic {r['pic']:.0f} Mo)  [{r['detail']}]"
                 )
+            p = lancer(fichier, "page", "reel", base)
+            print(
+                f"  page « Importer des postes » ({p['lignes']} lignes, {p['crees']} créées, {p['statut']}) : dépôt "
+                f"{p['depot'] * 1000:.0f} ms, aperçu par le worker {p['apercu']:.2f} s, page de l’aperçu "
+                f"{p['page'] * 1000:.0f} ms, confirmation {p['confirmation'] * 1000:.0f} ms, écriture par le worker "
+                f"{p['ecriture']:.2f} s"
+            )
             if args.sans_comparaison:
                 print(f"  cible 2 000 lignes/s à l’import réel : {resultats[('nous', 'reel')]['debit']:.0f}\n")
                 continue

@@ -76,10 +76,11 @@ def test_la_page_de_suivi_se_rafraichit_et_montre_l_avancement(client, monde, pr
     client.force_login(monde.agent93)
     archive = demander(client)
     html = client.get(reverse("conventions:archive", args=[archive.pk])).content.decode()
-    assert '<meta http-equiv="refresh" content="2">' in html and "en attente de préparation" in html
+    assert 'data-suivi="2"' in html and "js/suivi" in html and "en attente de préparation" in html
+    assert 'http-equiv="refresh"' not in html  # RGAA 13.1: the progress zone is updated in place (static/js/suivi.js)
     ArchiveConventions.objects.filter(pk=archive.pk).update(statut=StatutArchive.EN_COURS, faites=1, total=2)
     html = client.get(reverse("conventions:archive", args=[archive.pk])).content.decode()
-    assert "Préparation en cours : 1 convention sur 2." in html and 'http-equiv="refresh"' in html
+    assert "Préparation en cours : 1 convention sur 2." in html and 'data-suivi="2"' in html
     assert client.get(reverse("conventions:telecharger_archive", args=[archive.pk])).status_code == 404
 
 

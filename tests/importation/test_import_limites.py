@@ -32,8 +32,8 @@ URL = reverse("importation:importer")
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _media(media):
+    """Every test of this module writes an import's files: a temporary MEDIA_ROOT (tests/conftest.py)."""
 
 
 def remplacer_membre(contenu: bytes, nom: str, nouveau: bytes) -> bytes:

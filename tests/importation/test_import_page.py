@@ -27,8 +27,8 @@ URL = URL_PAGE
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _media(media):
+    """Every test of this module writes an import's files: a temporary MEDIA_ROOT (tests/conftest.py)."""
 
 
 def fichier_mixte():

@@ -256,8 +256,7 @@ def test_json_avec_des_valeurs_non_finies_lu_comme_tableau():
 
 
 @pytest.mark.parametrize("montant", ["NaN", "1e400", "12345678901234567890"])
-def test_page_montant_absurde_rejete_sur_sa_ligne_sans_erreur_500(client, agent93, settings, tmp_path, montant):
-    settings.MEDIA_ROOT = tmp_path
+def test_page_montant_absurde_rejete_sur_sa_ligne_sans_erreur_500(client, agent93, media, montant):
     client.force_login(agent93)
     _, reponse = deposer_sur_la_page(client, csv_octets([ligne_anct(montant=montant)]), "f.csv")
     assert reponse.status_code == 200 and reponse.context["rapport"].rejetes == 1
@@ -265,8 +264,7 @@ def test_page_montant_absurde_rejete_sur_sa_ligne_sans_erreur_500(client, agent9
     assert rien_ecrit()
 
 
-def test_page_valeur_de_cent_mille_caracteres_rejetee_sur_sa_ligne(client, agent93, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def test_page_valeur_de_cent_mille_caracteres_rejetee_sur_sa_ligne(client, agent93, media):
     client.force_login(agent93)
     _, reponse = deposer_sur_la_page(client, csv_octets([ligne_anct(raison_sociale="x" * 100_000)]), "f.csv")
     assert reponse.status_code == 200 and "Valeur trop longue (100\u202f000 caractères" in reponse.content.decode()
@@ -280,8 +278,7 @@ def test_page_valeur_de_cent_mille_caracteres_rejetee_sur_sa_ligne(client, agent
         ("f.json", b"[" * 100_000 + b"]" * 100_000),
     ],
 )
-def test_page_fichier_illisible_erreur_en_francais_sur_la_page_de_l_import(client, agent93, settings, tmp_path, nom, contenu):
-    settings.MEDIA_ROOT = tmp_path
+def test_page_fichier_illisible_erreur_en_francais_sur_la_page_de_l_import(client, agent93, media, nom, contenu):
     client.force_login(agent93)
     imp, reponse = deposer_sur_la_page(client, contenu, nom)
     imp.refresh_from_db()

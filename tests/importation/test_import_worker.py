@@ -14,18 +14,9 @@ from importation.models import ImportPostes, StatutImport
 from importation.services import VERROU_IMPORT
 from postes.models import Poste
 from tests.outils_import import SIRET_CLE_FAUSSE, URL_PAGE, csv_octets, ligne_anct
-from tests.worker import url_de_la_base_de_test
+from tests.worker import attendre, url_de_la_base_de_test
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def attendre(condition, delai=60.0, message="condition jamais remplie"):
-    fin = time.monotonic() + delai
-    while time.monotonic() < fin:
-        if resultat := condition():
-            return resultat
-        time.sleep(0.1)
-    raise AssertionError(message)
 
 
 def statut(imp):
@@ -48,18 +39,15 @@ def lignes():
     ]
 
 
-def test_depot_apercu_par_le_worker_puis_ecriture_une_seule_fois_malgre_un_kill_9(
-    client, agent93, worker, settings, lignes, tmp_path
-):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def test_depot_apercu_par_le_worker_puis_ecriture_une_seule_fois_malgre_un_kill_9(client, agent93, worker, media, lignes):
     client.force_login(agent93)
     debut = time.monotonic()
     reponse = client.post(URL_PAGE, {"fichier": SimpleUploadedFile("registre.csv", csv_octets(lignes), content_type="text/csv")})
     duree_du_depot = time.monotonic() - debut
     imp = ImportPostes.objects.get()
     assert reponse.status_code == 302 and duree_du_depot < 2, duree_du_depot
-    premier = worker(MEDIA_ROOT=str(settings.MEDIA_ROOT))
-    attendre(lambda: statut(imp) == StatutImport.APERCU, message=premier.lire_journal())
+    premier = worker(MEDIA_ROOT=str(media))
+    attendre(lambda: statut(imp) == StatutImport.APERCU, message=premier.lire_journal)
     assert (imp.apercu["crees"], imp.apercu["rejetes"]) == (300, 1) and not Poste.objects.exists()
     page = client.get(reverse("importation:suivi", args=[imp.pk])).content.decode()
     assert "Si vous confirmez, 300 lignes créeront un poste" in page
@@ -75,9 +63,9 @@ def test_depot_apercu_par_le_worker_puis_ecriture_une_seule_fois_malgre_un_kill_
         autre_session.rollback()
     assert not Poste.objects.exists() and statut(imp) == StatutImport.ECRITURE
 
-    second = worker(MEDIA_ROOT=str(settings.MEDIA_ROOT))
-    attendre(lambda: statut(imp) == StatutImport.TERMINE, message=second.lire_journal())
-    attendre(lambda: etats_des_ecritures(imp) == ["succeeded"], message=second.lire_journal())
+    second = worker(MEDIA_ROOT=str(media))
+    attendre(lambda: statut(imp) == StatutImport.TERMINE, message=second.lire_journal)
+    attendre(lambda: etats_des_ecritures(imp) == ["succeeded"], message=second.lire_journal)
     assert "ne donne plus signe de vie" in second.lire_journal()
     assert Poste.objects.count() == 300
     assert sum(p.history.count() for p in Poste.objects.all()) == 300  # each post created once

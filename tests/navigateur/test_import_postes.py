@@ -12,9 +12,8 @@ from tests.outils_import import SIRET_CLE_FAUSSE, csv_octets, ligne_anct
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_agent_importe_les_lignes_valides_depuis_la_page(page, live_server, tmp_path, settings, worker):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    worker(MEDIA_ROOT=str(settings.MEDIA_ROOT))
+def test_agent_importe_les_lignes_valides_depuis_la_page(page, live_server, tmp_path, media, worker):
+    worker(MEDIA_ROOT=str(media))
     agent = AgentFactory(departements=[departement("93")])
     fichier = tmp_path / "registre.csv"
     fichier.write_bytes(csv_octets([ligne_anct(), ligne_anct(id_poste="09323R000201", code_tiers=SIRET_CLE_FAUSSE)]))
@@ -39,8 +38,7 @@ def test_agent_importe_les_lignes_valides_depuis_la_page(page, live_server, tmp_
     assert "09323R000101" in open(export.value.path(), encoding="utf-8-sig").read()
 
 
-def test_fichier_trop_gros_refuse_par_le_navigateur_avant_l_envoi(page, live_server, tmp_path, settings):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def test_fichier_trop_gros_refuse_par_le_navigateur_avant_l_envoi(page, live_server, tmp_path, media, settings):
     settings.IMPORT_POSTES_TAILLE_MAX = 1024
     agent = AgentFactory(departements=[departement("93")])
     fichier = tmp_path / "registre.csv"
