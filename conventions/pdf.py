@@ -10,10 +10,11 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
+import pydyf
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ObjectDoesNotExist
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from commun.titres import titre_dans_une_phrase
@@ -138,6 +139,76 @@ def feuille_du_logo() -> str:
     return feuille.replace(DEVISE_THEME_SOMBRE, "")
 
 
+class DessinMemorise:
+    """An SVG image of WeasyPrint's image cache (the bloc-marque's Marianne and motto), drawn once and
+    replayed. WeasyPrint walks the SVG tree again for every document, parsing each path's coordinates:
+    a fifth of the convention's rendering time (bench/pdf.py). The PDF operators a drawing writes
+    depend on nothing but the image, its size, the transformation and the graphic state in force, so
+    the first drawing for a given key is recorded and the next ones copy it. A drawing that adds anything but plain graphic-state
+    dictionaries to its stream's resources (a pattern, a shading, a nested object) is never replayed."""
+
+    ETATS = ("_current_color", "_current_color_stroke", "_current_alpha", "_current_alpha_stroke", "_current_font")
+
+    def __init__(self, image):
+        self.image = image
+        self._traces = {}
+
+    def __getattr__(self, nom):
+        # Intrinsic size, ratio…: what WeasyPrint asks of an image other than drawing it.
+        return getattr(self.image, nom)
+
+    def draw(self, stream, concrete_width, concrete_height, style):
+        # What the operators may depend on: the size, the transformation, the colour and alpha in force.
+        cle = (
+            concrete_width,
+            concrete_height,
+            tuple(tuple(ligne) for ligne in stream.ctm),
+            tuple(getattr(stream, attribut) for attribut in self.ETATS),
+        )
+        trace = self._traces.get(cle)
+        if trace is not None:
+            operateurs, ressources, etats = trace
+            stream.stream.extend(operateurs)
+            for categorie, nom, valeur in ressources:
+                stream._resources[categorie].setdefault(nom, pydyf.Dictionary(valeur))
+            for attribut, valeur in zip(self.ETATS, etats, strict=True):
+                setattr(stream, attribut, valeur)
+            return
+        avant = len(stream.stream)
+        noms_avant = {categorie: set(valeurs) for categorie, valeurs in _dictionnaires(stream._resources)}
+        profondeur = len(stream._ctm_stack)
+        self.image.draw(stream, concrete_width, concrete_height, style)
+        ajouts = [
+            (categorie, nom, valeurs[nom])
+            for categorie, valeurs in _dictionnaires(stream._resources)
+            for nom in set(valeurs) - noms_avant.get(categorie, set())
+        ]
+        # Only inline dictionaries of plain values: anything else is an object of this document.
+        simples = all(
+            type(valeur) is pydyf.Dictionary and all(isinstance(v, int | float | str) for v in valeur.values())
+            for _, _, valeur in ajouts
+        )
+        if simples and len(stream._ctm_stack) == profondeur:
+            ressources = [(categorie, nom, dict(valeur)) for categorie, nom, valeur in ajouts]
+            etats = tuple(getattr(stream, attribut) for attribut in self.ETATS)
+            self._traces[cle] = (tuple(stream.stream[avant:]), ressources, etats)
+
+
+def _dictionnaires(ressources):
+    return [(categorie, valeurs) for categorie, valeurs in ressources.items() if isinstance(valeurs, dict)]
+
+
+class CacheDesImages(dict):
+    """WeasyPrint's image cache (one per process), in which each SVG image is stored as a DessinMemorise
+    when WeasyPrint fetches it (the document that fetched it draws the image itself; the next ones
+    get the DessinMemorise)."""
+
+    def __setitem__(self, adresse, image):
+        from weasyprint.images import SVGImage
+
+        super().__setitem__(adresse, DessinMemorise(image) if isinstance(image, SVGImage) else image)
+
+
 class _Ressources:
     pass
 
@@ -184,7 +255,7 @@ def _charger_ressources():
         CSS(string=feuille_du_logo(), font_config=configuration),
         CSS(url=_fichier_statique("css/convention_pdf.css"), font_config=configuration),
     ]
-    _ressources.cache = {}
+    _ressources.cache = CacheDesImages()
     # Local files and data: URIs only (nothing is fetched from the network), built once: creating
     # a fetcher per document costs a TLS context each time.
     _ressources.lecteur = URLFetcher(allowed_protocols={"file", "data"}, fail_on_errors=True)
@@ -199,11 +270,26 @@ def _ecrire_pdf(html: str, base_url: str | None = None) -> bytes:
         return document.write_pdf(stylesheets=r.feuilles, font_config=r.configuration, cache=r.cache)
 
 
+# The convention's header (same place on the page, so the logo's drawing recorded here is the one
+# replayed in every convention), its table, and every Marianne face it uses (regular, italic, medium
+# in the table's headings, bold).
+DOCUMENT_DE_PRECHAUFFAGE = (
+    '<header class="entete"><div class="bloc-marque"><p class="fr-logo">Préfet<br>de la Seine-Saint-Denis</p></div>'
+    '<div class="references"><p><strong>Convention n° 0</strong></p></div></header>'
+    '<table class="caracteristiques"><tr><th scope="row">Poste</th><td>Convention <em>signée</em></td></tr></table>'
+)
+
+
 def prechauffer_weasyprint() -> None:
     """What the first PDF of a process would pay for (WeasyPrint's modules, the stylesheets, the
-    Marianne fonts in regular, bold and italic), paid at the start of a web worker
-    (config/prechauffage.py) or of the procrastinate worker (config/worker.py) instead."""
-    _ecrire_pdf("<p>Convention <strong>adulte-relais</strong> <em>signée</em></p>")
+    Marianne fonts, the bloc-marque's images and their drawing, the compiled template), paid at the
+    start of a web worker (config/prechauffage.py) or of the procrastinate worker (config/worker.py)
+    instead."""
+    get_template("conventions/pdf/convention.html")
+    # Twice: WeasyPrint draws an image it has just fetched itself, the next documents get it from
+    # the cache (CacheDesImages), where the second rendering records its drawing.
+    _ecrire_pdf(DOCUMENT_DE_PRECHAUFFAGE)
+    _ecrire_pdf(DOCUMENT_DE_PRECHAUFFAGE)
 
 
 def rendre_pdf(convention, aujourd_hui: date | None = None) -> bytes:
