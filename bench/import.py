@@ -189,6 +189,7 @@ def mesurer_la_page(fichier: str) -> dict:
     vider()
     ImportPostes.objects.all().delete()
     contenu = Path(fichier).read_bytes()
+    Utilisateur.objects.filter(email="banc@import.gouv.fr").delete()  # the previous file's measure
     agent = Utilisateur.objects.create_user(email="banc@import.gouv.fr", password="banc-import-2026", role=Role.AGENT)
     agent.departements.set(Departement.objects.all())
     client = Client()
