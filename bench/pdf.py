@@ -18,6 +18,8 @@ import sys
 import tempfile
 import time
 from datetime import date
+from html import escape
+from html.parser import HTMLParser
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -35,7 +37,7 @@ from pypdf import PdfReader  # noqa: E402
 
 from conventions.archives import archive_zip  # noqa: E402
 from conventions.models import Convention  # noqa: E402
-from conventions.pdf import prechauffer_weasyprint, rendre_pdf, ressources_weasyprint  # noqa: E402
+from conventions.pdf import prechauffer_weasyprint, rendre_html, rendre_pdf, ressources_weasyprint  # noqa: E402
 from employeurs.models import Employeur  # noqa: E402
 from postes.models import Poste  # noqa: E402
 from quartiers.models import Departement  # noqa: E402
@@ -97,11 +99,59 @@ def creer_donnees() -> list[Convention]:
 
 
 def rendre_document_simple() -> bytes:
-    from weasyprint import HTML  # here: the first render of the run still pays for WeasyPrint's import
+    return rendre_document(DOCUMENT_SIMPLE)
+
+
+class TexteSeul(HTMLParser):
+    """The text of a convention's HTML, one paragraph per block (headings, paragraphs, table cells,
+    signature blocks…), without the bloc-marque's images, the watermark or any other structure."""
+
+    BLOCS = {"p", "h1", "h2", "th", "td", "div", "header", "section", "li"}
+
+    def __init__(self):
+        super().__init__()
+        self.paragraphes, self.courant, self.ignore = [], [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCS:
+            self._fin_de_paragraphe()
+        if tag == "br":
+            self.courant.append(" ")
+        # The <style> and <title> of the head, the watermark (a div without nested blocks).
+        if tag in ("style", "title") or ("class", "filigrane") in attrs:
+            self.ignore = tag
+
+    def handle_endtag(self, tag):
+        if tag == self.ignore:
+            self.ignore = None
+        if tag in self.BLOCS:
+            self._fin_de_paragraphe()
+
+    def handle_data(self, data):
+        if not self.ignore:
+            self.courant.append(data)
+
+    def _fin_de_paragraphe(self):
+        texte = " ".join("".join(self.courant).split())
+        if texte:
+            self.paragraphes.append(texte)
+        self.courant = []
+
+
+def document_du_texte_seul(html: str) -> str:
+    """The convention's text as the plain document is written: same page, same font, plain paragraphs."""
+    lecteur = TexteSeul()
+    lecteur.feed(html)
+    lecteur.close()
+    corps = "".join(f"<p>{escape(texte)}</p>" for texte in lecteur.paragraphes)
+    return DOCUMENT_SIMPLE.split("<body>")[0] + "<body>" + corps + "</body></html>"
+
+
+def rendre_document(html: str) -> bytes:
+    from weasyprint import HTML
 
     r = ressources_weasyprint()
-    polices = r.feuilles[:1]  # the @font-face rules only
-    return HTML(string=DOCUMENT_SIMPLE, url_fetcher=r.lecteur).write_pdf(stylesheets=polices, font_config=r.configuration)
+    return HTML(string=html, url_fetcher=r.lecteur).write_pdf(stylesheets=r.feuilles[:1], font_config=r.configuration)
 
 
 def pages(pdf: bytes) -> int:
@@ -124,9 +174,12 @@ def main():
                 rendre_pdf(conventions[0])
                 premier = (time.perf_counter() - debut) * 1000
                 rendre_document_simple()
-                durees, processeur, simples, simples_cpu = [], [], [], []
+                # The same conventions' text alone: what their structure costs, apart from their text.
+                textes = [document_du_texte_seul(rendre_html(c)) for c in conventions[:NOMBRE_PDF]]
+                rendre_document(textes[0])
+                durees, processeur, simples, simples_cpu, textes_seuls = [], [], [], [], []
                 # Interleaved, so that the load of the machine weighs the same on both.
-                for convention in conventions[:NOMBRE_PDF]:
+                for convention, texte in zip(conventions[:NOMBRE_PDF], textes, strict=True):
                     debut, debut_cpu = time.perf_counter(), time.process_time()
                     contenu = rendre_pdf(convention)
                     durees.append((time.perf_counter() - debut) * 1000)
@@ -135,6 +188,9 @@ def main():
                     simple = rendre_document_simple()
                     simples.append((time.perf_counter() - debut) * 1000)
                     simples_cpu.append((time.process_time() - debut_cpu) * 1000)
+                    debut = time.perf_counter()
+                    seul = rendre_document(texte)
+                    textes_seuls.append((time.perf_counter() - debut) * 1000)
                 debut, debut_cpu = time.perf_counter(), time.process_time()
                 zip_froid = archive_zip(Convention.objects.filter(numero__startswith="BANC-").select_related("poste"))
                 froid, froid_cpu = time.perf_counter() - debut, time.process_time() - debut_cpu
@@ -160,6 +216,12 @@ def main():
         f"{statistics.median(simples):.0f} ms (processeur {statistics.median(simples_cpu):.0f} ms) ; "
         f"convention ({pages(contenu)} pages) / document simple : {statistics.median(durees) / statistics.median(simples):.2f}× "
         f"(processeur {statistics.median(processeur) / statistics.median(simples_cpu):.2f}×)"
+    )
+    print(
+        f"Texte seul de la convention ({pages(seul)} pages, mêmes paragraphes en texte simple, sans titres, gras, "
+        f"tableau, en-tête, signatures ni pied de page) : médiane {statistics.median(textes_seuls):.0f} ms, "
+        f"{statistics.median(textes_seuls) / statistics.median(simples):.2f}× le document simple ; sa structure coûte "
+        f"donc {(statistics.median(durees) - statistics.median(textes_seuls)) / statistics.median(simples):.2f}× de plus"
     )
     print(
         f"ZIP de {NOMBRE_ZIP} conventions (150 signées, 50 projets), PDF signés générés et archivés : {froid:.1f} s "

@@ -12,12 +12,13 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.urls import reverse
+from pypdf import PdfReader
 
 from commun.stockage import ecrire_fichier, lire_fichier
 from conventions.models import Convention
-from conventions.pdf import DEVISE_THEME_SOMBRE, feuille_du_logo, prefet_de
+from conventions.pdf import DEVISE_THEME_SOMBRE, feuille_du_logo, prefet_de, rendre_pdf
 from conventions.services.cycle import PdfAltere, lire_pdf_stocke, signer
-from postes.models import Poste
+from postes.models import DomaineMediation, Poste
 from quartiers.models import Departement
 from tests.factories import ConventionFactory, EmployeurFactory, PosteFactory, QuartierFactory
 from tests.lecture_pdf import defauts_du_texte, verifier_pdf_lisible
@@ -175,8 +176,6 @@ def test_la_premiere_page_ne_montre_aucun_commentaire_de_gabarit(client, convent
 def test_un_pdf_aux_donnees_minimales_ne_montre_ni_none_ni_nan(dep93, media):
     """Employer without address, post without title, missions nor quarters, convention before the
     first barème (no amount known): every blank reads as a French sentence or a dash."""
-    from conventions.pdf import rendre_pdf
-
     employeur = EmployeurFactory(departement=dep93, adresse="", code_postal="", commune="")
     poste = PosteFactory(employeur=employeur, departement=dep93, intitule="", missions="")
     minimale = ConventionFactory(poste=poste, date_debut=date(2019, 1, 1), date_fin=date(2019, 12, 31))
@@ -228,3 +227,27 @@ def test_le_logo_du_pdf_ne_dessine_pas_la_devise_cachee_du_theme_sombre():
     assert DEVISE_THEME_SOMBRE in origine
     assert DEVISE_THEME_SOMBRE not in feuille_du_logo()
     assert feuille_du_logo() == origine.replace(DEVISE_THEME_SOMBRE, "")
+
+
+def pages_pdf(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_une_convention_usuelle_tient_sur_deux_pages_et_ses_signatures_suivent_le_dernier_article(convention):
+    # The fixture is a usual convention: a QPV, a residence derogation with its motive, a part-time post.
+    domaines = list(DomaineMediation.objects.order_by("ordre")[:2])  # the reference list, seeded by migration
+    assert len(domaines) == 2
+    convention.poste.domaines.add(*domaines)
+    pages = pages_pdf(rendre_pdf(convention))
+    assert len(pages) == 2
+    assert "Article 8 – Résiliation" in pages[1] and "Pour l’employeur" in pages[1]
+
+
+def test_les_signatures_ne_sont_jamais_seules_sur_leur_page(convention):
+    # Missions long enough to push the end of the convention to a third page.
+    convention.poste.missions = "Accueillir les habitants, les orienter et les accompagner vers les services publics. " * 25
+    convention.poste.save()
+    pages = pages_pdf(rendre_pdf(convention))
+    assert len(pages) == 3
+    assert "Article 8 – Résiliation" in pages[-1] and "Pour l’État" in pages[-1]
+    assert "Pour l’employeur" not in pages[-2]
