@@ -33,6 +33,17 @@ def colonne(champ: str, description: str):
     return afficher
 
 
+def filtre(champ: str, titre: str, classe=admin.DateFieldListFilter):
+    """A list filter on `champ` under a French title, for `list_filter` (same reason as colonne)."""
+
+    class Filtre(classe):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.title = titre
+
+    return (champ, Filtre)
+
+
 @admin.register(Courriel)
 class CourrielAdmin(admin.ModelAdmin):
     """The outbox, for the national administrator: the filter « Échec » lists the messages given up

@@ -2,6 +2,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 class Role(models.TextChoices):
@@ -129,3 +130,13 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} ({self.employeur_id}, {self.cree_le:%d/%m/%Y})"
+
+
+class AppareilDoubleFacteur(TOTPDevice):
+    """django-otp's TOTP device under a French name, for the administration's pages (comptes/admin.py):
+    a proxy, so the table and django-otp's own code are unchanged."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "appareil de double authentification"
+        verbose_name_plural = "appareils de double authentification"

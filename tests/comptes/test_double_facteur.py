@@ -146,8 +146,10 @@ def test_secret_d_un_appareil_confirme_jamais_reaffiche_dans_l_administration(cl
     appareil = TOTPDevice.objects.create(user=autre, name="téléphone", confirmed=True)
     client.force_login(admin_national)
     pages = [
-        reverse("admin:otp_totp_totpdevice_changelist"),
-        reverse("admin:otp_totp_totpdevice_change", args=[appareil.pk]),
+        reverse("admin:comptes_appareildoublefacteur_changelist"),
+        reverse("admin:comptes_appareildoublefacteur_change", args=[appareil.pk]),
+        # django-otp's own pages, with the QR code and the configuration: not registered.
+        f"/admin/otp_totp/totpdevice/{appareil.pk}/change/",
         f"/admin/otp_totp/totpdevice/{appareil.pk}/config/",
         f"/admin/otp_totp/totpdevice/{appareil.pk}/qrcode/",
     ]
@@ -157,7 +159,8 @@ def test_secret_d_un_appareil_confirme_jamais_reaffiche_dans_l_administration(cl
         assert reponse.get("Content-Type", "").startswith("text/html"), url  # never the QR code image
         for trace in _traces_du_secret(appareil):
             assert trace not in contenu, (url, trace)
-    assert "qrcode" not in client.get(reverse("admin:otp_totp_totpdevice_changelist")).content.decode().lower()
+    assert "qrcode" not in client.get(reverse("admin:comptes_appareildoublefacteur_changelist")).content.decode().lower()
+    assert client.get(f"/admin/otp_totp/totpdevice/{appareil.pk}/change/").status_code == 404
 
 
 def test_l_administration_ne_cree_ni_ne_reouvre_un_appareil(client, admin_national):
@@ -168,8 +171,8 @@ def test_l_administration_ne_cree_ni_ne_reouvre_un_appareil(client, admin_nation
     autre = AdminNationalFactory()
     appareil = TOTPDevice.objects.create(user=autre, name="téléphone", confirmed=True)
     client.force_login(admin_national)
-    assert client.get(reverse("admin:otp_totp_totpdevice_add")).status_code == 403
-    page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[appareil.pk])).content.decode()
+    assert client.get(reverse("admin:comptes_appareildoublefacteur_add")).status_code == 403
+    page = client.get(reverse("admin:comptes_appareildoublefacteur_change", args=[appareil.pk])).content.decode()
     assert 'name="confirmed"' not in page and 'name="key"' not in page
 
 

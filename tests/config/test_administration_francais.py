@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from commun.courriels import mettre_en_file
 from commun.models import TacheDeFond
+from comptes.models import AppareilDoubleFacteur
 from conventions.models import ArchiveConventions
 from financements.models import Bareme, Smic
 from financements.regles import motif_date_effet_bareme, motif_date_effet_smic
@@ -168,3 +169,26 @@ def test_les_archives_de_conventions_se_consultent_sans_se_modifier(client, admi
     assert client.get(reverse("admin:conventions_archiveconventions_add")).status_code == 403
     assert client.post(reverse("admin:conventions_archiveconventions_delete", args=[archive.pk])).status_code == 403
     assert ArchiveConventions.objects.filter(pk=archive.pk).exists()
+
+
+def test_les_pages_des_appareils_de_double_authentification_sont_en_francais(client, admin_national):
+    """django-otp's TOTP device (English: « TOTP device », « Created at », « The user that this device
+    belongs to ») is shown under French names (comptes.AppareilDoubleFacteur, comptes/admin.py)."""
+    client.force_login(admin_national)  # records a confirmed device of theirs (tests/conftest.py)
+    appareil = AppareilDoubleFacteur.objects.get(user=admin_national)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "Appareils de double authentification" in index and "Otp_Totp" not in index
+    pages = [
+        client.get(reverse("admin:comptes_appareildoublefacteur_changelist")).content.decode(),
+        client.get(reverse("admin:comptes_appareildoublefacteur_change", args=[appareil.pk])).content.decode(),
+        client.get(reverse("admin:comptes_appareildoublefacteur_delete", args=[appareil.pk])).content.decode(),
+    ]
+    liste, fiche, _ = pages
+    for entete in ("Utilisateur", "Nom de l’appareil", "Créé le", "Dernière utilisation", "Confirmé"):
+        assert f">{entete}<" in liste, entete
+    assert "Par date de création" in liste and "Par confirmé" in liste
+    assert "Nom de l’appareil" in fiche and "Codes erronés à la suite" in fiche and "Dernier code erroné" in fiche
+    # What a person reads (the filters' links carry the field names in their query strings).
+    textes = [re.sub(r"<[^>]*>", " ", re.sub(r"(?s)<(script|style)\b.*?</\1>", "", page)) for page in pages]
+    anglais = re.compile(r"TOTP device|Otp_Totp|Created at|Last used|[Cc]onfirmed|Throttling|\bName\b|The user|human-readable")
+    assert not any(anglais.search(texte) for texte in textes), [anglais.findall(texte) for texte in textes]
