@@ -67,9 +67,9 @@ def archive_zip(conventions, progression=None, horodatage=None) -> bytes:
     tampon = io.BytesIO()
     empreintes = []
 
-    def ecrire(nom, contenu):
+    def ecrire(nom, contenu, compression=zipfile.ZIP_DEFLATED):
         entree = zipfile.ZipInfo(nom, date_time=date_des_entrees)
-        entree.compress_type = zipfile.ZIP_DEFLATED
+        entree.compress_type = compression
         archive.writestr(entree, contenu)
 
     with zipfile.ZipFile(tampon, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -79,7 +79,8 @@ def archive_zip(conventions, progression=None, horodatage=None) -> bytes:
             except Exception as erreur:
                 raise ConventionIllisible(f"le PDF de la convention {convention.numero} n’a pas pu être produit") from erreur
             nom = nom_fichier_pdf(convention, signe)
-            ecrire(nom, contenu)
+            # Stored as they are: a PDF's streams are compressed already, deflating them again gains nothing.
+            ecrire(nom, contenu, zipfile.ZIP_STORED)
             empreintes.append(f"{hashlib.sha256(contenu).hexdigest()}  {nom}\n")
             if progression and rang % PROGRESSION_TOUTES_LES == 0:
                 progression(rang)
