@@ -14,12 +14,13 @@ from django.utils.functional import lazy
 from django.views import View
 from dsfr.forms import DsfrBaseForm
 
+from commun.nombres import nombre
 from commun.noms_fichiers import en_piece_jointe
 from commun.televersement import taille_lisible
 from commun.vues import RoleRequisMixin
 from comptes.models import Role
 from importation import depot
-from importation.lecture import COLONNES_MAX, nombre
+from importation.lecture import COLONNES_MAX
 from importation.models import ImportPostes
 from importation.moteur import MESSAGES_MAX
 from importation.services import Rapport
