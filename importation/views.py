@@ -17,7 +17,7 @@ from dsfr.forms import DsfrBaseForm
 from commun.nombres import nombre
 from commun.noms_fichiers import en_piece_jointe
 from commun.televersement import taille_lisible
-from commun.vues import RoleRequisMixin
+from commun.vues import RAFRAICHIR_S, RoleRequisMixin
 from comptes.models import Role
 from importation import depot
 from importation.lecture import COLONNES_MAX
@@ -29,7 +29,6 @@ from importation.valeurs import CELLULE_MAX
 
 ERREURS_AFFICHEES = 200
 IMPORTS_LISTES = 10  # the user's latest imports, under the upload form
-RAFRAICHIR_S = 2
 
 
 def limites() -> dict:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from commun.models import Courriel
+from commun.vues import RAFRAICHIR_S
 from conventions import archives
 from conventions.archives import archive_zip, conventions_filtrees, preparer, supprimer_archives_anciennes
 from conventions.models import ArchiveConventions, StatutArchive
@@ -76,11 +77,11 @@ def test_la_page_de_suivi_se_rafraichit_et_montre_l_avancement(client, monde, pr
     client.force_login(monde.agent93)
     archive = demander(client)
     html = client.get(reverse("conventions:archive", args=[archive.pk])).content.decode()
-    assert 'data-suivi="2"' in html and "js/suivi" in html and "en attente de préparation" in html
+    assert f'data-suivi="{RAFRAICHIR_S}"' in html and "js/suivi" in html and "en attente de préparation" in html
     assert 'http-equiv="refresh"' not in html  # RGAA 13.1: the progress zone is updated in place (static/js/suivi.js)
     ArchiveConventions.objects.filter(pk=archive.pk).update(statut=StatutArchive.EN_COURS, faites=1, total=2)
     html = client.get(reverse("conventions:archive", args=[archive.pk])).content.decode()
-    assert "Préparation en cours : 1 convention sur 2." in html and 'data-suivi="2"' in html
+    assert "Préparation en cours : 1 convention sur 2." in html and f'data-suivi="{RAFRAICHIR_S}"' in html
     assert client.get(reverse("conventions:telecharger_archive", args=[archive.pk])).status_code == 404
 
 

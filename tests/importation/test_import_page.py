@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from procrastinate.contrib.django.models import ProcrastinateJob
 
+from commun.vues import RAFRAICHIR_S
 from importation import services, suivi
 from importation.lecture import lire_table
 from importation.models import ImportPostes, StatutImport
@@ -81,7 +82,7 @@ def test_la_page_de_l_import_se_rafraichit_et_montre_l_avancement(client, agent9
     imp = ImportPostes.objects.get()
     page = reverse("importation:suivi", args=[imp.pk])
     html = client.get(page).content.decode()
-    assert 'data-suivi="2"' in html and "js/suivi" in html and "Vérification en attente" in html
+    assert f'data-suivi="{RAFRAICHIR_S}"' in html and "js/suivi" in html and "Vérification en attente" in html
     assert 'http-equiv="refresh"' not in html  # RGAA 13.1: the progress zone is updated in place
     ImportPostes.objects.filter(pk=imp.pk).update(
         statut=StatutImport.ANALYSE, etape="Lecture des lignes", faites=1000, total=2500
