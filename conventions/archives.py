@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from commun.courriels import mettre_en_file
 from commun.noms_fichiers import nom_de_fichier
+from commun.taches import reprise_ou_echec
 from conventions.filtres import ConventionFiltre
 from conventions.models import ArchiveConventions, Convention, StatutArchive
 from conventions.services import cycle as services
@@ -108,7 +109,12 @@ def preparer(archive_id: int, dernier_essai: bool = True) -> str:
     archive = ArchiveConventions.objects.select_related("demandeur").filter(pk=archive_id).first()
     if archive is None or archive.terminee:
         return archive.statut if archive else ""
-    try:
+    with reprise_ou_echec(
+        dernier_essai,
+        reprise=lambda: ArchiveConventions.objects.filter(pk=archive.pk).update(statut=StatutArchive.EN_ATTENTE),
+        echec=lambda erreur: marquer_l_echec(archive, MESSAGE_ECHEC.format(raison=raison_de_l_echec(erreur))),
+        journal=f"Archive de conventions {archive.pk} : échec de la préparation",
+    ):
         conventions = list(conventions_filtrees(archive.demandeur, archive.filtres))
         ArchiveConventions.objects.filter(pk=archive.pk).update(
             statut=StatutArchive.EN_COURS, faites=0, total=len(conventions), conventions=[c.pk for c in conventions]
@@ -136,13 +142,6 @@ def preparer(archive_id: int, dernier_essai: bool = True) -> str:
                     f"depuis cette page (elle est conservée un jour) :\n{lien_de_suivi(archive)}\n",
                 )
         return StatutArchive.PRETE
-    except Exception as erreur:
-        logger.exception("Archive de conventions %s : échec de la préparation", archive.pk)
-        if dernier_essai:
-            marquer_l_echec(archive, MESSAGE_ECHEC.format(raison=raison_de_l_echec(erreur)))
-        else:
-            ArchiveConventions.objects.filter(pk=archive.pk).update(statut=StatutArchive.EN_ATTENTE)
-        raise
 
 
 def marquer_l_echec(archive: ArchiveConventions, message: str) -> None:
