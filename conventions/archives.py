@@ -144,21 +144,33 @@ def preparer(archive_id: int, dernier_essai: bool = True) -> str:
         return StatutArchive.PRETE
 
 
+def _enregistrer_l_echec(archive: ArchiveConventions, message: str) -> bool:
+    """The « échec » status, in the caller's transaction; False when another run finished the row first."""
+    verrouillee = ArchiveConventions.objects.select_for_update().get(pk=archive.pk)
+    if verrouillee.terminee:
+        return False
+    verrouillee.statut, verrouillee.message_echec, verrouillee.terminee_le = StatutArchive.ECHEC, message, timezone.now()
+    verrouillee.save(update_fields=["statut", "message_echec", "terminee_le"])
+    return True
+
+
 def marquer_l_echec(archive: ArchiveConventions, message: str) -> None:
     """The « échec » status and the e-mail that says why, in one transaction (the progress page told
-    the requester they could leave it); a row already finished by another run is left as it is."""
-    with transaction.atomic():
-        verrouillee = ArchiveConventions.objects.select_for_update().get(pk=archive.pk)
-        if verrouillee.terminee:
-            return
-        verrouillee.statut, verrouillee.message_echec, verrouillee.terminee_le = StatutArchive.ECHEC, message, timezone.now()
-        verrouillee.save(update_fields=["statut", "message_echec", "terminee_le"])
-        if archive.demandeur.email:
-            mettre_en_file(
-                [archive.demandeur.email],
-                SUJET_ECHEC,
-                f"Bonjour,\n\n{message}\n\nVotre demande reste visible sur cette page :\n{lien_de_suivi(archive)}\n",
-            )
+    the requester they could leave it), so that the e-mail leaves once; a row already finished by
+    another run is left as it is. When the e-mail cannot be queued, the status is saved alone: the
+    job is not retried after its last attempt, and the page would otherwise say « en cours » for ever."""
+    try:
+        with transaction.atomic():
+            if _enregistrer_l_echec(archive, message) and archive.demandeur.email:
+                mettre_en_file(
+                    [archive.demandeur.email],
+                    SUJET_ECHEC,
+                    f"Bonjour,\n\n{message}\n\nVotre demande reste visible sur cette page :\n{lien_de_suivi(archive)}\n",
+                )
+    except Exception:
+        logger.exception("Archive de conventions %s : le courriel d’échec n’a pas pu être mis en file", archive.pk)
+        with transaction.atomic():
+            _enregistrer_l_echec(archive, message)
 
 
 def archive_du_demandeur(user, pk: int) -> ArchiveConventions | None:

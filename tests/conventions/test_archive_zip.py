@@ -177,7 +177,7 @@ def test_un_echec_est_dit_au_demandeur_par_un_courriel_en_francais_avec_le_lien(
     assert courriels_d_echec().count() == 1
 
 
-def test_le_courriel_d_echec_est_dans_la_transaction_du_statut(client, monde, projet93, monkeypatch):
+def test_l_echec_est_enregistre_meme_si_son_courriel_ne_peut_pas_etre_mis_en_file(client, monde, projet93, monkeypatch):
     def en_panne(convention):
         raise OSError("disque plein")
 
@@ -188,10 +188,14 @@ def test_le_courriel_d_echec_est_dans_la_transaction_du_statut(client, monde, pr
     archive = demander(client)
     monkeypatch.setattr(cycle, "pdf_de_la_convention", en_panne)
     monkeypatch.setattr(archives, "mettre_en_file", file_en_panne)
-    with pytest.raises(RuntimeError):
+    # The job's own error is the one raised: the queue records why the archive failed.
+    with pytest.raises(archives.ConventionIllisible):
         preparer(archive.pk, dernier_essai=True)
     archive.refresh_from_db()
-    assert archive.statut != StatutArchive.ECHEC and archive.message_echec == ""  # no « échec » without its e-mail
+    assert archive.statut == StatutArchive.ECHEC and "PROJET-93 n’a pas pu être produit" in archive.message_echec
+    html = client.get(reverse("conventions:archive", args=[archive.pk])).content.decode()
+    assert "data-suivi" not in html and "PROJET-93 n’a pas pu être produit" in html  # no more « en cours »
+    assert not courriels_d_echec().exists()
 
 
 @pytest.mark.parametrize("essais_passes,statut", [(0, StatutArchive.EN_ATTENTE), (ARCHIVE_RELANCES, StatutArchive.ECHEC)])
