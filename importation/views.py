@@ -61,6 +61,7 @@ class DepotImportForm(DsfrBaseForm):
         # The browser refuses a larger file before sending it (static/js/taille_fichier.js).
         self.fields["fichier"].widget.attrs.update(
             {
+                "class": "fr-upload",  # the DSFR's file input (django-dsfr leaves it bare)
                 "data-taille-max": settings.IMPORT_POSTES_TAILLE_MAX,
                 "data-taille-max-lisible": taille_lisible(settings.IMPORT_POSTES_TAILLE_MAX),
             }
