@@ -1,5 +1,6 @@
 """The job queue's own upkeep (procrastinate, README « Tâches de fond »): the growing delay between
-two attempts of a job, the recovery of the jobs of a worker that died, the removal of old jobs.
+two attempts of a job, what a job that follows a row does on an error (retried, then « échec » on
+the last attempt), the recovery of the jobs of a worker that died, the removal of old jobs.
 
 A worker writes a heartbeat in `procrastinate_workers` every TACHES_BATTEMENT_S seconds. A job in
 « doing » whose worker has been silent for TACHES_WORKER_MUET_S seconds (killed with `kill -9`,
@@ -9,6 +10,8 @@ the job then runs again, so every job body is written to have its effect once (s
 `commun/courriels.py` for the e-mails)."""
 
 import logging
+from collections.abc import Callable
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
@@ -33,10 +36,31 @@ class RelanceCroissante(BaseRetryStrategy):
     def __init__(self, max_attempts: int = 60):
         self.max_attempts = max_attempts
 
+    def dernier_essai(self, job) -> bool:
+        """Whether this run of `job` is its last: an error now is not retried."""
+        return job.attempts >= self.max_attempts
+
     def get_retry_decision(self, *, exception, job):
-        if job.attempts >= self.max_attempts:
+        if self.dernier_essai(job):
             return None
         return RetryDecision(retry_in={"seconds": delai_avant_relance(job.attempts).total_seconds()})
+
+
+@contextmanager
+def reprise_ou_echec(dernier_essai: bool, *, reprise: Callable[[], object], echec: Callable[[Exception], object], journal: str):
+    """The body of a job that follows a row (an import, an archive): on an unexpected error, `journal`
+    and the traceback go to the log, then the row waits for the next attempt (`reprise()`) or, on the
+    last one, says it failed (`echec(erreur)`, its French message); the error is raised again either
+    way, so that the queue retries the job or records its failure."""
+    try:
+        yield
+    except Exception as erreur:
+        logger.exception(journal)
+        if dernier_essai:
+            echec(erreur)
+        else:
+            reprise()
+        raise
 
 
 @app.periodic(cron=settings.TACHES_REPRISE_CRON, periodic_id="relancer_les_taches_bloquees")

@@ -4,6 +4,10 @@ from django_filters.views import FilterView
 
 from commun.exports import FORMATS, reponse_export
 
+# Seconds between two fetches of a page's [data-suivi] zone by static/js/suivi.js (the pages that
+# follow a job of the worker: an import of posts, a ZIP of conventions).
+RAFRAICHIR_S = 2
+
 
 class RoleRequisMixin(LoginRequiredMixin):
     """Restrict a view to some roles. Other signed-in users get a 404: the page does not exist for them."""

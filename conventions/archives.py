@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from commun.courriels import mettre_en_file
 from commun.noms_fichiers import nom_de_fichier
+from commun.taches import reprise_ou_echec
 from conventions.filtres import ConventionFiltre
 from conventions.models import ArchiveConventions, Convention, StatutArchive
 from conventions.services import cycle as services
@@ -109,7 +110,12 @@ def preparer(archive_id: int, dernier_essai: bool = True) -> str:
     archive = ArchiveConventions.objects.select_related("demandeur").filter(pk=archive_id).first()
     if archive is None or archive.terminee:
         return archive.statut if archive else ""
-    try:
+    with reprise_ou_echec(
+        dernier_essai,
+        reprise=lambda: ArchiveConventions.objects.filter(pk=archive.pk).update(statut=StatutArchive.EN_ATTENTE),
+        echec=lambda erreur: marquer_l_echec(archive, MESSAGE_ECHEC.format(raison=raison_de_l_echec(erreur))),
+        journal=f"Archive de conventions {archive.pk} : échec de la préparation",
+    ):
         conventions = list(conventions_filtrees(archive.demandeur, archive.filtres))
         ArchiveConventions.objects.filter(pk=archive.pk).update(
             statut=StatutArchive.EN_COURS, faites=0, total=len(conventions), conventions=[c.pk for c in conventions]
@@ -137,30 +143,35 @@ def preparer(archive_id: int, dernier_essai: bool = True) -> str:
                     f"depuis cette page (elle est conservée un jour) :\n{lien_de_suivi(archive)}\n",
                 )
         return StatutArchive.PRETE
-    except Exception as erreur:
-        logger.exception("Archive de conventions %s : échec de la préparation", archive.pk)
-        if dernier_essai:
-            marquer_l_echec(archive, MESSAGE_ECHEC.format(raison=raison_de_l_echec(erreur)))
-        else:
-            ArchiveConventions.objects.filter(pk=archive.pk).update(statut=StatutArchive.EN_ATTENTE)
-        raise
+
+
+def _enregistrer_l_echec(archive: ArchiveConventions, message: str) -> bool:
+    """The « échec » status, in the caller's transaction; False when another run finished the row first."""
+    verrouillee = ArchiveConventions.objects.select_for_update().get(pk=archive.pk)
+    if verrouillee.terminee:
+        return False
+    verrouillee.statut, verrouillee.message_echec, verrouillee.terminee_le = StatutArchive.ECHEC, message, timezone.now()
+    verrouillee.save(update_fields=["statut", "message_echec", "terminee_le"])
+    return True
 
 
 def marquer_l_echec(archive: ArchiveConventions, message: str) -> None:
     """The « échec » status and the e-mail that says why, in one transaction (the progress page told
-    the requester they could leave it); a row already finished by another run is left as it is."""
-    with transaction.atomic():
-        verrouillee = ArchiveConventions.objects.select_for_update().get(pk=archive.pk)
-        if verrouillee.terminee:
-            return
-        verrouillee.statut, verrouillee.message_echec, verrouillee.terminee_le = StatutArchive.ECHEC, message, timezone.now()
-        verrouillee.save(update_fields=["statut", "message_echec", "terminee_le"])
-        if archive.demandeur.email:
-            mettre_en_file(
-                [archive.demandeur.email],
-                SUJET_ECHEC,
-                f"Bonjour,\n\n{message}\n\nVotre demande reste visible sur cette page :\n{lien_de_suivi(archive)}\n",
-            )
+    the requester they could leave it), so that the e-mail leaves once; a row already finished by
+    another run is left as it is. When the e-mail cannot be queued, the status is saved alone: the
+    job is not retried after its last attempt, and the page would otherwise say « en cours » for ever."""
+    try:
+        with transaction.atomic():
+            if _enregistrer_l_echec(archive, message) and archive.demandeur.email:
+                mettre_en_file(
+                    [archive.demandeur.email],
+                    SUJET_ECHEC,
+                    f"Bonjour,\n\n{message}\n\nVotre demande reste visible sur cette page :\n{lien_de_suivi(archive)}\n",
+                )
+    except Exception:
+        logger.exception("Archive de conventions %s : le courriel d’échec n’a pas pu être mis en file", archive.pk)
+        with transaction.atomic():
+            _enregistrer_l_echec(archive, message)
 
 
 def archive_du_demandeur(user, pk: int) -> ArchiveConventions | None:

@@ -9,16 +9,12 @@ from conventions import archives
 from conventions.models import ArchiveConventions
 
 ARCHIVE_RELANCES = 3  # then the row is « échec » with its French message
+RELANCES = RelanceCroissante(max_attempts=ARCHIVE_RELANCES)
 
 
-@app.task(
-    queue="archives",
-    retry=RelanceCroissante(max_attempts=ARCHIVE_RELANCES),
-    pass_context=True,
-    name="conventions.preparer_archive_conventions",
-)
+@app.task(queue="archives", retry=RELANCES, pass_context=True, name="conventions.preparer_archive_conventions")
 def preparer_archive_conventions(context, archive_id: int) -> str:
-    return archives.preparer(archive_id, dernier_essai=context.job.attempts >= ARCHIVE_RELANCES)
+    return archives.preparer(archive_id, dernier_essai=RELANCES.dernier_essai(context.job))
 
 
 def demander_archive(user, filtres: str) -> ArchiveConventions:

@@ -20,7 +20,7 @@ from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, View
 
 from commun.noms_fichiers import en_piece_jointe
-from commun.vues import ExportListeMixin, ListeFiltreeView, RoleRequisMixin
+from commun.vues import RAFRAICHIR_S, ExportListeMixin, ListeFiltreeView, RoleRequisMixin
 from comptes.models import Role
 from conventions import forms as formulaires
 from conventions.archives import archive_du_demandeur, conventions_filtrees, conventions_visibles, nom_fichier_pdf
@@ -401,7 +401,7 @@ class SuiviArchive(RoleRequisMixin, View):
         archive = archive_du_demandeur(request.user, pk)
         if archive is None:
             raise Http404
-        return render(request, "conventions/archive.html", {"archive": archive, "rafraichir_s": 2})
+        return render(request, "conventions/archive.html", {"archive": archive, "rafraichir_s": RAFRAICHIR_S})
 
 
 class TelechargerArchive(RoleRequisMixin, View):

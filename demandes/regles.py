@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db import models
 
+from commun.nombres import nombre
 from employeurs.regles import FormeJuridique, eligibilite_employeur
 from financements.regles import HEURES_MINIMUM as HEURES_MIN  # D5134-151: at least half time
 from financements.regles import HEURES_TEMPS_PLEIN as HEURES_MAX
@@ -226,7 +227,7 @@ def sequence_suivante(identifiants: list[str], prefixe: str) -> int:
     libre = next((n for n in range(1, SEQUENCE_MAX + 1) if n not in utilisees), None)
     if libre is None:
         raise SequenceEpuisee(
-            f"Plus aucun identifiant de poste libre pour {prefixe}… : les {SEQUENCE_MAX:_} numéros d’ordre de ce "
-            "département et de cette année sont pris (4 chiffres dans l’identifiant du registre national).".replace("_", "\u202f")
+            f"Plus aucun identifiant de poste libre pour {prefixe}… : les {nombre(SEQUENCE_MAX)} numéros d’ordre de ce "
+            "département et de cette année sont pris (4 chiffres dans l’identifiant du registre national)."
         )
     return libre

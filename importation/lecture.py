@@ -22,18 +22,13 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 
+from commun.nombres import nombre
 from importation.valeurs import NonScalaire
 
 logger = logging.getLogger(__name__)
 
 COLONNES_MAX = 100
 XLSX_DECOMPRESSE_MAX = 200 * 1024 * 1024
-ESPACE = "\u202f"
-
-
-def nombre(n: int) -> str:
-    """`50000` → `50 000` (narrow non-breaking space, as the rest of the service)."""
-    return f"{n:,}".replace(",", ESPACE)
 
 
 class FichierIllisible(Exception):

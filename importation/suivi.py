@@ -13,20 +13,18 @@ the preview is computed again from the uploaded bytes, still there until it is s
 redone whole, since it had been rolled back; a row already past that step is left alone, so the
 import happens once."""
 
-import logging
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from commun.taches import reprise_ou_echec
 from importation import depot
 from importation.lecture import FichierIllisible, lire_table
 from importation.models import ImportPostes, StatutImport
 from importation.moteur import Perimetre
 from importation.services import fichier_rejets, importer_postes
-
-logger = logging.getLogger(__name__)
 
 # What the page says of each step of the engine's progress (importation/moteur.py `Analyse.executer`).
 ETAPES = {"lecture": "Lecture des lignes", "vérification": "Vérification des lignes en base"}
@@ -44,13 +42,15 @@ def _echec(import_id: int, message: str):
     _mettre_a_jour(import_id, statut=StatutImport.ECHEC, message_echec=message, etape="", termine_le=timezone.now())
 
 
-def _apres_une_erreur(import_id: int, dernier_essai: bool, etape: str, reprise: StatutImport):
-    """An unexpected error: the row waits for the next attempt, or, after the last, says it failed."""
-    logger.exception("Import de postes %s : %s a échoué", import_id, etape.lower())
-    if dernier_essai:
-        _echec(import_id, MESSAGE_ECHEC.format(etape=etape))
-    else:
-        _mettre_a_jour(import_id, statut=reprise)
+def _reprise_ou_echec(import_id: int, dernier_essai: bool, etape: str, reprise: StatutImport):
+    """On an unexpected error, the row waits for the next attempt (status `reprise`), or, after the
+    last, says it failed (commun.taches.reprise_ou_echec)."""
+    return reprise_ou_echec(
+        dernier_essai,
+        reprise=lambda: _mettre_a_jour(import_id, statut=reprise),
+        echec=lambda erreur: _echec(import_id, MESSAGE_ECHEC.format(etape=etape)),
+        journal=f"Import de postes {import_id} : {etape.lower()} a échoué",
+    )
 
 
 def _progression(import_id: int):
@@ -67,7 +67,7 @@ def analyser(import_id: int, dernier_essai: bool = True) -> str:
         return imp.statut if imp else ""
     utilisateur = imp.demandeur
     _mettre_a_jour(imp.pk, statut=StatutImport.ANALYSE, etape=ETAPE_FICHIER, faites=0, total=0)
-    try:
+    with _reprise_ou_echec(imp.pk, dernier_essai, "La vérification du fichier", reprise=StatutImport.EN_ATTENTE):
         try:
             contenu = depot.lire_depot(utilisateur, imp.jeton, imp.nom)
         except depot.DepotIntrouvable:
@@ -90,9 +90,6 @@ def analyser(import_id: int, dernier_essai: bool = True) -> str:
         )
         depot.oublier_depot(utilisateur, imp.jeton, imp.nom)
         return StatutImport.APERCU
-    except Exception:
-        _apres_une_erreur(imp.pk, dernier_essai, "La vérification du fichier", reprise=StatutImport.EN_ATTENTE)
-        raise
 
 
 def ecrire(import_id: int, dernier_essai: bool = True) -> str:
@@ -103,7 +100,7 @@ def ecrire(import_id: int, dernier_essai: bool = True) -> str:
     utilisateur = imp.demandeur
     # Inside the write's transaction the engine's progress would not be seen: the page shows the step.
     _mettre_a_jour(imp.pk, statut=StatutImport.ECRITURE, etape=ETAPE_ECRITURE, faites=0)
-    try:
+    with _reprise_ou_echec(imp.pk, dernier_essai, "L’écriture de l’import (rien n’a été écrit)", reprise=StatutImport.CONFIRME):
         try:
             table = depot.lire(utilisateur, imp.jeton)
         except depot.DepotIntrouvable:
@@ -125,9 +122,6 @@ def ecrire(import_id: int, dernier_essai: bool = True) -> str:
         if rapport.ecrit:
             depot.oublier_table(utilisateur, imp.jeton)
         return verrouille.statut
-    except Exception:
-        _apres_une_erreur(imp.pk, dernier_essai, "L’écriture de l’import (rien n’a été écrit)", reprise=StatutImport.CONFIRME)
-        raise
 
 
 def supprimer_imports_anciens(maintenant=None) -> int:

@@ -10,20 +10,17 @@ from importation import depot, suivi
 from importation.models import ImportPostes, StatutImport
 
 IMPORT_RELANCES = 3  # then the row is « échec » with its French message
+RELANCES = RelanceCroissante(max_attempts=IMPORT_RELANCES)
 
 
-@app.task(
-    queue="imports", retry=RelanceCroissante(max_attempts=IMPORT_RELANCES), pass_context=True, name="importation.analyser_import"
-)
+@app.task(queue="imports", retry=RELANCES, pass_context=True, name="importation.analyser_import")
 def analyser_import(context, import_id: int) -> str:
-    return suivi.analyser(import_id, dernier_essai=context.job.attempts >= IMPORT_RELANCES)
+    return suivi.analyser(import_id, dernier_essai=RELANCES.dernier_essai(context.job))
 
 
-@app.task(
-    queue="imports", retry=RelanceCroissante(max_attempts=IMPORT_RELANCES), pass_context=True, name="importation.ecrire_import"
-)
+@app.task(queue="imports", retry=RELANCES, pass_context=True, name="importation.ecrire_import")
 def ecrire_import(context, import_id: int) -> str:
-    return suivi.ecrire(import_id, dernier_essai=context.job.attempts >= IMPORT_RELANCES)
+    return suivi.ecrire(import_id, dernier_essai=RELANCES.dernier_essai(context.job))
 
 
 def demander_import(user, fichier) -> ImportPostes:

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from commun.exports import DEBUTS_DANGEREUX
+from commun.nombres import nombre
 from conventions.models import FORMAT_NUMERO_CONVENTION, MESSAGE_NUMERO_CONVENTION
 from financements.regles import HEURES_MINIMUM as HEURES_MIN
 from financements.regles import HEURES_TEMPS_PLEIN as HEURES_MAX
@@ -58,7 +59,7 @@ def probleme_cellule(valeur) -> str | None:
     if isinstance(valeur, str) and "\ufffd" in valeur:  # a lone surrogate of a JSON file, or a bad byte
         return "Valeur illisible : elle contient un caractère invalide (« \ufffd »)."
     if isinstance(valeur, str) and len(valeur) > CELLULE_MAX:
-        return f"Valeur trop longue ({len(valeur):_} caractères ; au plus {CELLULE_MAX:_}).".replace("_", "\u202f")
+        return f"Valeur trop longue ({nombre(len(valeur))} caractères ; au plus {nombre(CELLULE_MAX)})."
     return None
 
 

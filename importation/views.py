@@ -14,12 +14,13 @@ from django.utils.functional import lazy
 from django.views import View
 from dsfr.forms import DsfrBaseForm
 
+from commun.nombres import nombre
 from commun.noms_fichiers import en_piece_jointe
 from commun.televersement import taille_lisible
-from commun.vues import RoleRequisMixin
+from commun.vues import RAFRAICHIR_S, RoleRequisMixin
 from comptes.models import Role
 from importation import depot
-from importation.lecture import COLONNES_MAX, nombre
+from importation.lecture import COLONNES_MAX
 from importation.models import ImportPostes
 from importation.moteur import MESSAGES_MAX
 from importation.services import Rapport
@@ -28,7 +29,6 @@ from importation.valeurs import CELLULE_MAX
 
 ERREURS_AFFICHEES = 200
 IMPORTS_LISTES = 10  # the user's latest imports, under the upload form
-RAFRAICHIR_S = 2
 
 
 def limites() -> dict:
@@ -61,6 +61,7 @@ class DepotImportForm(DsfrBaseForm):
         # The browser refuses a larger file before sending it (static/js/taille_fichier.js).
         self.fields["fichier"].widget.attrs.update(
             {
+                "class": "fr-upload",  # the DSFR's file input (django-dsfr leaves it bare)
                 "data-taille-max": settings.IMPORT_POSTES_TAILLE_MAX,
                 "data-taille-max-lisible": taille_lisible(settings.IMPORT_POSTES_TAILLE_MAX),
             }

@@ -1,8 +1,9 @@
 /* Pages that follow a job of the worker (an import of posts, a ZIP of conventions): the zone
-   <div data-suivi="2" role="status" aria-live="polite"> is fetched again every 2 s and its new content
-   put in place, so that a screen reader hears the progress without the page reloading under it
-   (no <meta http-equiv="refresh">, RGAA 13.1). When the fetched page has no such zone any more, the
-   job has finished a step: the page is loaded again, to show its result. No inline script. */
+   <div data-suivi="2" role="status" aria-live="polite"> is fetched again every 2 s (the attribute's
+   value, commun/vues.py RAFRAICHIR_S) and its new content put in place, so that a screen reader hears
+   the progress without the page reloading under it (no <meta http-equiv="refresh">, RGAA 13.1). When
+   the fetched page has no such zone any more, the job has finished a step: the page is loaded again,
+   to show its result. No inline script. */
 (function () {
   "use strict";
 

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from procrastinate.contrib.django.models import ProcrastinateJob
 
+from commun.vues import RAFRAICHIR_S
 from importation import services, suivi
 from importation.lecture import lire_table
 from importation.models import ImportPostes, StatutImport
@@ -81,17 +82,69 @@ def test_la_page_de_l_import_se_rafraichit_et_montre_l_avancement(client, agent9
     imp = ImportPostes.objects.get()
     page = reverse("importation:suivi", args=[imp.pk])
     html = client.get(page).content.decode()
-    assert 'data-suivi="2"' in html and "js/suivi" in html and "Vérification en attente" in html
+    assert f'data-suivi="{RAFRAICHIR_S}"' in html and "js/suivi" in html and "Vérification en attente" in html
     assert 'http-equiv="refresh"' not in html  # RGAA 13.1: the progress zone is updated in place
     ImportPostes.objects.filter(pk=imp.pk).update(
         statut=StatutImport.ANALYSE, etape="Lecture des lignes", faites=1000, total=2500
     )
     html = client.get(page).content.decode()
-    assert "Vérification en cours</strong> — Lecture des lignes : 1000 lignes sur 2500." in html
-    assert '<progress max="2500" value="1000">' in html
+    assert "Vérification en cours</strong> — Lecture des lignes : 1\u202f000 lignes sur 2\u202f500." in html
+    assert 'max="2500" value="1000">1\u202f000 sur 2\u202f500</progress>' in html
     suivi.analyser(imp.pk)
     html = client.get(page).content.decode()
     assert "data-suivi" not in html and "Aperçu de l’import" in html
+
+
+def test_les_nombres_de_l_avancement_ont_une_espace_fine_des_mille(client, agent93):
+    client.force_login(agent93)
+    client.post(URL, {"fichier": _fichier(fichier_mixte())})
+    imp = ImportPostes.objects.get()
+    ImportPostes.objects.filter(pk=imp.pk).update(
+        statut=StatutImport.ANALYSE, etape="Vérification des lignes en base", faites=30000, total=50000
+    )
+    html = client.get(reverse("importation:suivi", args=[imp.pk])).content.decode()
+    assert "30\u202f000 lignes sur 50\u202f000." in html and "30000 lignes" not in html
+
+
+def test_la_barre_de_progression_a_pour_nom_la_phrase_de_l_avancement(client, agent93):
+    client.force_login(agent93)
+    client.post(URL, {"fichier": _fichier(fichier_mixte())})
+    imp = ImportPostes.objects.get()
+    page = reverse("importation:suivi", args=[imp.pk])
+    for faites in (0, 10):  # waiting (no value: indeterminate), then counting
+        ImportPostes.objects.filter(pk=imp.pk).update(statut=StatutImport.ANALYSE, faites=faites, total=20)
+        html = client.get(page).content.decode()
+        assert '<p id="progression-import-texte">' in html
+        assert html.count('<progress class="ar-progression" aria-labelledby="progression-import-texte"') == 1
+
+
+def test_les_comptes_de_l_apercu_ont_une_espace_fine_des_mille(client, agent93):
+    client.force_login(agent93)
+    imp, _ = deposer_sur_la_page(client, csv_octets([ligne_anct()]))
+    imp.refresh_from_db()
+    apercu = {**imp.apercu, "lignes": 50000, "crees": 48500, "mis_a_jour": 1200, "inchanges": 0, "rejetes": 300}
+    ImportPostes.objects.filter(pk=imp.pk).update(apercu=apercu)
+    html = client.get(reverse("importation:suivi", args=[imp.pk])).content.decode()
+    assert "Si vous confirmez, 48\u202f500 lignes créeront un poste, 1\u202f200 mettront à jour" in html
+    assert "<td>50\u202f000</td><td>48\u202f500</td><td>1\u202f200</td><td>0</td><td>300</td>" in html
+
+
+def test_l_apercu_met_au_singulier_zero_ligne(client, agent93):
+    client.force_login(agent93)
+    imp, reponse = deposer_sur_la_page(client, csv_octets([ligne_anct()]))
+    html = reponse.content.decode()
+    assert "1 ligne créera un poste, 0 mettra à jour des données existantes, 0 ne changera rien." in html
+
+
+def test_le_nom_du_fichier_ne_se_separe_pas_de_ses_guillemets(client, agent93):
+    client.force_login(agent93)
+    imp, reponse = deposer_sur_la_page(client, csv_octets([ligne_anct()]), "registre 2024.csv")
+    assert "<h1>Import de «\u00a0registre 2024.csv\u00a0»</h1>" in reponse.content.decode()
+
+
+def test_le_champ_du_fichier_a_le_style_du_dsfr(client, agent93):
+    client.force_login(agent93)
+    assert 'class="fr-upload"' in client.get(URL).content.decode()
 
 
 def test_apercu_compte_et_liste_les_erreurs_sans_rien_ecrire(client, agent93):

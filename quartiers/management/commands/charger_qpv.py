@@ -1,13 +1,14 @@
 """`python manage.py charger_qpv SOURCE [--geographie 2024]`: load the official QPV file of the ANCT."""
 
 from commun.commandes import ArgumentInvalide, Commande, Echec
+from commun.nombres import nombre as grouper
 from quartiers.chargement import FichierInvalide, SourceIntrouvable, charger_qpv
 from quartiers.models import Geographie
 
 
 def nombre(n: int, singulier: str, pluriel: str) -> str:
     """1584 → « 1 584 créés » (singular for 0 and 1, as in French)."""
-    return f"{n:,}".replace(",", "\u202f") + " " + (singulier if n < 2 else pluriel)
+    return f"{grouper(n)} {singulier if n < 2 else pluriel}"
 
 
 class Command(Commande):
