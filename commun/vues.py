@@ -1,5 +1,10 @@
+from functools import wraps
+
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django_filters.views import FilterView
 
 from commun.exports import FORMATS, reponse_export
@@ -18,8 +23,6 @@ class RoleRequisMixin(LoginRequiredMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if self.roles and not (request.user.role in self.roles or request.user.est_admin_national):
-            from django.http import Http404
-
             raise Http404("Page introuvable.")
         return super().dispatch(request, *args, **kwargs)
 
@@ -50,9 +53,6 @@ class ListeFiltreeView(LoginRequiredMixin, FilterView):
 def objet_ou_404(queryset, identifiant):
     """`get_object_or_404(queryset, pk=…)` for an identifier sent by the user (a form button's value):
     anything but a whole number answers 404 like an unknown one, never a 500."""
-    from django.http import Http404
-    from django.shortcuts import get_object_or_404
-
     try:
         pk = int(str(identifiant).strip())
     except (TypeError, ValueError):
@@ -67,10 +67,6 @@ def interdit():
 def role_requis(*roles, admin_national=True):
     """Function-view twin of RoleRequisMixin: anonymous users go to the sign-in page, other roles get a
     404. `admin_national=False` keeps national administrators out too (employer-only actions)."""
-    from functools import wraps
-
-    from django.contrib.auth.views import redirect_to_login
-    from django.http import Http404
 
     def decorateur(vue):
         @wraps(vue)

@@ -266,8 +266,6 @@ class RenouvelerConvention(ActionConvention):
     )
 
     def get_initial(self):
-        from datetime import timedelta
-
         debut = self.convention.date_fin + timedelta(days=1)
         return {"date_fin": fin_maximale_convention(debut), "heures": self.convention.heures_hebdomadaires}
 

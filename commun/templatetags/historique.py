@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django import template
 from django.db import models
-from django.utils import formats
+from django.utils import formats, timezone
 from simple_history.models import DeletedObject
 
 register = template.Library()
@@ -27,8 +27,6 @@ def valeur_lisible(champ, valeur) -> str:
     if isinstance(champ, models.BooleanField):
         return "oui" if valeur else "non"
     if isinstance(champ, models.DateTimeField):
-        from django.utils import timezone
-
         return timezone.localtime(valeur).strftime("%d/%m/%Y %H:%M")
     if isinstance(champ, models.DateField):
         return valeur.strftime("%d/%m/%Y")

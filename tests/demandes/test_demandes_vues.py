@@ -514,3 +514,9 @@ def test_acceptation_annonce_la_creation_du_poste_et_la_reservation(client, agen
     assert "Un poste et son projet de convention seront créés" in html
     assert f"un poste de l’enveloppe {debut_souhaite().year} du département" in html
     assert not Poste.objects.exists()
+
+
+def test_une_liste_vide_dit_0_resultat_au_singulier(client, agent93):
+    client.force_login(agent93)
+    page = texte(client.get(reverse("demandes:liste")))
+    assert "0 résultat" in page and "0 résultats" not in page
