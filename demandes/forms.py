@@ -103,7 +103,10 @@ class PieceJointeForm(DsfrBaseForm):
     type_piece = forms.ChoiceField(label="Type de pièce", choices=TypePiece.choices)
     fichier = forms.FileField(
         label="Fichier",
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(e for f in FORMATS_ACCEPTES for e in f.extensions)}),
+        widget=forms.ClearableFileInput(
+            # fr-upload: the DSFR's file input (django-dsfr leaves it bare).
+            attrs={"class": "fr-upload", "accept": ",".join(e for f in FORMATS_ACCEPTES for e in f.extensions)}
+        ),
     )
 
     def __init__(self, *args, taille_max, **kwargs):

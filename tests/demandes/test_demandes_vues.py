@@ -163,6 +163,14 @@ def test_televersement_trop_gros_refuse(client, membre93, employeur93, settings)
     assert "la taille maximale est de 20\u00a0octets" in texte(reponse)
 
 
+def test_le_champ_de_la_piece_a_le_style_du_dsfr(client, membre93, employeur93):
+    client.force_login(membre93)
+    demande = services.creer_demande(employeur93, membre93)
+    assert re.search(
+        r'<input type="file" name="fichier"[^>]*class="fr-upload"', client.get(etape(demande, "pieces")).content.decode()
+    )
+
+
 def test_piece_stockee_sous_un_nom_aleatoire_hors_des_fichiers_statiques(client, membre93, employeur93, media):
     client.force_login(membre93)
     demande = services.creer_demande(employeur93, membre93)
