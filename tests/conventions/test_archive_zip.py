@@ -83,7 +83,7 @@ def test_la_page_de_suivi_se_rafraichit_et_montre_l_avancement(client, monde, pr
     assert 'http-equiv="refresh"' not in html  # RGAA 13.1: the progress zone is updated in place (static/js/suivi.js)
     ArchiveConventions.objects.filter(pk=archive.pk).update(statut=StatutArchive.EN_COURS, faites=1, total=2)
     html = client.get(reverse("conventions:archive", args=[archive.pk])).content.decode()
-    assert '<p id="progression-archive-texte">Préparation en cours : 1 convention sur 2.</p>' in html
+    assert '<p id="progression-archive-texte">Préparation en cours\u00a0: 1 convention sur 2.</p>' in html
     assert '<progress class="ar-progression" aria-labelledby="progression-archive-texte" max="2" value="1">' in html
     assert f'data-suivi="{RAFRAICHIR_S}"' in html
     assert client.get(reverse("conventions:telecharger_archive", args=[archive.pk])).status_code == 404

@@ -70,7 +70,7 @@ def test_l_employeur_remplit_sa_demande_etape_par_etape_et_la_depose(
     html = texte(client.get(etape(demande, "structure")))
     assert "Étape 1 sur 7" in html and "fr-stepper" in html and employeur93.raison_sociale in html
     html = texte(client.get(etape(demande, "projet")))
-    assert "Étape 2 sur 7" in html and "Étape suivante :</span> Quartiers d’intervention" in html
+    assert "Étape 2 sur 7" in html and "Étape suivante\u00a0:</span> Quartiers d’intervention" in html
 
     reponse = client.post(
         etape(demande, "projet"),

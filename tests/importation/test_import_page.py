@@ -237,7 +237,7 @@ def test_la_taille_maximale_est_dite_avant_le_depot(client, agent93, settings):
     settings.IMPORT_POSTES_TAILLE_MAX = 5 * 1024 * 1024
     client.force_login(agent93)
     html = client.get(URL).content.decode()
-    assert "Taille maximale : 5\u00a0Mo" in html and "Limites de cette page : 5\u00a0Mo par fichier" in html
+    assert "Taille maximale : 5\u00a0Mo" in html and "Limites de cette page\u00a0: 5\u00a0Mo par fichier" in html
 
 
 def test_fichier_trop_gros_refuse_en_disant_sa_taille_et_la_limite(client, agent93, settings):

@@ -78,7 +78,7 @@ def test_l_agent_du_departement_et_l_administrateur_national_voient_naissance_et
     client.force_login(request.getfixturevalue(role))
     html = client.get(reverse("titulaires:detail", args=[affectation.titulaire_id])).content.decode()
     assert "23/11/1987" in html and ADRESSE in html
-    assert "Données examinées : naissance le" in html
+    assert "Données examinées\u00a0: naissance le" in html
 
 
 def test_seule_la_prefecture_voit_les_donnees_personnelles(agent93, admin_national, membre93, django_user_model):
