@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from commun.commandes import Commande
+from commun.nombres import pluriel
 from importation.lecture import FichierIllisible, lire_table
 from importation.moteur import Perimetre
 from importation.services import importer_postes
@@ -90,15 +91,11 @@ class Command(Commande):
         for e in rapport.erreurs:
             self.stdout.write(f"  ligne {e.ligne}, colonne « {e.colonne} » : {e.message}")
         if n := rapport.erreurs_masquees:
-            self.stdout.write(
-                f"  … et {n} autre{'s' if n > 1 else ''} erreur{'s' if n > 1 else ''} non affichée{'s' if n > 1 else ''}."
-            )
+            self.stdout.write(f"  … et {n} autre{pluriel(n)} erreur{pluriel(n)} non affichée{pluriel(n)}.")
         for a in rapport.avertissements:
             self.stdout.write(f"  (avertissement) ligne {a.ligne}, colonne « {a.colonne} » : {a.message}")
         if n := rapport.avertissements_masques:
-            self.stdout.write(
-                f"  … et {n} autre{'s' if n > 1 else ''} avertissement{'s' if n > 1 else ''} non affiché{'s' if n > 1 else ''}."
-            )
+            self.stdout.write(f"  … et {n} autre{pluriel(n)} avertissement{pluriel(n)} non affiché{pluriel(n)}.")
         if rapport.ecrit:
             self.stdout.write(self.style.SUCCESS("Import enregistré."))
         elif dry_run:

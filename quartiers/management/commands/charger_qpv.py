@@ -2,13 +2,14 @@
 
 from commun.commandes import ArgumentInvalide, Commande, Echec
 from commun.nombres import nombre as grouper
+from commun.nombres import pluriel as accord
 from quartiers.chargement import FichierInvalide, SourceIntrouvable, charger_qpv
 from quartiers.models import Geographie
 
 
 def nombre(n: int, singulier: str, pluriel: str) -> str:
     """1584 → « 1 584 créés » (singular for 0 and 1, as in French)."""
-    return f"{grouper(n)} {singulier if n < 2 else pluriel}"
+    return f"{grouper(n)} {accord(n, f'{singulier},{pluriel}')}"
 
 
 class Command(Commande):
