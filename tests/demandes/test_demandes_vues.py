@@ -323,8 +323,8 @@ def test_parcours_d_instruction_par_les_pages(client, agent93, membre93, boite, 
     client.force_login(agent93)
     html = texte(client.get(detail))
     assert "Vérifier le budget avec la DDETS." in html and "Historique des modifications" in html
-    assert re.search(r"Budget prévisionnel annuel \(€\) : 32\W000 → 33\W000", html)
-    assert "Instructeur : — → " in html
+    assert re.search(r"Budget prévisionnel annuel \(€\)\u00a0: 32\W000 → 33\W000", html)
+    assert "Instructeur\u00a0: — → " in html
     reponse = client.post(reverse("demandes:decider", args=[demande.pk]), {"decision": "refuser", "motif": ""})
     assert "Un refus doit être motivé" in texte(reponse)
     with django_capture_on_commit_callbacks(execute=True):
@@ -385,7 +385,7 @@ def test_historique_des_modifications_sur_poste_et_convention_pour_les_agents_se
     for url in pages:
         assert "Historique des modifications" in texte(client.get(url)), url
     html = texte(client.get(pages[1]))
-    assert "Heures hebdomadaires : 35 → 30" in html
+    assert "Heures hebdomadaires\u00a0: 35 → 30" in html
     client.force_login(membre93)
     for url in pages:
         reponse = client.get(url)

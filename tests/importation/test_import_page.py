@@ -90,7 +90,7 @@ def test_la_page_de_l_import_se_rafraichit_et_montre_l_avancement(client, agent9
         statut=StatutImport.ANALYSE, etape="Lecture des lignes", faites=1000, total=2500
     )
     html = client.get(page).content.decode()
-    assert "Vérification en cours</strong> — Lecture des lignes : 1\u202f000 lignes sur 2\u202f500." in html
+    assert "Vérification en cours</strong> — Lecture des lignes\u00a0: 1\u202f000 lignes sur 2\u202f500." in html
     assert 'max="2500" value="1000">1\u202f000 sur 2\u202f500</progress>' in html
     suivi.analyser(imp.pk)
     html = client.get(page).content.decode()
